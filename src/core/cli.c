@@ -1,0 +1,196 @@
+#include "core/cli.h"
+
+#include "core/error.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static gboolean on_password(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+    wharf_cli_common *c = data;
+    g_free(c->conn.password);
+    c->conn.password = NULL;
+    if (value == NULL || *value == '\0')
+        c->password_prompt = TRUE;
+    else
+        c->conn.password = g_strdup(value);
+    return TRUE;
+}
+
+static gboolean on_port(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+    wharf_cli_common *c = data;
+    char *end = NULL;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || v <= 0 || v > 65535) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "invalid port '%s'", value);
+        return FALSE;
+    }
+    c->conn.port = (unsigned)v;
+    return TRUE;
+}
+
+GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c)
+{
+    GOptionEntry entries[] = {
+        {"host", 'h', 0, G_OPTION_ARG_STRING, &c->conn.host, "Server host", "HOST"},
+        {"port", 'P', 0, G_OPTION_ARG_CALLBACK, (gpointer)on_port, "TCP port", "PORT"},
+        {"user", 'u', 0, G_OPTION_ARG_STRING, &c->conn.user, "User name", "USER"},
+        {"password", 'p', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_password,
+         "Password (bare -p prompts)", "PASS"},
+        {"socket", 'S', 0, G_OPTION_ARG_FILENAME, &c->conn.socket, "Unix socket", "PATH"},
+        {"defaults-file", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.defaults_file,
+         "Read options from this file only", "FILE"},
+        {"defaults-extra-file", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.defaults_extra_file,
+         "Read this option file too", "FILE"},
+        {"no-defaults", 0, 0, G_OPTION_ARG_NONE, &c->conn.no_defaults, "Read no option files", NULL},
+        {"ssl", 0, 0, G_OPTION_ARG_NONE, &c->conn.ssl, "Require TLS", NULL},
+        {"ssl-ca", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_ca, "CA file", "FILE"},
+        {"ssl-capath", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_capath, "CA directory", "DIR"},
+        {"ssl-cert", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_cert, "Client certificate", "FILE"},
+        {"ssl-key", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_key, "Client key", "FILE"},
+        {"ssl-cipher", 0, 0, G_OPTION_ARG_STRING, &c->conn.ssl_cipher, "TLS ciphers", "LIST"},
+        {"ssl-crl", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_crl, "Certificate revocation list", "FILE"},
+        {"ssl-verify-server-cert", 0, 0, G_OPTION_ARG_NONE, &c->conn.ssl_verify_server_cert,
+         "Verify the server's certificate", NULL},
+        {NULL}};
+    GOptionGroup *g = g_option_group_new("connection", "Connection options:",
+                                         "Show connection options", c, NULL);
+    g_option_group_add_entries(g, entries);
+    return g;
+}
+
+void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
+{
+    GOptionEntry entries[] = {
+        {"threads", 't', 0, G_OPTION_ARG_INT, &c->threads, "Worker threads (default: CPUs)", "N"},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose, "Log debug messages", NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet, "Log errors only", NULL},
+        {NULL}};
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_add_group(ctx, wharf_cli_conn_group(c));
+}
+
+static void wipe(char *s)
+{
+    if (s)
+        memset(s, 'x', strlen(s));
+}
+
+void wharf_cli_scrub_argv(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (strncmp(a, "--password=", 11) == 0)
+            wipe(a + 11);
+        else if (a[0] == '-' && a[1] == 'p' && a[2] != '\0')
+            wipe(a + 2);
+        /* "--password SECRET" is not used: the value is optional, so GLib
+         * only takes it with '='; a following word stays an argument. */
+    }
+}
+
+gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***rest, GError **err)
+{
+    char **copy = g_new0(char *, argc + 1);
+    for (int i = 0; i < argc; i++)
+        copy[i] = g_strdup(argv[i]);
+    wharf_cli_scrub_argv(argc, argv);
+    g_option_context_set_strict_posix(ctx, FALSE);
+    GError *gerr = NULL;
+    gboolean ok = g_option_context_parse_strv(ctx, &copy, &gerr);
+    if (!ok) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s", gerr->message);
+        g_error_free(gerr);
+        g_strfreev(copy);
+        return FALSE;
+    }
+    /* copy[0] is the program name; the rest are positional arguments. */
+    guint n = g_strv_length(copy);
+    char **r = g_new0(char *, n);
+    for (guint i = 1; i < n; i++)
+        r[i - 1] = g_strdup(copy[i]);
+    for (guint i = 0; i < n; i++)
+        if (copy[i])
+            memset(copy[i], 0, strlen(copy[i]));
+    g_strfreev(copy);
+    *rest = r;
+    return TRUE;
+}
+
+static char *prompt_password(GError **err)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    FILE *in = tty ? tty : stdin;
+    FILE *out = tty ? tty : stderr;
+    struct termios old, noecho;
+    gboolean restore = FALSE;
+    fputs("Enter password: ", out);
+    fflush(out);
+    if (tcgetattr(fileno(in), &old) == 0) {
+        noecho = old;
+        noecho.c_lflag &= ~(tcflag_t)ECHO;
+        restore = tcsetattr(fileno(in), TCSAFLUSH, &noecho) == 0;
+    }
+    char buf[1024];
+    char *got = fgets(buf, sizeof buf, in);
+    if (restore)
+        tcsetattr(fileno(in), TCSAFLUSH, &old);
+    fputs("\n", out);
+    if (tty)
+        fclose(tty);
+    if (got == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "no password read from the terminal");
+        return NULL;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char *pw = g_strdup(buf);
+    memset(buf, 0, sizeof buf);
+    return pw;
+}
+
+gboolean wharf_cli_finish(wharf_cli_common *c, GError **err)
+{
+    if (c->password_prompt && c->conn.password == NULL) {
+        c->conn.password = prompt_password(err);
+        if (c->conn.password == NULL)
+            return FALSE;
+    }
+    if (c->threads < 0 || c->threads > 1024) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--threads must be between 1 and 1024, not %d",
+                    c->threads);
+        return FALSE;
+    }
+    if (c->threads == 0) {
+        int n = (int)g_get_num_processors();
+        c->threads = n < 2 ? 2 : n;
+    }
+    return TRUE;
+}
+
+wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c)
+{
+    if (c->quiet)
+        return WHARF_LOG_QUIET;
+    return c->verbose ? WHARF_LOG_VERBOSE : WHARF_LOG_NORMAL;
+}
+
+char **wharf_cli_split_list(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    char **parts = g_strsplit(s, ",", -1);
+    GPtrArray *out = g_ptr_array_new();
+    for (char **p = parts; *p; p++) {
+        char *t = g_strstrip(*p);
+        if (*t)
+            g_ptr_array_add(out, g_strdup(t));
+    }
+    g_strfreev(parts);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}

@@ -1,0 +1,48 @@
+/* cli: command-line parsing shared by every subcommand.
+ *
+ * Contract:
+ *  - wharf_cli_conn_group() returns a GOptionGroup with the mysql-client
+ *    connection options (-h -P -u -p -S --defaults-file --ssl-*), filling a
+ *    wharf_conn_opts. Bare -p / --password prompts on the terminal with echo
+ *    off after parsing (wharf_cli_finish).
+ *  - wharf_cli_scrub_argv() overwrites password values in the real argv so
+ *    they do not show in ps; call it before parsing a copy of argv.
+ *  - wharf_cli_parse() runs a GOptionContext on a copy of argv and turns
+ *    GLib's errors into WHARF_ERROR_USAGE.
+ *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads.
+ */
+#ifndef WHARF_CORE_CLI_H
+#define WHARF_CORE_CLI_H
+
+#include "core/conn.h"
+#include "core/console.h"
+
+#include <glib.h>
+
+typedef struct wharf_cli_common {
+    wharf_conn_opts conn;
+    gboolean password_prompt; /* bare -p given */
+    gboolean verbose, quiet;
+    int threads;              /* -t; 0 = default (number of CPUs, min 2) */
+} wharf_cli_common;
+
+GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);
+/* Add -v/-q/-t to a main entry list. Returns entries to add to a context. */
+void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c);
+
+/* Overwrite -pSECRET / --password=SECRET / --password SECRET in argv. */
+void wharf_cli_scrub_argv(int argc, char **argv);
+
+/* Parse argv (a private copy is used, argv itself is left scrubbed).
+ * On return *rest holds the non-option arguments (NULL-terminated). */
+gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***rest, GError **err);
+
+/* Prompt for the password if requested; pick defaults (threads). */
+gboolean wharf_cli_finish(wharf_cli_common *c, GError **err);
+
+wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c);
+
+/* Split "a,b,c" into a NULL-terminated vector, trimming blanks; NULL -> NULL. */
+char **wharf_cli_split_list(const char *s);
+
+#endif

@@ -1,0 +1,251 @@
+#include "core/conn.h"
+
+#include "core/error.h"
+
+#include <errmsg.h>
+#include <stdarg.h>
+#include <string.h>
+
+void wharf_conn_opts_clear(wharf_conn_opts *o)
+{
+    if (o->password)
+        memset(o->password, 0, strlen(o->password));
+    g_free(o->host);
+    g_free(o->user);
+    g_free(o->password);
+    g_free(o->socket);
+    g_free(o->defaults_file);
+    g_free(o->defaults_extra_file);
+    g_free(o->ssl_ca);
+    g_free(o->ssl_capath);
+    g_free(o->ssl_cert);
+    g_free(o->ssl_key);
+    g_free(o->ssl_cipher);
+    g_free(o->ssl_crl);
+    memset(o, 0, sizeof *o);
+}
+
+char *wharf_conn_opts_describe(const wharf_conn_opts *o)
+{
+    if (o->socket && (!o->host || strcmp(o->host, "localhost") == 0))
+        return g_strdup_printf("socket %s", o->socket);
+    return g_strdup_printf("%s:%u", o->host ? o->host : "localhost", o->port ? o->port : 3306);
+}
+
+void wharf_conn_set_error(MYSQL *m, const char *what, GError **err)
+{
+    unsigned no = mysql_errno(m);
+    const char *state = mysql_sqlstate(m);
+    g_set_error(err, WHARF_SQL_ERROR, no ? (gint)no : CR_UNKNOWN_ERROR, "%s%sERROR %u (%s): %s",
+                what ? what : "", what ? ": " : "", no, state ? state : "HY000", mysql_error(m));
+}
+
+MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
+{
+    MYSQL *m = mysql_init(NULL);
+    if (m == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "out of memory creating a connection");
+        return NULL;
+    }
+    if (!o->no_defaults) {
+        if (o->defaults_file)
+            mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
+        else if (o->defaults_extra_file)
+            mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, o->defaults_extra_file);
+        /* Reads [client], [client-server], [client-mariadb] and [wharf]. */
+        mysql_optionsv(m, MYSQL_READ_DEFAULT_GROUP, "wharf");
+    }
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "binary");
+    unsigned timeout = o->connect_timeout ? o->connect_timeout : 30;
+    mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    unsigned rw_timeout = 24 * 3600;
+    mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
+    mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+    my_bool li = o->local_infile ? 1 : 0;
+    mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &li);
+    if (o->ssl || o->ssl_ca || o->ssl_capath || o->ssl_cert || o->ssl_key || o->ssl_cipher) {
+        mysql_ssl_set(m, o->ssl_key, o->ssl_cert, o->ssl_ca, o->ssl_capath, o->ssl_cipher);
+        if (o->ssl_crl)
+            mysql_optionsv(m, MYSQL_OPT_SSL_CRL, o->ssl_crl);
+        my_bool enforce = 1;
+        mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
+    }
+    my_bool verify = o->ssl_verify_server_cert ? 1 : 0;
+    mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+
+    const char *host = o->host;
+    const char *sock = o->socket;
+    if (!mysql_real_connect(m, host, o->user, o->password, NULL, o->port, sock,
+                            CLIENT_MULTI_RESULTS | (o->local_infile ? CLIENT_LOCAL_FILES : 0))) {
+        char *where = wharf_conn_opts_describe(o);
+        char *what = g_strdup_printf("cannot connect to %s as %s", where,
+                                     o->user ? o->user : "(default user)");
+        wharf_conn_set_error(m, what, err);
+        g_free(what);
+        g_free(where);
+        mysql_close(m);
+        return NULL;
+    }
+    /* Exact bytes both ways; UTC so TIMESTAMP values are stable; no sql_mode
+     * surprises; generous timeouts for long chunks. */
+    if (!wharf_conn_exec(m,
+                         "SET NAMES binary, time_zone='+00:00', SQL_MODE='NO_AUTO_VALUE_ON_ZERO',"
+                         " wait_timeout=86400, net_read_timeout=3600, net_write_timeout=3600",
+                         err)) {
+        mysql_close(m);
+        return NULL;
+    }
+    return m;
+}
+
+void wharf_conn_close(MYSQL *m)
+{
+    if (m)
+        mysql_close(m);
+}
+
+void wharf_conn_server_info(MYSQL *m, wharf_server_info *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *v = mysql_get_server_info(m);
+    g_strlcpy(out->version_string, v ? v : "", sizeof out->version_string);
+    out->flavor = (v && strstr(v, "MariaDB")) ? WHARF_FLAVOR_MARIADB : WHARF_FLAVOR_MYSQL;
+    out->version = mysql_get_server_version(m);
+}
+
+static void set_stmt_error(MYSQL *m, const char *sql, size_t len, GError **err)
+{
+    size_t n = len < 200 ? len : 200;
+    char *head = g_strndup(sql, n);
+    for (char *p = head; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    unsigned no = mysql_errno(m);
+    const char *state = mysql_sqlstate(m);
+    g_set_error(err, WHARF_SQL_ERROR, no ? (gint)no : CR_UNKNOWN_ERROR,
+                "ERROR %u (%s): %s [in: %s%s]", no, state ? state : "HY000", mysql_error(m), head,
+                len > n ? "..." : "");
+    g_free(head);
+}
+
+gboolean wharf_conn_exec_len(MYSQL *m, const char *sql, size_t len, GError **err)
+{
+    if (mysql_real_query(m, sql, len) != 0) {
+        set_stmt_error(m, sql, len, err);
+        return FALSE;
+    }
+    /* Drain every result set (multi results, or a statement returning rows). */
+    do {
+        MYSQL_RES *res = mysql_store_result(m);
+        if (res)
+            mysql_free_result(res);
+        else if (mysql_field_count(m) != 0 || mysql_errno(m) != 0) {
+            set_stmt_error(m, sql, len, err);
+            return FALSE;
+        }
+    } while (mysql_next_result(m) == 0);
+    if (mysql_errno(m) != 0) {
+        set_stmt_error(m, sql, len, err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean wharf_conn_exec(MYSQL *m, const char *sql, GError **err)
+{
+    return wharf_conn_exec_len(m, sql, strlen(sql), err);
+}
+
+gboolean wharf_conn_execf(MYSQL *m, GError **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    gboolean ok = wharf_conn_exec(m, sql, err);
+    g_free(sql);
+    return ok;
+}
+
+static MYSQL_RES *query_common(MYSQL *m, const char *sql, gboolean stream, GError **err)
+{
+    size_t len = strlen(sql);
+    if (mysql_real_query(m, sql, len) != 0) {
+        set_stmt_error(m, sql, len, err);
+        return NULL;
+    }
+    MYSQL_RES *res = stream ? mysql_use_result(m) : mysql_store_result(m);
+    if (res == NULL) {
+        if (mysql_errno(m) != 0)
+            set_stmt_error(m, sql, len, err);
+        else
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "statement returned no result set: %.200s", sql);
+        return NULL;
+    }
+    return res;
+}
+
+MYSQL_RES *wharf_conn_query(MYSQL *m, const char *sql, GError **err)
+{
+    return query_common(m, sql, FALSE, err);
+}
+
+MYSQL_RES *wharf_conn_query_stream(MYSQL *m, const char *sql, GError **err)
+{
+    return query_common(m, sql, TRUE, err);
+}
+
+char *wharf_conn_query_value(MYSQL *m, const char *sql, GError **err)
+{
+    MYSQL_RES *res = wharf_conn_query(m, sql, err);
+    if (res == NULL)
+        return NULL;
+    char *out = NULL;
+    MYSQL_ROW row = mysql_fetch_row(res);
+    if (row && mysql_num_fields(res) > 0 && row[0]) {
+        unsigned long *lens = mysql_fetch_lengths(res);
+        out = g_strndup(row[0], lens[0]);
+    }
+    mysql_free_result(res);
+    return out;
+}
+
+char *wharf_quote_ident(const char *name)
+{
+    GString *s = g_string_sized_new(strlen(name) + 2);
+    g_string_append_c(s, '`');
+    for (const char *p = name; *p; p++) {
+        if (*p == '`')
+            g_string_append_c(s, '`');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '`');
+    return g_string_free(s, FALSE);
+}
+
+char *wharf_quote_table(const char *db, const char *table)
+{
+    char *a = wharf_quote_ident(db), *b = wharf_quote_ident(table);
+    char *r = g_strconcat(a, ".", b, NULL);
+    g_free(a);
+    g_free(b);
+    return r;
+}
+
+char *wharf_quote_string(const char *s)
+{
+    GString *o = g_string_sized_new(strlen(s) + 2);
+    g_string_append_c(o, '\'');
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '\'': g_string_append(o, "\\'"); break;
+        case '\\': g_string_append(o, "\\\\"); break;
+        case '\n': g_string_append(o, "\\n"); break;
+        case '\r': g_string_append(o, "\\r"); break;
+        case 26: g_string_append(o, "\\Z"); break;
+        default: g_string_append_c(o, *p);
+        }
+    }
+    g_string_append_c(o, '\'');
+    return g_string_free(o, FALSE);
+}

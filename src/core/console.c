@@ -1,0 +1,206 @@
+#include "core/console.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void clear_line_locked(wharf_console *c)
+{
+    if (c->progress_shown) {
+        fputs("\r\033[K", stderr);
+        c->progress_shown = FALSE;
+    }
+}
+
+static void log_handler(const gchar *domain, GLogLevelFlags level,
+                        const gchar *message, gpointer user_data)
+{
+    wharf_console *c = user_data;
+    const char *tag;
+    if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) {
+        tag = "error";
+    } else if (level & G_LOG_LEVEL_WARNING) {
+        if (c->verbosity < WHARF_LOG_NORMAL)
+            return;
+        tag = "warning";
+    } else if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO)) {
+        if (c->verbosity < WHARF_LOG_NORMAL)
+            return;
+        tag = NULL;
+    } else {
+        if (c->verbosity < WHARF_LOG_VERBOSE)
+            return;
+        tag = "debug";
+    }
+    double t = (double)(g_get_monotonic_time() - c->start_us) / 1e6;
+    g_mutex_lock(&c->lock);
+    clear_line_locked(c);
+    if (tag)
+        fprintf(stderr, "wharf[%7.2fs] %s: %s\n", t, tag, message);
+    else
+        fprintf(stderr, "wharf[%7.2fs] %s\n", t, message);
+    fflush(stderr);
+    g_mutex_unlock(&c->lock);
+    (void)domain;
+}
+
+void wharf_console_setup(wharf_console *c, wharf_verbosity v)
+{
+    memset(c, 0, sizeof *c);
+    g_mutex_init(&c->lock);
+    c->verbosity = v;
+    c->is_tty = isatty(STDERR_FILENO);
+    c->start_us = g_get_monotonic_time();
+    g_log_set_default_handler(log_handler, c);
+    g_log_set_handler(WHARF_LOG_DOMAIN, G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                      log_handler, c);
+}
+
+void wharf_console_teardown(wharf_console *c)
+{
+    wharf_console_progress_clear(c);
+    g_log_set_default_handler(g_log_default_handler, NULL);
+    g_mutex_clear(&c->lock);
+}
+
+void wharf_console_progress(wharf_console *c, const char *line)
+{
+    if (!c->is_tty)
+        return;
+    g_mutex_lock(&c->lock);
+    fprintf(stderr, "\r\033[K%s", line);
+    fflush(stderr);
+    c->progress_shown = TRUE;
+    g_mutex_unlock(&c->lock);
+}
+
+void wharf_console_progress_clear(wharf_console *c)
+{
+    g_mutex_lock(&c->lock);
+    clear_line_locked(c);
+    fflush(stderr);
+    g_mutex_unlock(&c->lock);
+}
+
+void wharf_progress_init(wharf_progress *p, const char *verb)
+{
+    memset(p, 0, sizeof *p);
+    p->verb = verb;
+    p->start_us = g_get_monotonic_time();
+}
+
+char *wharf_format_bytes(int64_t bytes)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    unsigned u = 0;
+    while (v >= 1024.0 && u < G_N_ELEMENTS(units) - 1) {
+        v /= 1024.0;
+        u++;
+    }
+    return u == 0 ? g_strdup_printf("%" G_GINT64_FORMAT " B", (gint64)bytes)
+                  : g_strdup_printf("%.1f %s", v, units[u]);
+}
+
+char *wharf_format_duration(double s)
+{
+    if (s < 60.0)
+        return g_strdup_printf("%.1fs", s);
+    long t = (long)(s + 0.5);
+    return g_strdup_printf("%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+}
+
+static char *format_count(gint64 n)
+{
+    if (n >= 1000000)
+        return g_strdup_printf("%.1fM", (double)n / 1e6);
+    if (n >= 10000)
+        return g_strdup_printf("%.1fk", (double)n / 1e3);
+    return g_strdup_printf("%" G_GINT64_FORMAT, n);
+}
+
+char *wharf_progress_render(const wharf_progress *p)
+{
+    double el = (double)(g_get_monotonic_time() - p->start_us) / 1e6;
+    gint64 od = wharf_counter_get(&p->objects_done);
+    gint64 ot = wharf_counter_get(&p->objects_total);
+    gint64 rows = wharf_counter_get(&p->rows_done);
+    gint64 bd = wharf_counter_get(&p->bytes_done);
+    gint64 bt = wharf_counter_get(&p->bytes_total);
+    char *r = format_count(rows);
+    char *b = wharf_format_bytes(bd);
+    char *rate = wharf_format_bytes(el > 0 ? (gint64)((double)bd / el) : 0);
+    char *eta = NULL;
+    double frac = 0.0;
+    if (bt > 0)
+        frac = (double)bd / (double)bt;
+    else if (ot > 0)
+        frac = (double)od / (double)ot;
+    if (frac > 0.01 && frac < 1.0)
+        eta = wharf_format_duration(el / frac - el);
+    char *line = g_strdup_printf("%s: tables %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+                                 ", rows %s, %s, %s/s, ETA %s",
+                                 p->verb, od, ot, r, b, rate, eta ? eta : "-");
+    g_free(r);
+    g_free(b);
+    g_free(rate);
+    g_free(eta);
+    return line;
+}
+
+struct wharf_reporter {
+    wharf_console *console;
+    wharf_progress *progress;
+    GMutex lock;   /* guards stop */
+    GCond cond;    /* signalled by wharf_reporter_stop */
+    gboolean stop;
+    GThread *thread;
+};
+
+static gpointer reporter_main(gpointer data)
+{
+    wharf_reporter *r = data;
+    g_mutex_lock(&r->lock);
+    while (!r->stop) {
+        gint64 deadline = g_get_monotonic_time() + 500 * G_TIME_SPAN_MILLISECOND;
+        while (!r->stop && g_cond_wait_until(&r->cond, &r->lock, deadline))
+            ;
+        if (r->stop)
+            break;
+        g_mutex_unlock(&r->lock);
+        char *line = wharf_progress_render(r->progress);
+        wharf_console_progress(r->console, line);
+        g_free(line);
+        g_mutex_lock(&r->lock);
+    }
+    g_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+wharf_reporter *wharf_reporter_start(wharf_console *c, wharf_progress *p)
+{
+    wharf_reporter *r = g_new0(wharf_reporter, 1);
+    r->console = c;
+    r->progress = p;
+    g_mutex_init(&r->lock);
+    g_cond_init(&r->cond);
+    if (c->is_tty)
+        r->thread = g_thread_new("progress", reporter_main, r);
+    return r;
+}
+
+void wharf_reporter_stop(wharf_reporter *r)
+{
+    if (r == NULL)
+        return;
+    g_mutex_lock(&r->lock);
+    r->stop = TRUE;
+    g_cond_signal(&r->cond);
+    g_mutex_unlock(&r->lock);
+    if (r->thread)
+        g_thread_join(r->thread);
+    wharf_console_progress_clear(r->console);
+    g_mutex_clear(&r->lock);
+    g_cond_clear(&r->cond);
+    g_free(r);
+}

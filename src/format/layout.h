@@ -1,0 +1,72 @@
+/* layout: names of the files in a dump directory (mydumper-compatible).
+ *
+ * Contract (see docs/FORMAT.md, which this module implements):
+ *   metadata                          key file, written last (dump complete)
+ *   DB-schema-create.sql[.zst|.gz]    CREATE DATABASE
+ *   DB.TABLE-schema.sql               CREATE TABLE (or CREATE SEQUENCE)
+ *   DB.TABLE-schema-view.sql          CREATE VIEW
+ *   DB.TABLE-schema-triggers.sql      triggers of TABLE
+ *   DB-schema-post.sql                routines and events of DB
+ *   DB.TABLE.NNNNN.sql                data chunk: INSERT statements, or the
+ *                                     LOAD DATA statement of the .dat twin
+ *   DB.TABLE.NNNNN.dat                data chunk: tab-separated values
+ *  Every file may carry a .zst or .gz suffix. NNNNN is the chunk number,
+ *  5 digits or more. mydumper's extra part numbers (DB.TABLE.NNNNN.MMMMM.sql)
+ *  are accepted when parsing.
+ *
+ *  Names: a database or table name is written into file names as is, except
+ *  that bytes that would make the name ambiguous or unsafe ('.', '/', '%',
+ *  '\\', control bytes, and a leading '-') are written as %XX (hex, upper
+ *  case). Plain names are unchanged, so mydumper dumps of ordinary names
+ *  parse. wharf_layout_parse() reverses the encoding.
+ */
+#ifndef WHARF_FORMAT_LAYOUT_H
+#define WHARF_FORMAT_LAYOUT_H
+
+#include "core/stream.h"
+
+#include <glib.h>
+
+typedef enum {
+    WHARF_FILE_UNKNOWN = 0,
+    WHARF_FILE_METADATA,      /* metadata */
+    WHARF_FILE_SCHEMA_CREATE, /* db-schema-create.sql */
+    WHARF_FILE_TABLE_SCHEMA,  /* db.t-schema.sql */
+    WHARF_FILE_VIEW_SCHEMA,   /* db.v-schema-view.sql */
+    WHARF_FILE_TRIGGERS,      /* db.t-schema-triggers.sql */
+    WHARF_FILE_POST,          /* db-schema-post.sql */
+    WHARF_FILE_SEQUENCE,      /* db.s-schema-sequence.sql (mydumper) */
+    WHARF_FILE_DATA_SQL,      /* db.t.00000.sql */
+    WHARF_FILE_DATA_DAT,      /* db.t.00000.dat */
+} wharf_file_kind;
+
+typedef struct wharf_file_info {
+    wharf_file_kind kind;
+    char *db;            /* decoded */
+    char *table;         /* decoded; NULL for database-level files */
+    guint64 part;        /* chunk number (data files) */
+    guint64 subpart;     /* mydumper's second number, 0 if absent */
+    wharf_compress compress;
+} wharf_file_info;
+
+/* Encode a db/table name for use in a file name (newly allocated). */
+char *wharf_layout_encode_name(const char *name);
+/* Decode; NULL if the encoding is invalid. */
+char *wharf_layout_decode_name(const char *enc);
+
+/* File names (without directory), with the compression suffix appended. */
+char *wharf_layout_schema_create(const char *db, wharf_compress c);
+char *wharf_layout_table_schema(const char *db, const char *table, wharf_compress c);
+char *wharf_layout_view_schema(const char *db, const char *view, wharf_compress c);
+char *wharf_layout_triggers(const char *db, const char *table, wharf_compress c);
+char *wharf_layout_post(const char *db, wharf_compress c);
+/* ext: "sql" or "dat" */
+char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
+                         wharf_compress c);
+
+/* Classify a file name; FALSE for names that are not part of a dump
+ * (info->kind = WHARF_FILE_UNKNOWN). Fills info (free with _clear). */
+gboolean wharf_layout_parse(const char *filename, wharf_file_info *info);
+void wharf_file_info_clear(wharf_file_info *info);
+
+#endif

@@ -1,0 +1,79 @@
+/* metadata: the dump's `metadata` key file (mydumper 0.16+ compatible).
+ *
+ * Contract (docs/FORMAT.md is the normative description):
+ *  - A GLib key file. Groups myloader reads: [config], [myloader_session_variables],
+ *    [source] (binlog file/position/GTID of the snapshot), and one group per
+ *    table named `db`.`table` (backticks, embedded backticks doubled) with
+ *    real_table_name and rows. wharf's extras are keys prefixed "wharf-" or
+ *    groups prefixed "wharf", which myloader ignores.
+ *  - Written last, atomically (temp + fsync + rename, 0600): a directory
+ *    without `metadata` is an incomplete dump.
+ *  - Reading validates: a malformed file is WHARF_ERROR_FORMAT naming
+ *    `metadata` and the line/key.
+ */
+#ifndef WHARF_FORMAT_METADATA_H
+#define WHARF_FORMAT_METADATA_H
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef struct wharf_chunk_meta {
+    char *file;        /* file name of the data file (.sql or .dat, with suffix) */
+    guint64 part;
+    gint64 rows;       /* rows in the chunk */
+    guint64 bytes;     /* uncompressed bytes */
+    guint32 crc32;     /* CRC-32 of the uncompressed bytes */
+} wharf_chunk_meta;
+
+typedef struct wharf_table_meta {
+    char *db, *table;
+    gint64 rows;               /* rows dumped, -1 unknown */
+    char *kind;                /* "table", "view", "sequence" */
+    char *engine;
+    gboolean snapshot;         /* covered by the consistent snapshot */
+    GPtrArray *chunks;         /* of wharf_chunk_meta*, in part order */
+    GPtrArray *depends;        /* of char* "db.table" this object needs (views, FKs) */
+} wharf_table_meta;
+
+typedef struct wharf_metadata {
+    /* [config] / [wharf] */
+    char *tool;                /* "wharf 0.1.0" or "mydumper ..." */
+    char *started, *finished;  /* ISO 8601 UTC */
+    char *server_version;
+    char *data_format;         /* "sql" or "tsv" */
+    char *compression;         /* "zstd", "gzip", "none" */
+    char *lock_method;         /* backup-stage, instance, ftwrl, none */
+    gint64 commit_block_ms;    /* how long commits were blocked */
+    /* [source] */
+    char *binlog_file;
+    guint64 binlog_position;
+    char *gtid;
+    /* [myloader_session_variables] */
+    char *sql_mode;
+    char *time_zone;
+    /* tables in file order; index by "db\x1ftable" */
+    GPtrArray *tables;         /* of wharf_table_meta* */
+    GHashTable *by_name;       /* key "db\x1ftable" -> wharf_table_meta* (borrowed) */
+    GKeyFile *raw;             /* everything read, for keys not modelled here */
+} wharf_metadata;
+
+wharf_metadata *wharf_metadata_new(void);
+void wharf_metadata_free(wharf_metadata *m);
+
+/* Find or add a table entry. */
+wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const char *table,
+                                       gboolean create);
+void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
+                                guint64 bytes, guint32 crc32);
+
+/* Serialise and write DIR/metadata atomically. */
+gboolean wharf_metadata_write(const wharf_metadata *m, const char *dir, GError **err);
+/* Read DIR/metadata (wharf or mydumper 0.16+). */
+wharf_metadata *wharf_metadata_read(const char *dir, GError **err);
+
+/* "`db`.`table`" group name for the key file. */
+char *wharf_metadata_group(const char *db, const char *table);
+/* Parse a group name "`db`.`table`"; FALSE if it is not one. */
+gboolean wharf_metadata_parse_group(const char *group, char **db, char **table);
+
+#endif
