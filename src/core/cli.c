@@ -7,6 +7,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* Short options that take a value, in every subcommand. */
+#define WHARF_CLI_VALUE_SHORTS "hPuSt" "odBTx"
+
 static gboolean on_password(const gchar *name, const gchar *value, gpointer data, GError **error)
 {
     wharf_cli_common *c = data;
@@ -96,9 +99,28 @@ void wharf_cli_scrub_argv(int argc, char **argv)
 
 gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***rest, GError **err)
 {
-    char **copy = g_new0(char *, argc + 1);
-    for (int i = 0; i < argc; i++)
-        copy[i] = g_strdup(argv[i]);
+    /* GLib takes an optional argument only as --password=VALUE; the mysql
+     * client's -pVALUE and bare -p are rewritten to that form first. */
+    /* GLib does not accept a value glued to a short option (-uroot), which
+     * mysql users type out of habit: those are split into "-u" "root" for
+     * the short options that take a value (WHARF_CLI_VALUE_SHORTS). */
+    char **copy = g_new0(char *, 2 * (size_t)argc + 1);
+    gboolean options_done = FALSE;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i > 0 && !options_done && strcmp(a, "--") == 0)
+            options_done = TRUE;
+        if (i > 0 && !options_done && a[0] == '-' && a[1] == 'p') {
+            copy[n++] = a[2] ? g_strconcat("--password=", a + 2, NULL) : g_strdup("--password");
+        } else if (i > 0 && !options_done && a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0' &&
+                   strchr(WHARF_CLI_VALUE_SHORTS, a[1]) != NULL) {
+            copy[n++] = g_strndup(a, 2);
+            copy[n++] = g_strdup(a + 2);
+        } else {
+            copy[n++] = g_strdup(a);
+        }
+    }
     wharf_cli_scrub_argv(argc, argv);
     g_option_context_set_strict_posix(ctx, FALSE);
     GError *gerr = NULL;
@@ -110,11 +132,11 @@ gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***res
         return FALSE;
     }
     /* copy[0] is the program name; the rest are positional arguments. */
-    guint n = g_strv_length(copy);
-    char **r = g_new0(char *, n);
-    for (guint i = 1; i < n; i++)
+    guint nargs = g_strv_length(copy);
+    char **r = g_new0(char *, nargs);
+    for (guint i = 1; i < nargs; i++)
         r[i - 1] = g_strdup(copy[i]);
-    for (guint i = 0; i < n; i++)
+    for (guint i = 0; i < nargs; i++)
         if (copy[i])
             memset(copy[i], 0, strlen(copy[i]));
     g_strfreev(copy);

@@ -1,0 +1,148 @@
+/* Unit tests of src/core: error classification, identifier/string quoting,
+ * CLI helpers, console formatting. Linked to the real modules. */
+#include "core/cli.h"
+#include "core/conn.h"
+#include "core/console.h"
+#include "core/error.h"
+
+#include <string.h>
+
+static void test_transient_classification(void)
+{
+    static const int transient[] = {1205, 1213, 2006, 2013, 1927, 2002};
+    static const int permanent[] = {1064, 1062, 1045, 1146, 1142};
+    for (size_t i = 0; i < G_N_ELEMENTS(transient); i++) {
+        GError *e = g_error_new(WHARF_SQL_ERROR, transient[i], "x");
+        g_assert_true(wharf_error_is_transient(e));
+        g_error_free(e);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(permanent); i++) {
+        GError *e = g_error_new(WHARF_SQL_ERROR, permanent[i], "x");
+        g_assert_false(wharf_error_is_transient(e));
+        g_error_free(e);
+    }
+    GError *e = g_error_new(WHARF_SQL_ERROR, 1146, "no such table");
+    g_assert_true(wharf_error_is_transient_after_ddl(e));
+    g_error_free(e);
+    /* wharf's own errors are never retried */
+    e = g_error_new(WHARF_ERROR, WHARF_ERROR_FORMAT, "corrupt");
+    g_assert_false(wharf_error_is_transient(e));
+    g_assert_false(wharf_error_is_transient_after_ddl(e));
+    wharf_error_prefix(&e, "file %s", "a.sql");
+    g_assert_cmpstr(e->message, ==, "file a.sql: corrupt");
+    g_error_free(e);
+}
+
+static void test_quoting(void)
+{
+    char *q = wharf_quote_ident("we`ird");
+    g_assert_cmpstr(q, ==, "`we``ird`");
+    g_free(q);
+    q = wharf_quote_table("d.b", "t b");
+    g_assert_cmpstr(q, ==, "`d.b`.`t b`");
+    g_free(q);
+    q = wharf_quote_string("it's a\\b\n");
+    g_assert_cmpstr(q, ==, "'it\\'s a\\\\b\\n'");
+    g_free(q);
+}
+
+static void test_split_list(void)
+{
+    char **v = wharf_cli_split_list(" a, b ,,c ");
+    g_assert_cmpuint(g_strv_length(v), ==, 3);
+    g_assert_cmpstr(v[0], ==, "a");
+    g_assert_cmpstr(v[1], ==, "b");
+    g_assert_cmpstr(v[2], ==, "c");
+    g_strfreev(v);
+    g_assert_null(wharf_cli_split_list(NULL));
+}
+
+static void test_scrub_argv(void)
+{
+    char a0[] = "wharf", a1[] = "-psecret", a2[] = "--password=hunter2", a3[] = "-p", a4[] = "db";
+    char *argv[] = {a0, a1, a2, a3, a4, NULL};
+    wharf_cli_scrub_argv(5, argv);
+    g_assert_null(strstr(argv[1], "secret"));
+    g_assert_null(strstr(argv[2], "hunter2"));
+    g_assert_cmpstr(argv[3], ==, "-p");
+    g_assert_cmpstr(argv[4], ==, "db");
+}
+
+static void test_parse_password_forms(void)
+{
+    wharf_cli_common c = {0};
+    GOptionContext *ctx = g_option_context_new(NULL);
+    wharf_cli_add_common(ctx, &c);
+    char a0[] = "dump", a1[] = "-pabc", a2[] = "-uroot", a3[] = "-p", a4[] = "-P3307", a5[] = "--password=abc";
+    char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
+    char **rest = NULL;
+    GError *err = NULL;
+    gboolean parsed = wharf_cli_parse(ctx, 6, argv, &rest, &err);
+    g_assert_no_error(err);
+    g_assert_true(parsed);
+    /* the last of -pabc, -p, --password=abc wins */
+    g_assert_cmpstr(c.conn.password, ==, "abc");
+    g_assert_cmpstr(c.conn.user, ==, "root");
+    g_assert_cmpuint(c.conn.port, ==, 3307);
+    g_assert_null(strstr(argv[1], "abc")); /* scrubbed in the real argv */
+    g_strfreev(rest);
+    g_option_context_free(ctx);
+    wharf_conn_opts_clear(&c.conn);
+
+    /* bare -p asks for a prompt */
+    wharf_cli_common p = {0};
+    ctx = g_option_context_new(NULL);
+    wharf_cli_add_common(ctx, &p);
+    char p0[] = "dump", p1[] = "-p";
+    char *pargv[] = {p0, p1, NULL};
+    g_assert_true(wharf_cli_parse(ctx, 2, pargv, &rest, &err));
+    g_assert_true(p.password_prompt);
+    g_assert_null(p.conn.password);
+    g_strfreev(rest);
+    g_option_context_free(ctx);
+    wharf_conn_opts_clear(&p.conn);
+
+    wharf_cli_common d = {0};
+    ctx = g_option_context_new(NULL);
+    wharf_cli_add_common(ctx, &d);
+    char b0[] = "dump", b1[] = "-P", b2[] = "notaport";
+    char *bargv[] = {b0, b1, b2, NULL};
+    g_assert_false(wharf_cli_parse(ctx, 3, bargv, &rest, &err));
+    g_assert_error(err, WHARF_ERROR, WHARF_ERROR_USAGE);
+    g_assert_nonnull(strstr(err->message, "notaport"));
+    g_clear_error(&err);
+    g_option_context_free(ctx);
+    wharf_conn_opts_clear(&d.conn);
+}
+
+static void test_format_helpers(void)
+{
+    char *s = wharf_format_bytes(512);
+    g_assert_cmpstr(s, ==, "512 B");
+    g_free(s);
+    s = wharf_format_bytes(3 * 1024 * 1024);
+    g_assert_cmpstr(s, ==, "3.0 MiB");
+    g_free(s);
+    s = wharf_format_duration(3725);
+    g_assert_cmpstr(s, ==, "1:02:05");
+    g_free(s);
+    wharf_progress p;
+    wharf_progress_init(&p, "load");
+    wharf_counter_add(&p.objects_total, 10);
+    wharf_counter_add(&p.objects_done, 5);
+    s = wharf_progress_render(&p);
+    g_assert_nonnull(strstr(s, "tables 5/10"));
+    g_free(s);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/core/error/transient", test_transient_classification);
+    g_test_add_func("/core/conn/quoting", test_quoting);
+    g_test_add_func("/core/cli/split-list", test_split_list);
+    g_test_add_func("/core/cli/scrub-argv", test_scrub_argv);
+    g_test_add_func("/core/cli/parse", test_parse_password_forms);
+    g_test_add_func("/core/console/format", test_format_helpers);
+    return g_test_run();
+}
