@@ -60,12 +60,18 @@ char *wharf_layout_table_schema(const char *db, const char *table, wharf_compres
 char *wharf_layout_view_schema(const char *db, const char *view, wharf_compress c);
 char *wharf_layout_triggers(const char *db, const char *table, wharf_compress c);
 char *wharf_layout_post(const char *db, wharf_compress c);
+/* DB.SEQ-schema-sequence.sql (mydumper's name for a sequence's schema;
+ * wharf itself writes sequences to DB.SEQ-schema.sql) */
+char *wharf_layout_sequence_schema(const char *db, const char *seq, wharf_compress c);
 /* ext: "sql" or "dat" */
 char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
                          wharf_compress c);
 
-/* Classify a file name; FALSE for names that are not part of a dump
- * (info->kind = WHARF_FILE_UNKNOWN). Fills info (free with _clear). */
+/* Classify a file name (a base name, no directory); FALSE for names that are
+ * not part of a dump (info->kind = WHARF_FILE_UNKNOWN, nothing to free).
+ * Fills info (free with _clear). Also accepts mydumper's DB.TABLE.sql /
+ * DB.TABLE.dat (no chunk number: part 0) and DB.TABLE.N.M.sql (subpart M).
+ * Temporary files (*.tmp) and anything else are WHARF_FILE_UNKNOWN. */
 gboolean wharf_layout_parse(const char *filename, wharf_file_info *info);
 void wharf_file_info_clear(wharf_file_info *info);
 
