@@ -9,7 +9,16 @@
  *  - Written last, atomically (temp + fsync + rename, 0600): a directory
  *    without `metadata` is an incomplete dump.
  *  - Reading validates: a malformed file is WHARF_ERROR_FORMAT naming
- *    `metadata` and the line/key.
+ *    `metadata` and the line/key ("DIR/metadata: [group] key: problem").
+ *    A missing file is WHARF_ERROR_NOT_FOUND.
+ *  - Table group names: each name between backticks, backticks doubled, and
+ *    '%', '[', ']' and control bytes written as %XX (GKeyFile group names
+ *    cannot hold them). Names round-trip exactly.
+ *  - mydumper files (no [wharf] group): the table name is taken from
+ *    real_table_name, the database from the group name; [master] is read
+ *    when [source] is absent; "is_sequence = 1" gives kind "sequence".
+ *  - wharf-depends entries are opaque strings to this module (written and
+ *    read back as given).
  */
 #ifndef WHARF_FORMAT_METADATA_H
 #define WHARF_FORMAT_METADATA_H
@@ -43,12 +52,14 @@ typedef struct wharf_metadata {
     char *data_format;         /* "sql" or "tsv" */
     char *compression;         /* "zstd", "gzip", "none" */
     char *lock_method;         /* backup-stage, instance, ftwrl, none */
-    gint64 commit_block_ms;    /* how long commits were blocked */
+    gint64 commit_block_ms;    /* how long commits were blocked; -1 unknown */
     /* [source] */
     char *binlog_file;
     guint64 binlog_position;
     char *gtid;
-    /* [myloader_session_variables] */
+    /* [myloader_session_variables], unquoted values (the file holds them as
+     * SQL: SQL_MODE = 'A,B' then a version-comment opener, as mydumper
+     * writes it); NULL = not recorded */
     char *sql_mode;
     char *time_zone;
     /* tables in file order; index by "db\x1ftable" */
@@ -57,12 +68,15 @@ typedef struct wharf_metadata {
     GKeyFile *raw;             /* everything read, for keys not modelled here */
 } wharf_metadata;
 
+/* Empty metadata: no tables, commit_block_ms -1, raw NULL. */
 wharf_metadata *wharf_metadata_new(void);
 void wharf_metadata_free(wharf_metadata *m);
 
-/* Find or add a table entry. */
+/* Find or add a table entry (a new one has rows -1, snapshot TRUE, kind NULL
+ * which is written as "table"). */
 wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const char *table,
                                        gboolean create);
+/* Add a chunk, kept in part order. */
 void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
                                 guint64 bytes, guint32 crc32);
 

@@ -1,0 +1,742 @@
+/* metadata: the dump's `metadata` key file. See metadata.h and docs/FORMAT.md. */
+#include "format/metadata.h"
+
+#include "core/error.h"
+#include "core/stream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define G_CONFIG "config"
+#define G_WHARF "wharf"
+#define G_SESSION "myloader_session_variables"
+#define G_SOURCE "source"
+#define G_MASTER "master" /* older mydumper */
+#define CHUNK_PREFIX "wharf-chunk-"
+
+/* ------------------------------------------------------------------------ */
+/* construction */
+
+static void chunk_free(gpointer p)
+{
+    wharf_chunk_meta *c = p;
+    if (c == NULL)
+        return;
+    g_free(c->file);
+    g_free(c);
+}
+
+static void table_free(gpointer p)
+{
+    wharf_table_meta *t = p;
+    if (t == NULL)
+        return;
+    g_free(t->db);
+    g_free(t->table);
+    g_free(t->kind);
+    g_free(t->engine);
+    g_ptr_array_unref(t->chunks);
+    g_ptr_array_unref(t->depends);
+    g_free(t);
+}
+
+wharf_metadata *wharf_metadata_new(void)
+{
+    wharf_metadata *m = g_new0(wharf_metadata, 1);
+    m->commit_block_ms = -1;
+    m->tables = g_ptr_array_new_with_free_func(table_free);
+    m->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return m;
+}
+
+void wharf_metadata_free(wharf_metadata *m)
+{
+    if (m == NULL)
+        return;
+    g_free(m->tool);
+    g_free(m->started);
+    g_free(m->finished);
+    g_free(m->server_version);
+    g_free(m->data_format);
+    g_free(m->compression);
+    g_free(m->lock_method);
+    g_free(m->binlog_file);
+    g_free(m->gtid);
+    g_free(m->sql_mode);
+    g_free(m->time_zone);
+    g_hash_table_unref(m->by_name);
+    g_ptr_array_unref(m->tables);
+    if (m->raw != NULL)
+        g_key_file_unref(m->raw);
+    g_free(m);
+}
+
+static char *table_key(const char *db, const char *table)
+{
+    return g_strconcat(db, "\x1f", table, NULL);
+}
+
+wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const char *table,
+                                       gboolean create)
+{
+    char *key = table_key(db, table);
+    wharf_table_meta *t = g_hash_table_lookup(m->by_name, key);
+    if (t != NULL || !create) {
+        g_free(key);
+        return t;
+    }
+    t = g_new0(wharf_table_meta, 1);
+    t->db = g_strdup(db);
+    t->table = g_strdup(table);
+    t->rows = -1;
+    t->snapshot = TRUE;
+    t->chunks = g_ptr_array_new_with_free_func(chunk_free);
+    t->depends = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(m->tables, t);
+    g_hash_table_insert(m->by_name, key, t);
+    return t;
+}
+
+void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
+                                guint64 bytes, guint32 crc32)
+{
+    wharf_chunk_meta *c = g_new0(wharf_chunk_meta, 1);
+    c->file = g_strdup(file);
+    c->part = part;
+    c->rows = rows;
+    c->bytes = bytes;
+    c->crc32 = crc32;
+    /* keep part order; chunks usually arrive in order, so scan from the end */
+    guint i = t->chunks->len;
+    while (i > 0 && ((wharf_chunk_meta *)g_ptr_array_index(t->chunks, i - 1))->part > part)
+        i--;
+    g_ptr_array_insert(t->chunks, (gint)i, c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* group names */
+
+/* One quoted identifier of a group name: backticks doubled; '%', '[', ']'
+ * and control bytes as %XX (GKeyFile cannot hold them in a group name). */
+static void append_group_ident(GString *s, const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    g_string_append_c(s, '`');
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p == '`') {
+            g_string_append(s, "``");
+        } else if (*p == '%' || *p == '[' || *p == ']' || *p < 0x20 || *p == 0x7F) {
+            g_string_append_c(s, '%');
+            g_string_append_c(s, hex[*p >> 4]);
+            g_string_append_c(s, hex[*p & 15]);
+        } else {
+            g_string_append_c(s, (char)*p);
+        }
+    }
+    g_string_append_c(s, '`');
+}
+
+char *wharf_metadata_group(const char *db, const char *table)
+{
+    GString *s = g_string_new(NULL);
+    append_group_ident(s, db);
+    g_string_append_c(s, '.');
+    append_group_ident(s, table);
+    return g_string_free(s, FALSE);
+}
+
+/* Decode %XX; a '%' not followed by two hex digits (or %00) stays as is, so
+ * mydumper's unescaped names with '%' survive. */
+static char *pct_decode(const char *s, size_t len)
+{
+    GString *out = g_string_sized_new(len);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' && i + 2 < len) {
+            int hi = g_ascii_xdigit_value(s[i + 1]);
+            int lo = g_ascii_xdigit_value(s[i + 2]);
+            if (hi >= 0 && lo >= 0 && (hi | lo) != 0) {
+                g_string_append_c(out, (char)(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        g_string_append_c(out, s[i]);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Parse one quoted identifier starting at *p (which must be the quote q);
+ * doubled quotes stand for one. Advances *p past the closing quote. */
+static char *parse_quoted(const char **p, char q)
+{
+    const char *s = *p;
+    if (*s != q)
+        return NULL;
+    s++;
+    GString *raw = g_string_new(NULL);
+    for (;;) {
+        if (*s == '\0') {
+            g_string_free(raw, TRUE);
+            return NULL;
+        }
+        if (*s == q) {
+            if (s[1] == q) {
+                g_string_append_c(raw, q);
+                s += 2;
+                continue;
+            }
+            s++;
+            break;
+        }
+        g_string_append_c(raw, *s++);
+    }
+    *p = s;
+    char *res = pct_decode(raw->str, raw->len);
+    g_string_free(raw, TRUE);
+    return res;
+}
+
+gboolean wharf_metadata_parse_group(const char *group, char **db, char **table)
+{
+    *db = *table = NULL;
+    if (group == NULL)
+        return FALSE;
+    char q = group[0];
+    if (q != '`' && q != '"')
+        return FALSE;
+    const char *p = group;
+    char *d = parse_quoted(&p, q);
+    if (d != NULL && *p == '.') {
+        p++;
+        char *t = parse_quoted(&p, q);
+        if (t != NULL && *p == '\0') {
+            *db = d;
+            *table = t;
+            return TRUE;
+        }
+        g_free(t);
+    }
+    g_free(d);
+    /* mydumper does not double quotes inside group names: accept
+     * `a`b`.`c` by splitting at the first "`.`". */
+    size_t len = strlen(group);
+    char sep[4] = {q, '.', q, '\0'};
+    const char *mid = strstr(group + 1, sep);
+    if (len >= 5 && group[len - 1] == q && mid != NULL && mid + 3 <= group + len - 1) {
+        *db = pct_decode(group + 1, (size_t)(mid - group - 1));
+        *table = pct_decode(mid + 3, (size_t)(group + len - 1 - (mid + 3)));
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* writing */
+
+static void set_str(GKeyFile *kf, const char *group, const char *key, const char *value)
+{
+    if (value != NULL)
+        g_key_file_set_string(kf, group, key, value);
+}
+
+/* 'value' quoted as an SQL string, for [myloader_session_variables]. */
+static char *sql_quoted(const char *v)
+{
+    GString *s = g_string_new("'");
+    for (const char *p = v; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            g_string_append_c(s, '\\');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '\'');
+    return g_string_free(s, FALSE);
+}
+
+static GKeyFile *build_key_file(const wharf_metadata *m)
+{
+    GKeyFile *kf = g_key_file_new();
+    g_key_file_set_value(kf, G_CONFIG, "quote_character", "BACKTICK");
+
+    g_key_file_set_string(kf, G_WHARF, "tool", m->tool ? m->tool : "wharf " WHARF_VERSION);
+    set_str(kf, G_WHARF, "started", m->started);
+    set_str(kf, G_WHARF, "finished", m->finished);
+    set_str(kf, G_WHARF, "server-version", m->server_version);
+    set_str(kf, G_WHARF, "format", m->data_format);
+    set_str(kf, G_WHARF, "compression", m->compression);
+    set_str(kf, G_WHARF, "lock", m->lock_method);
+    if (m->commit_block_ms >= 0)
+        g_key_file_set_int64(kf, G_WHARF, "commit-block-ms", m->commit_block_ms);
+
+    if (m->sql_mode != NULL) {
+        char *q = sql_quoted(m->sql_mode);
+        char *v = g_strconcat(q, " /*!40101", NULL);
+        g_key_file_set_value(kf, G_SESSION, "SQL_MODE", v);
+        g_free(v);
+        g_free(q);
+    }
+    if (m->time_zone != NULL) {
+        char *q = sql_quoted(m->time_zone);
+        g_key_file_set_value(kf, G_SESSION, "time_zone", q);
+        g_free(q);
+    }
+
+    if (m->binlog_file != NULL || m->gtid != NULL) {
+        set_str(kf, G_SOURCE, "File", m->binlog_file ? m->binlog_file : "");
+        g_key_file_set_uint64(kf, G_SOURCE, "Position", m->binlog_position);
+        set_str(kf, G_SOURCE, "Executed_Gtid_Set", m->gtid ? m->gtid : "");
+    }
+
+    for (guint i = 0; i < m->tables->len; i++) {
+        const wharf_table_meta *t = g_ptr_array_index(m->tables, i);
+        char *g = wharf_metadata_group(t->db, t->table);
+        g_key_file_set_string(kf, g, "real_table_name", t->table);
+        g_key_file_set_int64(kf, g, "rows", t->rows);
+        set_str(kf, g, "wharf-kind", t->kind ? t->kind : "table");
+        set_str(kf, g, "wharf-engine", t->engine);
+        g_key_file_set_boolean(kf, g, "wharf-snapshot", t->snapshot);
+        if (t->kind != NULL && strcmp(t->kind, "sequence") == 0)
+            g_key_file_set_integer(kf, g, "is_sequence", 1);
+        g_key_file_set_uint64(kf, g, "wharf-chunks", t->chunks->len);
+        for (guint c = 0; c < t->chunks->len; c++) {
+            const wharf_chunk_meta *ch = g_ptr_array_index(t->chunks, c);
+            char *key = g_strdup_printf(CHUNK_PREFIX "%05" G_GUINT64_FORMAT, ch->part);
+            char *val = g_strdup_printf("%s;%" G_GINT64_FORMAT ";%" G_GUINT64_FORMAT ";%08x",
+                                        ch->file, ch->rows, ch->bytes, (unsigned)ch->crc32);
+            g_key_file_set_string(kf, g, key, val);
+            g_free(val);
+            g_free(key);
+        }
+        if (t->depends->len > 0)
+            g_key_file_set_string_list(kf, g, "wharf-depends",
+                                       (const gchar *const *)t->depends->pdata, t->depends->len);
+        g_free(g);
+    }
+    return kf;
+}
+
+gboolean wharf_metadata_write(const wharf_metadata *m, const char *dir, GError **err)
+{
+    GKeyFile *kf = build_key_file(m);
+    gsize len = 0;
+    char *data = g_key_file_to_data(kf, &len, NULL);
+    g_key_file_unref(kf);
+    char *path = g_build_filename(dir, "metadata", NULL);
+    gboolean ok = wharf_write_file_atomic(path, data, len, err);
+    g_free(path);
+    g_free(data);
+    return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* reading */
+
+typedef struct {
+    GKeyFile *kf;
+    const char *path; /* DIR/metadata, for messages */
+} reader_ctx;
+
+static gboolean fail(const reader_ctx *c, GError **err, const char *group, const char *key,
+                     const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+static gboolean fail(const reader_ctx *c, GError **err, const char *group, const char *key,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: [%s] %s: %s", c->path, group, key, msg);
+    g_free(msg);
+    return FALSE;
+}
+
+/* Optional string: NULL when absent. */
+static gboolean get_str(const reader_ctx *c, const char *group, const char *key, char **out,
+                        GError **err)
+{
+    *out = NULL;
+    if (!g_key_file_has_key(c->kf, group, key, NULL))
+        return TRUE;
+    GError *e = NULL;
+    char *v = g_key_file_get_string(c->kf, group, key, &e);
+    if (v == NULL) {
+        fail(c, err, group, key, "%s", e->message);
+        g_error_free(e);
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* Unsigned (allow_negative = FALSE) or signed decimal of the whole string. */
+static gboolean parse_int(const char *s, gboolean allow_negative, gint64 *out_i, guint64 *out_u)
+{
+    if (s == NULL)
+        return FALSE;
+    while (g_ascii_isspace(*s))
+        s++;
+    if (*s == '\0')
+        return FALSE;
+    char *end = NULL;
+    errno = 0;
+    if (allow_negative) {
+        if (!g_ascii_isdigit(*s) && !(*s == '-' && g_ascii_isdigit(s[1])))
+            return FALSE;
+        gint64 v = g_ascii_strtoll(s, &end, 10);
+        if (errno != 0)
+            return FALSE;
+        *out_i = v;
+    } else {
+        if (!g_ascii_isdigit(*s))
+            return FALSE;
+        guint64 v = g_ascii_strtoull(s, &end, 10);
+        if (errno != 0)
+            return FALSE;
+        *out_u = v;
+    }
+    while (g_ascii_isspace(*end))
+        end++;
+    return *end == '\0';
+}
+
+static gboolean get_i64(const reader_ctx *c, const char *group, const char *key, gint64 *out,
+                        GError **err)
+{
+    char *v = NULL;
+    if (!get_str(c, group, key, &v, err))
+        return FALSE;
+    if (v == NULL)
+        return TRUE; /* absent: keep the default */
+    guint64 u;
+    gboolean ok = parse_int(v, TRUE, out, &u);
+    if (!ok)
+        fail(c, err, group, key, "not a number: '%s'", v);
+    g_free(v);
+    return ok;
+}
+
+static gboolean get_u64(const reader_ctx *c, const char *group, const char *key, guint64 *out,
+                        gboolean *present, GError **err)
+{
+    char *v = NULL;
+    if (present)
+        *present = FALSE;
+    if (!get_str(c, group, key, &v, err))
+        return FALSE;
+    if (v == NULL)
+        return TRUE;
+    gint64 i;
+    gboolean ok = parse_int(v, FALSE, &i, out);
+    if (!ok)
+        fail(c, err, group, key, "not an unsigned number: '%s'", v);
+    else if (present)
+        *present = TRUE;
+    g_free(v);
+    return ok;
+}
+
+/* Session variable values are SQL: 'text' followed by an optional version
+ * comment opener -> text. */
+static char *unquote_session_value(const char *v)
+{
+    char *s = g_strdup(v);
+    g_strstrip(s);
+    char *c = strstr(s, "/*");
+    if (c != NULL) {
+        *c = '\0';
+        g_strchomp(s);
+    }
+    size_t n = strlen(s);
+    if (n >= 2 && (s[0] == '\'' || s[0] == '"') && s[n - 1] == s[0]) {
+        GString *out = g_string_new(NULL);
+        for (size_t i = 1; i + 1 < n; i++) {
+            if (s[i] == '\\' && i + 2 < n)
+                i++;
+            else if (s[i] == s[0] && s[i + 1] == s[0] && i + 2 < n)
+                i++;
+            g_string_append_c(out, s[i]);
+        }
+        g_free(s);
+        return g_string_free(out, FALSE);
+    }
+    return s;
+}
+
+static gboolean read_chunk(const reader_ctx *c, wharf_table_meta *t, const char *group,
+                           const char *key, GError **err)
+{
+    guint64 part;
+    gint64 unused;
+    if (!parse_int(key + strlen(CHUNK_PREFIX), FALSE, &unused, &part) ||
+        !g_ascii_isdigit(key[strlen(key) - 1]))
+        return fail(c, err, group, key, "bad chunk number in key");
+    char *v = NULL;
+    if (!get_str(c, group, key, &v, err))
+        return FALSE;
+    /* file;rows;bytes;crc32 -- the file name may itself contain ';', so
+     * split the three numbers off the right. */
+    char *f[3] = {NULL, NULL, NULL};
+    char *end = v + strlen(v);
+    gboolean ok = TRUE;
+    for (int i = 2; i >= 0; i--) {
+        char *semi = g_strrstr_len(v, end - v, ";");
+        if (semi == NULL) {
+            ok = FALSE;
+            break;
+        }
+        *semi = '\0';
+        f[i] = semi + 1;
+        end = semi;
+    }
+    gint64 rows = 0;
+    guint64 bytes = 0, crc = 0;
+    guint64 u;
+    if (ok)
+        ok = v[0] != '\0' && parse_int(f[0], TRUE, &rows, &u) && rows >= -1 &&
+             parse_int(f[1], FALSE, &unused, &bytes);
+    if (ok) {
+        char *e = NULL;
+        const char *h = f[2];
+        ok = h[0] != '\0' && strlen(h) <= 8;
+        for (const char *p = h; ok && *p; p++)
+            ok = g_ascii_isxdigit(*p);
+        if (ok)
+            crc = g_ascii_strtoull(h, &e, 16);
+    }
+    if (!ok) {
+        char *raw = g_key_file_get_value(c->kf, group, key, NULL);
+        fail(c, err, group, key, "bad chunk entry '%s' (want file;rows;bytes;crc32hex)",
+             raw ? raw : "");
+        g_free(raw);
+        g_free(v);
+        return FALSE;
+    }
+    wharf_table_meta_add_chunk(t, v, part, rows, bytes, (guint32)crc);
+    g_free(v);
+    return TRUE;
+}
+
+static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *group,
+                           gboolean is_wharf, GError **err)
+{
+    char *db = NULL, *table = NULL;
+    if (!wharf_metadata_parse_group(group, &db, &table))
+        return TRUE; /* database groups (mydumper's [`db`]) and others: kept in raw */
+    char *real = NULL;
+    if (!get_str(c, group, "real_table_name", &real, err)) {
+        g_free(db);
+        g_free(table);
+        return FALSE;
+    }
+    /* wharf's group names are exact; mydumper's carry file-name forms,
+     * so its real_table_name is the better source. */
+    if (!is_wharf && real != NULL && real[0] != '\0') {
+        g_free(table);
+        table = real;
+        real = NULL;
+    }
+    g_free(real);
+    if (wharf_metadata_table(m, db, table, FALSE) != NULL) {
+        fail(c, err, group, "real_table_name", "table `%s`.`%s` listed twice", db, table);
+        g_free(db);
+        g_free(table);
+        return FALSE;
+    }
+    wharf_table_meta *t = wharf_metadata_table(m, db, table, TRUE);
+    g_free(db);
+    g_free(table);
+
+    if (!get_i64(c, group, "rows", &t->rows, err))
+        return FALSE;
+    if (t->rows < -1)
+        return fail(c, err, group, "rows", "negative row count");
+    if (!get_str(c, group, "wharf-kind", &t->kind, err))
+        return FALSE;
+    if (t->kind == NULL) {
+        gint64 seq = 0;
+        if (!get_i64(c, group, "is_sequence", &seq, err))
+            return FALSE;
+        t->kind = g_strdup(seq ? "sequence" : "table");
+    } else if (strcmp(t->kind, "table") != 0 && strcmp(t->kind, "view") != 0 &&
+               strcmp(t->kind, "sequence") != 0) {
+        return fail(c, err, group, "wharf-kind", "unknown kind '%s'", t->kind);
+    }
+    if (!get_str(c, group, "wharf-engine", &t->engine, err))
+        return FALSE;
+    if (g_key_file_has_key(c->kf, group, "wharf-snapshot", NULL)) {
+        GError *e = NULL;
+        gboolean b = g_key_file_get_boolean(c->kf, group, "wharf-snapshot", &e);
+        if (e != NULL) {
+            fail(c, err, group, "wharf-snapshot", "%s", e->message);
+            g_error_free(e);
+            return FALSE;
+        }
+        t->snapshot = b;
+    }
+
+    gsize nkeys = 0;
+    char **keys = g_key_file_get_keys(c->kf, group, &nkeys, NULL);
+    for (gsize i = 0; keys != NULL && i < nkeys; i++) {
+        if (g_str_has_prefix(keys[i], CHUNK_PREFIX) && !read_chunk(c, t, group, keys[i], err)) {
+            g_strfreev(keys);
+            return FALSE;
+        }
+    }
+    g_strfreev(keys);
+    for (guint i = 1; i < t->chunks->len; i++) {
+        const wharf_chunk_meta *a = g_ptr_array_index(t->chunks, i - 1);
+        const wharf_chunk_meta *b = g_ptr_array_index(t->chunks, i);
+        if (a->part == b->part)
+            return fail(c, err, group, CHUNK_PREFIX "NNNNN", "chunk %" G_GUINT64_FORMAT " listed twice",
+                        a->part);
+    }
+    guint64 nchunks = 0;
+    gboolean have_count = FALSE;
+    if (!get_u64(c, group, "wharf-chunks", &nchunks, &have_count, err))
+        return FALSE;
+    if (have_count && nchunks != t->chunks->len)
+        return fail(c, err, group, "wharf-chunks",
+                    "says %" G_GUINT64_FORMAT " chunks but %u wharf-chunk-NNNNN keys are present",
+                    nchunks, t->chunks->len);
+
+    if (g_key_file_has_key(c->kf, group, "wharf-depends", NULL)) {
+        GError *e = NULL;
+        gsize n = 0;
+        char **deps = g_key_file_get_string_list(c->kf, group, "wharf-depends", &n, &e);
+        if (e != NULL) {
+            fail(c, err, group, "wharf-depends", "%s", e->message);
+            g_error_free(e);
+            return FALSE;
+        }
+        for (gsize i = 0; i < n; i++) {
+            if (deps[i][0] != '\0')
+                g_ptr_array_add(t->depends, g_strdup(deps[i]));
+        }
+        g_strfreev(deps);
+    }
+    return TRUE;
+}
+
+static gboolean read_all(const reader_ctx *c, wharf_metadata *m, GError **err)
+{
+    GKeyFile *kf = c->kf;
+    gboolean is_wharf = g_key_file_has_group(kf, G_WHARF);
+    if (is_wharf) {
+        if (!get_str(c, G_WHARF, "tool", &m->tool, err) ||
+            !get_str(c, G_WHARF, "started", &m->started, err) ||
+            !get_str(c, G_WHARF, "finished", &m->finished, err) ||
+            !get_str(c, G_WHARF, "server-version", &m->server_version, err) ||
+            !get_str(c, G_WHARF, "format", &m->data_format, err) ||
+            !get_str(c, G_WHARF, "compression", &m->compression, err) ||
+            !get_str(c, G_WHARF, "lock", &m->lock_method, err) ||
+            !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err))
+            return FALSE;
+    } else {
+        m->tool = g_strdup("mydumper");
+    }
+
+    if (g_key_file_has_group(kf, G_CONFIG)) {
+        char *q = NULL;
+        const char *key = g_key_file_has_key(kf, G_CONFIG, "quote-character", NULL)
+                              ? "quote-character"
+                              : "quote_character";
+        if (!get_str(c, G_CONFIG, key, &q, err))
+            return FALSE;
+        if (q != NULL && strcmp(q, "BACKTICK") != 0 && strcmp(q, "DOUBLE_QUOTE") != 0) {
+            fail(c, err, G_CONFIG, key, "unknown quote character '%s'", q);
+            g_free(q);
+            return FALSE;
+        }
+        g_free(q);
+    }
+
+    if (g_key_file_has_group(kf, G_SESSION)) {
+        gsize n = 0;
+        char **keys = g_key_file_get_keys(kf, G_SESSION, &n, NULL);
+        for (gsize i = 0; keys != NULL && i < n; i++) {
+            char *v = g_key_file_get_value(kf, G_SESSION, keys[i], NULL);
+            if (v == NULL)
+                continue;
+            if (g_ascii_strcasecmp(keys[i], "SQL_MODE") == 0) {
+                g_free(m->sql_mode);
+                m->sql_mode = unquote_session_value(v);
+            } else if (g_ascii_strcasecmp(keys[i], "time_zone") == 0) {
+                g_free(m->time_zone);
+                m->time_zone = unquote_session_value(v);
+            }
+            g_free(v);
+        }
+        g_strfreev(keys);
+    }
+
+    const char *src = g_key_file_has_group(kf, G_SOURCE) ? G_SOURCE
+                      : g_key_file_has_group(kf, G_MASTER) ? G_MASTER
+                                                             : NULL;
+    if (src != NULL) {
+        if (!get_str(c, src, "File", &m->binlog_file, err))
+            return FALSE;
+        char *pos = NULL;
+        if (!get_str(c, src, "Position", &pos, err))
+            return FALSE;
+        if (pos != NULL && pos[0] != '\0') {
+            gint64 i;
+            if (!parse_int(pos, FALSE, &i, &m->binlog_position)) {
+                fail(c, err, src, "Position", "not an unsigned number: '%s'", pos);
+                g_free(pos);
+                return FALSE;
+            }
+        }
+        g_free(pos);
+        if (!get_str(c, src, "Executed_Gtid_Set", &m->gtid, err))
+            return FALSE;
+        if (m->binlog_file != NULL && m->binlog_file[0] == '\0')
+            g_clear_pointer(&m->binlog_file, g_free);
+        if (m->gtid != NULL && m->gtid[0] == '\0')
+            g_clear_pointer(&m->gtid, g_free);
+    }
+
+    gsize ngroups = 0;
+    char **groups = g_key_file_get_groups(kf, &ngroups);
+    for (gsize i = 0; i < ngroups; i++) {
+        if (!read_table(c, m, groups[i], is_wharf, err)) {
+            g_strfreev(groups);
+            return FALSE;
+        }
+    }
+    g_strfreev(groups);
+    return TRUE;
+}
+
+wharf_metadata *wharf_metadata_read(const char *dir, GError **err)
+{
+    char *path = g_build_filename(dir, "metadata", NULL);
+    char *data = NULL;
+    size_t len = 0;
+    if (!wharf_read_file(path, &data, &len, err)) {
+        g_free(path);
+        return NULL;
+    }
+    GKeyFile *kf = g_key_file_new();
+    GError *e = NULL;
+    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &e)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: malformed key file: %s", path,
+                    e->message);
+        g_error_free(e);
+        g_key_file_unref(kf);
+        g_free(data);
+        g_free(path);
+        return NULL;
+    }
+    g_free(data);
+    wharf_metadata *m = wharf_metadata_new();
+    m->raw = kf;
+    reader_ctx c = {kf, path};
+    if (!read_all(&c, m, err)) {
+        wharf_metadata_free(m);
+        g_free(path);
+        return NULL;
+    }
+    g_free(path);
+    return m;
+}
