@@ -1,11 +1,887 @@
+/* dump driver: options, phases, worker threads, metadata.
+ *
+ * Lock order (see docs/design-dump.md): dump_ctx.qlock and dump_ctx.elock
+ * are never held together and never while calling into another module;
+ * wharf_snapshot.lock and the console lock are leaves taken inside calls.
+ */
 #include "dump/dump.h"
 
+#include "core/cli.h"
+#include "core/conn.h"
+#include "core/console.h"
 #include "core/error.h"
+#include "core/stream.h"
+#include "dump/catalog.h"
+#include "dump/chunker.h"
+#include "dump/rows.h"
+#include "dump/schema.h"
+#include "dump/snapshot.h"
+#include "format/layout.h"
+#include "format/metadata.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define DEFAULT_CHUNK_MB 64
+#define DEFAULT_STATEMENT_SIZE (1024 * 1024)
+#define DEFAULT_SNAPSHOT_BUDGET 1500
+#define SESSION_SQL_MODE "NO_AUTO_VALUE_ON_ZERO" /* set by wharf_conn_open */
+
+/* Options: parsed once, then read-only. */
+typedef struct dump_opts {
+    wharf_cli_common common;
+    char *outdir;
+    char **databases_raw, **tables_raw, **exclude_raw, **where;
+    char *regex;
+    gboolean no_data, no_schema, no_ddl_lock;
+    char *format, *compress, *lock, *statement_size;
+    int compress_level;
+    gint64 rows;
+    int chunk_size_mb;
+    int snapshot_budget;
+    /* derived */
+    wharf_filter filter;
+    wharf_outdir out;
+    wharf_lock_method lock_method;
+    gint64 chunk_bytes; /* 0 = size not used */
+} dump_opts;
+
+/* Per table: planned chunks and their results. */
+typedef struct table_state {
+    wharf_cat_table *t;
+    wharf_chunk_plan plan;
+    wharf_rows_result *results; /* [plan.where->len]; slot i written only by the
+                                   worker that ran chunk i, read after join */
+    gint remaining;             /* atomic: chunks not yet done */
+} table_state;
+
+typedef enum { JOB_DB, JOB_TABLE, JOB_CHUNK } job_kind;
+
+typedef struct job {
+    job_kind kind;
+    wharf_cat_db *db;
+    table_state *ts;
+    guint chunk;
+} job;
+
+typedef struct dump_ctx {
+    const dump_opts *o;
+    wharf_catalog *cat;
+    wharf_snapshot *snap;
+    wharf_progress progress;
+    table_state *states; /* one per cat->tables entry */
+
+    /* Job queue. qlock guards queue, running, stop. Workers wait on qcond
+     * while the queue is empty and some job is running (it may add chunks). */
+    GMutex qlock;
+    GCond qcond;
+    GQueue queue;
+    guint running;
+    gboolean stop;
+
+    /* First error. elock guards error. failed is atomic (checked lock-free). */
+    GMutex elock;
+    GError *error;
+    gint failed;
+} dump_ctx;
+
+typedef struct worker {
+    dump_ctx *c;
+    guint id;
+    MYSQL *aux;             /* autocommit: SHOW CREATE, chunk planning */
+    wharf_snap_session *ss; /* current snapshot session */
+    GThread *thread;
+} worker;
+
+/* ------------------------------------------------------------------ */
+/* errors and the queue */
+
+static void record_error(dump_ctx *c, GError *e)
+{
+    g_mutex_lock(&c->elock);
+    if (c->error == NULL)
+        c->error = e;
+    else
+        g_error_free(e);
+    g_mutex_unlock(&c->elock);
+    g_atomic_int_set(&c->failed, 1);
+    g_mutex_lock(&c->qlock);
+    c->stop = TRUE;
+    g_cond_broadcast(&c->qcond);
+    g_mutex_unlock(&c->qlock);
+}
+
+static void queue_push(dump_ctx *c, job *j, gboolean front)
+{
+    g_mutex_lock(&c->qlock);
+    if (front)
+        g_queue_push_head(&c->queue, j);
+    else
+        g_queue_push_tail(&c->queue, j);
+    g_cond_signal(&c->qcond);
+    g_mutex_unlock(&c->qlock);
+}
+
+/* Next job, or NULL when the run is over (stopped, or nothing queued and
+ * nothing running that could queue more). */
+static job *queue_pop(dump_ctx *c)
+{
+    job *j = NULL;
+    g_mutex_lock(&c->qlock);
+    for (;;) {
+        if (c->stop)
+            break;
+        j = g_queue_pop_head(&c->queue);
+        if (j) {
+            c->running++;
+            break;
+        }
+        if (c->running == 0) {
+            g_cond_broadcast(&c->qcond);
+            break;
+        }
+        g_cond_wait(&c->qcond, &c->qlock);
+    }
+    g_mutex_unlock(&c->qlock);
+    return j;
+}
+
+static void queue_done(dump_ctx *c)
+{
+    g_mutex_lock(&c->qlock);
+    c->running--;
+    if (c->running == 0 && g_queue_is_empty(&c->queue))
+        g_cond_broadcast(&c->qcond);
+    g_mutex_unlock(&c->qlock);
+}
+
+/* ------------------------------------------------------------------ */
+/* jobs */
+
+static gint64 target_rows(const dump_opts *o, const wharf_cat_table *t)
+{
+    gint64 r = G_MAXINT64;
+    if (o->rows > 0)
+        r = o->rows;
+    if (o->chunk_bytes > 0) {
+        gint64 avg = t->avg_row_length > 0 ? t->avg_row_length : 100;
+        r = MIN(r, MAX(o->chunk_bytes / avg, 1));
+    }
+    return r;
+}
+
+/* The snapshot session to read table t with: the worker's current one,
+ * or a fresh one once the current one has read `budget` distinct tables. */
+static MYSQL *session_for(worker *w, const wharf_cat_table *t)
+{
+    dump_ctx *c = w->c;
+    wharf_snap_session *ss = w->ss;
+    guint budget = (guint)c->o->snapshot_budget;
+    if (ss && ss->tables_used >= budget && !g_hash_table_contains(ss->touched, t)) {
+        wharf_snap_session *next = wharf_snapshot_acquire(c->snap);
+        if (next) {
+            GError *e = NULL;
+            if (!wharf_snapshot_release(c->snap, ss, &e)) {
+                WLOG_WARN("closing snapshot session %u: %s", ss->index, e->message);
+                g_error_free(e);
+            }
+            WLOG_DEBUG("worker %u: session %u read %u tables, moving to session %u", w->id,
+                       ss->index, ss->tables_used, next->index);
+            ss = w->ss = next;
+        }
+    }
+    if (ss == NULL)
+        ss = w->ss = wharf_snapshot_acquire(c->snap);
+    if (!g_hash_table_contains(ss->touched, t)) {
+        g_hash_table_add(ss->touched, (gpointer)t);
+        ss->tables_used++;
+    }
+    return ss->conn;
+}
+
+static void table_finished(dump_ctx *c)
+{
+    wharf_counter_add(&c->progress.objects_done, 1);
+}
+
+static gboolean run_chunk(worker *w, table_state *ts, guint i, GError **err)
+{
+    dump_ctx *c = w->c;
+    const wharf_cat_table *t = ts->t;
+    MYSQL *m = session_for(w, t);
+    if (!wharf_rows_dump_chunk(m, &c->o->out, t, ts->plan.where->pdata[i], ts->plan.order_by, i,
+                               &c->progress, &ts->results[i], err)) {
+        char *tn = wharf_quote_table(t->db, t->name);
+        if (ts->plan.where->len > 1)
+            wharf_error_prefix(err, "table %s chunk %u", tn, i);
+        else
+            wharf_error_prefix(err, "table %s", tn);
+        g_free(tn);
+        return FALSE;
+    }
+    if (g_atomic_int_dec_and_test(&ts->remaining))
+        table_finished(c);
+    return TRUE;
+}
+
+static gboolean run_table(worker *w, table_state *ts, GError **err)
+{
+    dump_ctx *c = w->c;
+    const dump_opts *o = c->o;
+    wharf_cat_table *t = ts->t;
+    if (!o->no_schema) {
+        gboolean ok = t->kind == WHARF_OBJ_VIEW ? wharf_schema_view(w->aux, &o->out, t, err)
+                                                : wharf_schema_table(w->aux, &o->out, t, err);
+        if (!ok)
+            return FALSE;
+    }
+    if (t->kind != WHARF_OBJ_TABLE || o->no_data) {
+        table_finished(c);
+        return TRUE;
+    }
+    gint64 target = target_rows(o, t);
+    if (!wharf_chunker_plan(w->aux, t, target, &ts->plan, err)) {
+        char *tn = wharf_quote_table(t->db, t->name);
+        wharf_error_prefix(err, "splitting table %s into chunks", tn);
+        g_free(tn);
+        return FALSE;
+    }
+    guint n = ts->plan.where->len;
+    if (ts->plan.why_unsplit)
+        WLOG_INFO("`%s`.`%s` (about %" G_GINT64_FORMAT " rows) is dumped as one stream: %s", t->db,
+                  t->name, t->rows_estimate, ts->plan.why_unsplit);
+    else if (n > 1)
+        WLOG_DEBUG("`%s`.`%s`: %u chunks", t->db, t->name, n);
+    ts->results = g_new0(wharf_rows_result, n);
+    g_atomic_int_set(&ts->remaining, (gint)n);
+    /* The other chunks go to the front of the queue, so a table's chunks are
+     * read together (fewer tables per snapshot session, files in order). */
+    for (guint i = n; i-- > 1;) {
+        job *j = g_new0(job, 1);
+        j->kind = JOB_CHUNK;
+        j->ts = ts;
+        j->chunk = i;
+        queue_push(c, j, TRUE);
+    }
+    return run_chunk(w, ts, 0, err);
+}
+
+static gboolean run_job(worker *w, job *j, GError **err)
+{
+    const dump_opts *o = w->c->o;
+    switch (j->kind) {
+    case JOB_DB:
+        return wharf_schema_database(w->aux, &o->out, j->db, err) &&
+               wharf_schema_post(w->aux, &o->out, j->db, err);
+    case JOB_TABLE:
+        return run_table(w, j->ts, err);
+    case JOB_CHUNK:
+        return run_chunk(w, j->ts, j->chunk, err);
+    }
+    return TRUE;
+}
+
+static gpointer worker_main(gpointer data)
+{
+    worker *w = data;
+    dump_ctx *c = w->c;
+    GError *e = NULL;
+    w->aux = wharf_conn_open(&c->o->common.conn, &e);
+    if (w->aux == NULL) {
+        record_error(c, e);
+        return NULL;
+    }
+    job *j;
+    while ((j = queue_pop(c)) != NULL) {
+        if (!g_atomic_int_get(&c->failed) && !run_job(w, j, &e))
+            record_error(c, g_steal_pointer(&e));
+        g_free(j);
+        queue_done(c);
+    }
+    if (w->ss) {
+        if (!wharf_snapshot_release(c->snap, w->ss, &e) && !g_atomic_int_get(&c->failed))
+            record_error(c, g_steal_pointer(&e));
+        g_clear_error(&e);
+        w->ss = NULL;
+    }
+    wharf_conn_close(w->aux);
+    w->aux = NULL;
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* options */
+
+static gboolean parse_size(const char *s, gint64 *out)
+{
+    char *end = NULL;
+    double v = g_ascii_strtod(s, &end);
+    if (end == s || v <= 0)
+        return FALSE;
+    gint64 mult = 1;
+    switch (g_ascii_toupper(*end)) {
+    case '\0': break;
+    case 'K': mult = 1024; end++; break;
+    case 'M': mult = 1024 * 1024; end++; break;
+    case 'G': mult = 1024 * 1024 * 1024; end++; break;
+    default: return FALSE;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end != '\0')
+        return FALSE;
+    *out = (gint64)(v * (double)mult);
+    return *out > 0;
+}
+
+/* Split each entry on commas outside backticks; NULL when none. */
+static char **split_names(char **raw)
+{
+    if (raw == NULL)
+        return NULL;
+    GPtrArray *out = g_ptr_array_new();
+    for (char **p = raw; *p; p++) {
+        GString *cur = g_string_new(NULL);
+        gboolean quoted = FALSE;
+        for (const char *s = *p;; s++) {
+            if (*s == '`')
+                quoted = !quoted;
+            if (*s == '\0' || (*s == ',' && !quoted)) {
+                char *item = g_strstrip(g_strdup(cur->str));
+                if (*item)
+                    g_ptr_array_add(out, item);
+                else
+                    g_free(item);
+                g_string_truncate(cur, 0);
+                if (*s == '\0')
+                    break;
+                continue;
+            }
+            g_string_append_c(cur, *s);
+        }
+        g_string_free(cur, TRUE);
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static gboolean usage_error(GError **err, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean usage_error(GError **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_USAGE, msg);
+    g_free(msg);
+    return FALSE;
+}
+
+static gboolean finish_options(dump_opts *o, GError **err)
+{
+    if (o->outdir == NULL || *o->outdir == '\0')
+        return usage_error(err, "--outputdir is required");
+    if (o->no_data && o->no_schema)
+        return usage_error(err, "--no-data and --no-schema together leave nothing to dump");
+    o->out.dir = o->outdir;
+    o->out.format = WHARF_DATA_SQL;
+    if (o->format) {
+        if (g_ascii_strcasecmp(o->format, "tsv") == 0)
+            o->out.format = WHARF_DATA_TSV;
+        else if (g_ascii_strcasecmp(o->format, "sql") != 0)
+            return usage_error(err, "--format must be sql or tsv, not '%s'", o->format);
+    }
+    o->out.compress = WHARF_COMPRESS_ZSTD;
+    if (o->compress && !wharf_compress_parse(o->compress, &o->out.compress))
+        return usage_error(err, "--compress must be zstd, gzip or none, not '%s'", o->compress);
+    if (o->compress_level < 0 ||
+        (o->out.compress == WHARF_COMPRESS_GZIP && o->compress_level > 9) ||
+        o->compress_level > 22)
+        return usage_error(err, "--compress-level %d is out of range (zstd 1-22, gzip 1-9)",
+                           o->compress_level);
+    o->out.level = o->compress_level;
+    gint64 ss = DEFAULT_STATEMENT_SIZE;
+    if (o->statement_size && !parse_size(o->statement_size, &ss))
+        return usage_error(err, "--statement-size: '%s' is not a size (e.g. 1M, 65536)",
+                           o->statement_size);
+    if (ss < 1024)
+        return usage_error(err, "--statement-size must be at least 1K");
+    o->out.statement_size = (gsize)ss;
+    if (o->rows < 0)
+        return usage_error(err, "--rows must be positive");
+    if (o->chunk_size_mb < 0)
+        return usage_error(err, "--chunk-size must be positive");
+    if (o->chunk_size_mb > 0)
+        o->chunk_bytes = (gint64)o->chunk_size_mb * 1024 * 1024;
+    else if (o->rows == 0)
+        o->chunk_bytes = (gint64)DEFAULT_CHUNK_MB * 1024 * 1024;
+    if (o->snapshot_budget <= 0)
+        o->snapshot_budget = DEFAULT_SNAPSHOT_BUDGET;
+    o->lock_method = WHARF_LOCK_AUTO;
+    if (o->lock && !wharf_lock_parse(o->lock, &o->lock_method))
+        return usage_error(err, "--lock must be auto, backup-stage, instance, ftwrl or none, not '%s'",
+                           o->lock);
+    o->filter.databases = split_names(o->databases_raw);
+    o->filter.tables = split_names(o->tables_raw);
+    o->filter.exclude = split_names(o->exclude_raw);
+    o->filter.where = o->where;
+    o->filter.routines = o->filter.tables == NULL;
+    if (o->regex) {
+        GError *e = NULL;
+        o->filter.regex = g_regex_new(o->regex, G_REGEX_OPTIMIZE, 0, &e);
+        if (o->filter.regex == NULL) {
+            usage_error(err, "--regex: %s", e->message);
+            g_error_free(e);
+            return FALSE;
+        }
+    }
+    return wharf_filter_validate(&o->filter, err);
+}
+
+static void opts_clear(dump_opts *o)
+{
+    wharf_conn_opts_clear(&o->common.conn);
+    g_free(o->outdir);
+    g_strfreev(o->databases_raw);
+    g_strfreev(o->tables_raw);
+    g_strfreev(o->exclude_raw);
+    g_strfreev(o->where);
+    g_free(o->regex);
+    g_free(o->format);
+    g_free(o->compress);
+    g_free(o->lock);
+    g_free(o->statement_size);
+    g_strfreev(o->filter.databases);
+    g_strfreev(o->filter.tables);
+    g_strfreev(o->filter.exclude);
+    if (o->filter.regex)
+        g_regex_unref(o->filter.regex);
+}
+
+/* The output directory must not exist or be empty. */
+static gboolean check_outdir(const char *dir, gboolean *exists, GError **err)
+{
+    *exists = FALSE;
+    if (!g_file_test(dir, G_FILE_TEST_EXISTS))
+        return TRUE;
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
+                    "output directory %s exists and is not a directory", dir);
+        return FALSE;
+    }
+    GError *e = NULL;
+    GDir *d = g_dir_open(dir, 0, &e);
+    if (d == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "cannot read output directory %s: %s", dir,
+                    e->message);
+        g_error_free(e);
+        return FALSE;
+    }
+    const char *name = g_dir_read_name(d);
+    g_dir_close(d);
+    if (name) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
+                    "output directory %s is not empty (it holds %s); wharf dump writes only into"
+                    " a new or empty directory",
+                    dir, name);
+        return FALSE;
+    }
+    *exists = TRUE;
+    return TRUE;
+}
+
+static gboolean make_outdir(const char *dir, gboolean exists, GError **err)
+{
+    if (exists) {
+        if (g_access(dir, W_OK | X_OK) != 0) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "output directory %s is not writable: %s",
+                        dir, g_strerror(errno));
+            return FALSE;
+        }
+        return TRUE;
+    }
+    if (g_mkdir_with_parents(dir, 0700) != 0) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "cannot create output directory %s: %s", dir,
+                    g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* the run */
+
+static char *now_iso(void)
+{
+    GDateTime *d = g_date_time_new_now_utc();
+    char *s = g_date_time_format(d, "%Y-%m-%dT%H:%M:%SZ");
+    g_date_time_unref(d);
+    return s;
+}
+
+static void warn_server_limits(MYSQL *m, gint64 n_tables, guint *max_conn)
+{
+    GError *e = NULL;
+    MYSQL_RES *res = wharf_conn_query(
+        m, "SELECT @@max_connections, @@table_open_cache, @@table_definition_cache", &e);
+    *max_conn = 151;
+    if (res == NULL) {
+        g_clear_error(&e);
+        return;
+    }
+    MYSQL_ROW row = mysql_fetch_row(res);
+    if (row) {
+        *max_conn = row[0] ? (guint)g_ascii_strtoull(row[0], NULL, 10) : 151;
+        gint64 toc = row[1] ? g_ascii_strtoll(row[1], NULL, 10) : 0;
+        gint64 tdc = row[2] ? g_ascii_strtoll(row[2], NULL, 10) : 0;
+        if (toc > 0 && toc * 2 < n_tables)
+            WLOG_WARN("table_open_cache is %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT
+                      " tables: the server will reopen tables constantly (raise it to at least"
+                      " the table count for the dump)",
+                      toc, n_tables);
+        if (tdc > 0 && tdc * 2 < n_tables)
+            WLOG_WARN("table_definition_cache is %" G_GINT64_FORMAT " for %" G_GINT64_FORMAT
+                      " tables: table definitions will be evicted and re-read during the dump",
+                      tdc, n_tables);
+    }
+    mysql_free_result(res);
+}
+
+static void warn_non_transactional(const wharf_catalog *cat)
+{
+    GString *list = g_string_new(NULL);
+    guint n = 0;
+    for (guint i = 0; i < cat->tables->len; i++) {
+        wharf_cat_table *t = cat->tables->pdata[i];
+        if (t->kind != WHARF_OBJ_TABLE || t->transactional)
+            continue;
+        if (n < 10)
+            g_string_append_printf(list, "%s`%s`.`%s` (%s)", n ? ", " : "", t->db, t->name,
+                                   t->engine ? t->engine : "?");
+        n++;
+    }
+    if (n)
+        WLOG_WARN("%u table%s not covered by the consistent snapshot (non-transactional engine;"
+                  " recorded as wharf-snapshot=false): %s%s",
+                  n, n == 1 ? " is" : "s are", list->str, n > 10 ? ", ..." : "");
+    g_string_free(list, TRUE);
+}
+
+static int cmp_size_desc(gconstpointer a, gconstpointer b)
+{
+    const table_state *x = *(table_state *const *)a, *y = *(table_state *const *)b;
+    gint64 dx = x->t->data_length, dy = y->t->data_length;
+    return dx < dy ? 1 : dx > dy ? -1 : 0;
+}
+
+static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_server_info *si,
+                               const wharf_snapshot *snap, GError **err)
+{
+    const dump_opts *o = c->o;
+    wharf_metadata *m = wharf_metadata_new();
+    m->tool = g_strdup("wharf " WHARF_VERSION);
+    m->started = g_strdup(started);
+    m->finished = now_iso();
+    m->server_version = g_strdup(si->version_string);
+    m->data_format = g_strdup(o->out.format == WHARF_DATA_TSV ? "tsv" : "sql");
+    m->compression = g_strdup(o->out.compress == WHARF_COMPRESS_ZSTD   ? "zstd"
+                              : o->out.compress == WHARF_COMPRESS_GZIP ? "gzip"
+                                                                       : "none");
+    m->lock_method = g_strdup(wharf_lock_name(snap->method));
+    m->commit_block_ms = snap->commit_block_ms;
+    m->binlog_file = g_strdup(snap->binlog_file);
+    m->binlog_position = snap->binlog_position;
+    m->gtid = g_strdup(snap->gtid);
+    m->sql_mode = g_strdup(SESSION_SQL_MODE);
+    m->time_zone = g_strdup("+00:00");
+    for (guint i = 0; i < c->cat->tables->len; i++) {
+        table_state *ts = &c->states[i];
+        wharf_cat_table *t = ts->t;
+        wharf_table_meta *tm = wharf_metadata_table(m, t->db, t->name, TRUE);
+        tm->kind = g_strdup(t->kind == WHARF_OBJ_VIEW       ? "view"
+                            : t->kind == WHARF_OBJ_SEQUENCE ? "sequence"
+                                                            : "table");
+        tm->engine = g_strdup(t->engine);
+        tm->snapshot = snap->consistent && t->transactional;
+        tm->rows = 0;
+        if (ts->results) {
+            for (guint k = 0; k < ts->plan.where->len; k++) {
+                wharf_rows_result *r = &ts->results[k];
+                tm->rows += r->rows;
+                if (r->written)
+                    wharf_table_meta_add_chunk(tm, r->file, k, r->rows, r->bytes, r->crc32);
+            }
+        }
+        for (guint k = 0; k < t->depends->len; k++)
+            g_ptr_array_add(tm->depends, g_strdup(t->depends->pdata[k]));
+    }
+    gboolean ok = wharf_metadata_write(m, o->outdir, err);
+    wharf_metadata_free(m);
+    return ok;
+}
+
+static int run_dump(dump_opts *o, wharf_console *console)
+{
+    GError *err = NULL;
+    char *started = now_iso();
+    gint64 t_start = g_get_monotonic_time();
+    gboolean dir_exists = FALSE;
+    int rc = WHARF_EXIT_FAILED;
+    MYSQL *main_conn = NULL;
+    wharf_catalog *cat = NULL;
+    wharf_snapshot snap;
+    gboolean snap_init = FALSE;
+    dump_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    g_mutex_init(&c.qlock);
+    g_cond_init(&c.qcond);
+    g_mutex_init(&c.elock);
+    g_queue_init(&c.queue);
+
+    if (!check_outdir(o->outdir, &dir_exists, &err))
+        goto out;
+    main_conn = wharf_conn_open(&o->common.conn, &err);
+    if (main_conn == NULL)
+        goto out;
+    wharf_server_info si;
+    wharf_conn_server_info(main_conn, &si);
+    WLOG_DEBUG("server %s", si.version_string);
+
+    wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock,
+                        o->common.threads);
+    snap_init = TRUE;
+    if (!wharf_snapshot_block_ddl(&snap, &err))
+        goto out;
+    gint64 t_cat = g_get_monotonic_time();
+    cat = wharf_catalog_read(main_conn, &o->filter, &err);
+    if (cat == NULL)
+        goto out;
+    WLOG_INFO("catalog: %u databases, %" G_GINT64_FORMAT " tables, %" G_GINT64_FORMAT
+              " views, %" G_GINT64_FORMAT " sequences (read in %.2fs)",
+              cat->dbs->len, cat->n_base_tables, cat->n_views, cat->n_sequences,
+              (double)(g_get_monotonic_time() - t_cat) / 1e6);
+    guint max_conn = 151;
+    warn_server_limits(main_conn, cat->n_base_tables, &max_conn);
+    if (!o->no_data)
+        warn_non_transactional(cat);
+
+    /* Snapshot sessions: enough that none reads more than the budget of
+     * distinct tables, within the server's connection limit. */
+    guint threads = (guint)o->common.threads;
+    guint n_sessions = threads;
+    if (!o->no_data) {
+        guint64 need = (guint64)(cat->n_base_tables + o->snapshot_budget - 1) /
+                       (guint64)o->snapshot_budget;
+        if (need > 1)
+            n_sessions = (guint)MIN(need + threads, G_MAXUINT / 2);
+        guint limit = max_conn > threads + 12 ? max_conn - threads - 12 : threads;
+        if (n_sessions > limit) {
+            WLOG_WARN("%u snapshot sessions would keep each under %d tables, but max_connections"
+                      " is %u: using %u",
+                      n_sessions, o->snapshot_budget, max_conn, limit);
+            n_sessions = MAX(limit, threads);
+        }
+    } else {
+        n_sessions = 0;
+    }
+    if (n_sessions > 0 && !wharf_snapshot_open(&snap, n_sessions, &err))
+        goto out;
+    if (n_sessions > 0)
+        WLOG_INFO("snapshot: %u sessions, lock %s, commits blocked %" G_GINT64_FORMAT " ms%s%s",
+                  n_sessions, wharf_lock_name(snap.method), snap.commit_block_ms,
+                  snap.binlog_file ? ", binlog " : "", snap.binlog_file ? snap.binlog_file : "");
+    if (snap.method == WHARF_LOCK_NONE && !o->no_data)
+        WLOG_WARN("--lock none: tables are read in separate snapshots that are not guaranteed to"
+                  " match each other or the recorded binlog position");
+    wharf_conn_close(main_conn);
+    main_conn = NULL;
+
+    if (!make_outdir(o->outdir, dir_exists, &err))
+        goto out;
+
+    /* Jobs: databases, then tables largest first. */
+    c.cat = cat;
+    c.snap = &snap;
+    wharf_progress_init(&c.progress, "dump");
+    c.states = g_new0(table_state, cat->tables->len);
+    GPtrArray *order = g_ptr_array_new();
+    gint64 bytes_est = 0;
+    for (guint i = 0; i < cat->tables->len; i++) {
+        c.states[i].t = cat->tables->pdata[i];
+        g_ptr_array_add(order, &c.states[i]);
+        bytes_est += c.states[i].t->data_length;
+    }
+    g_ptr_array_sort(order, cmp_size_desc);
+    c.progress.objects_total = cat->tables->len;
+    c.progress.bytes_total = o->no_data ? 0 : bytes_est;
+    if (!o->no_schema)
+        for (guint i = 0; i < cat->dbs->len; i++) {
+            job *j = g_new0(job, 1);
+            j->kind = JOB_DB;
+            j->db = cat->dbs->pdata[i];
+            g_queue_push_tail(&c.queue, j);
+        }
+    for (guint i = 0; i < order->len; i++) {
+        job *j = g_new0(job, 1);
+        j->kind = JOB_TABLE;
+        j->ts = order->pdata[i];
+        g_queue_push_tail(&c.queue, j);
+    }
+    g_ptr_array_unref(order);
+
+    wharf_reporter *rep = wharf_reporter_start(console, &c.progress);
+    worker *workers = g_new0(worker, threads);
+    for (guint i = 0; i < threads; i++) {
+        workers[i].c = &c;
+        workers[i].id = i;
+        workers[i].thread = g_thread_new("wharf-dump", worker_main, &workers[i]);
+    }
+    for (guint i = 0; i < threads; i++)
+        g_thread_join(workers[i].thread);
+    g_free(workers);
+    wharf_reporter_stop(rep);
+    wharf_console_progress_clear(console);
+
+    if (g_atomic_int_get(&c.failed)) {
+        err = c.error;
+        c.error = NULL;
+        goto out;
+    }
+    /* Locks are released before the metadata is written; the metadata's
+     * position was read when the snapshot was opened. */
+    if (!write_metadata(&c, started, &si, &snap, &err))
+        goto out;
+    {
+        double el = (double)(g_get_monotonic_time() - t_start) / 1e6;
+        gint64 bytes = wharf_counter_get(&c.progress.bytes_done);
+        char *b = wharf_format_bytes(bytes);
+        char *rate = wharf_format_bytes(el > 0 ? (gint64)((double)bytes / el) : 0);
+        char *d = wharf_format_duration(el);
+        WLOG_INFO("dump complete: %u objects, %" G_GINT64_FORMAT " rows, %s in %s (%s/s) -> %s",
+                  cat->tables->len, wharf_counter_get(&c.progress.rows_done), b, d, rate,
+                  o->outdir);
+        g_free(b);
+        g_free(rate);
+        g_free(d);
+    }
+    rc = WHARF_EXIT_OK;
+
+out:
+    if (snap_init)
+        wharf_snapshot_finish(&snap);
+    if (err) {
+        WLOG_ERR("dump failed: %s%s", err->message,
+                 g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && dir_exists == FALSE && c.cat
+                     ? " (the output directory holds an incomplete dump: no metadata file)"
+                     : "");
+        g_error_free(err);
+        rc = WHARF_EXIT_FAILED;
+    }
+    wharf_conn_close(main_conn);
+    if (c.states) {
+        for (guint i = 0; i < cat->tables->len; i++) {
+            table_state *ts = &c.states[i];
+            if (ts->results)
+                for (guint k = 0; k < ts->plan.where->len; k++)
+                    g_free(ts->results[k].file);
+            g_free(ts->results);
+            if (ts->plan.where)
+                wharf_chunk_plan_clear(&ts->plan);
+        }
+        g_free(c.states);
+    }
+    g_queue_clear_full(&c.queue, g_free);
+    if (c.error)
+        g_error_free(c.error);
+    wharf_catalog_free(cat);
+    g_mutex_clear(&c.qlock);
+    g_cond_clear(&c.qcond);
+    g_mutex_clear(&c.elock);
+    g_free(started);
+    return rc;
+}
 
 int wharf_dump_main(int argc, char **argv)
 {
-    fprintf(stderr, "wharf dump: not implemented yet\n");
-    return WHARF_EXIT_FAILED;
+    dump_opts o;
+    memset(&o, 0, sizeof o);
+    GOptionEntry entries[] = {
+        {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
+         "Directory to write (must not exist or be empty)", "DIR"},
+        {"databases", 'B', 0, G_OPTION_ARG_STRING_ARRAY, &o.databases_raw,
+         "Dump only these databases (comma-separated, repeatable)", "DB,..."},
+        {"tables", 'T', 0, G_OPTION_ARG_STRING_ARRAY, &o.tables_raw,
+         "Dump only these tables (db.table, comma-separated, repeatable)", "DB.T,..."},
+        {"regex", 'x', 0, G_OPTION_ARG_STRING, &o.regex,
+         "Dump only tables whose \"db.table\" matches this regular expression", "REGEX"},
+        {"exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.exclude_raw,
+         "Skip these databases or tables (db or db.table, comma-separated, repeatable)", "LIST"},
+        {"where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.where,
+         "Dump only the rows of db.t matching COND (repeatable)", "DB.T:COND"},
+        {"no-data", 0, 0, G_OPTION_ARG_NONE, &o.no_data, "Dump the schema only", NULL},
+        {"no-schema", 0, 0, G_OPTION_ARG_NONE, &o.no_schema, "Dump the data only", NULL},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
+         "Data files: sql (INSERT, default) or tsv (LOAD DATA)", "sql|tsv"},
+        {"compress", 0, 0, G_OPTION_ARG_STRING, &o.compress,
+         "Compression: zstd (default), gzip or none", "ALG"},
+        {"compress-level", 0, 0, G_OPTION_ARG_INT, &o.compress_level,
+         "Compression level (default: zstd 3, gzip 6)", "N"},
+        {"rows", 'r', 0, G_OPTION_ARG_INT64, &o.rows, "Split tables into chunks of about N rows",
+         "N"},
+        {"chunk-size", 'F', 0, G_OPTION_ARG_INT, &o.chunk_size_mb,
+         "Split tables into chunks of about MB megabytes (default 64)", "MB"},
+        {"statement-size", 's', 0, G_OPTION_ARG_STRING, &o.statement_size,
+         "Largest INSERT statement (default 1M; a bigger row is its own statement)", "SIZE"},
+        {"lock", 0, 0, G_OPTION_ARG_STRING, &o.lock,
+         "Snapshot lock: auto (default), backup-stage, instance, ftwrl, none", "METHOD"},
+        {"no-ddl-lock", 0, 0, G_OPTION_ARG_NONE, &o.no_ddl_lock,
+         "Do not block DDL for the whole dump (a concurrent DDL then fails the dump)", NULL},
+        {"snapshot-table-budget", 0, 0, G_OPTION_ARG_INT, &o.snapshot_budget,
+         "Distinct tables one snapshot transaction reads before moving to a fresh one (default "
+         "1500)",
+         "N"},
+        {NULL}};
+    GOptionContext *ctx = g_option_context_new("- write a server's databases to a dump directory");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    wharf_cli_add_common(ctx, &o.common);
+    g_option_context_set_summary(
+        ctx, "Dumps every database except the system schemas (mysql, sys, information_schema,\n"
+             "performance_schema) unless told otherwise, from one consistent snapshot.\n"
+             "The format is described in docs/FORMAT.md.");
+    char **rest = NULL;
+    GError *err = NULL;
+    int rc;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0)) {
+        char *help = g_option_context_get_help(ctx, FALSE, NULL);
+        fputs(help, stdout);
+        g_free(help);
+        g_option_context_free(ctx);
+        return WHARF_EXIT_OK;
+    }
+    if (!wharf_cli_parse(ctx, argc, argv, &rest, &err) || !wharf_cli_finish(&o.common, &err) ||
+        !finish_options(&o, &err)) {
+        fprintf(stderr, "wharf dump: %s (see wharf dump --help)\n", err->message);
+        g_error_free(err);
+        g_strfreev(rest);
+        g_option_context_free(ctx);
+        opts_clear(&o);
+        return WHARF_EXIT_USAGE;
+    }
+    if (rest && rest[0]) {
+        fprintf(stderr, "wharf dump: unexpected argument '%s' (see wharf dump --help)\n", rest[0]);
+        g_strfreev(rest);
+        g_option_context_free(ctx);
+        opts_clear(&o);
+        return WHARF_EXIT_USAGE;
+    }
+    g_strfreev(rest);
+    g_option_context_free(ctx);
+    wharf_console console;
+    wharf_console_setup(&console, wharf_cli_verbosity(&o.common));
+    rc = run_dump(&o, &console);
+    wharf_console_teardown(&console);
+    opts_clear(&o);
+    return rc;
 }

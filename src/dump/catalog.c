@@ -1,0 +1,712 @@
+#include "dump/catalog.h"
+
+#include "core/console.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const system_schemas[] = {"mysql", "sys", "information_schema",
+                                             "performance_schema", NULL};
+
+char *wharf_catalog_key(const char *db, const char *name)
+{
+    return g_strconcat(db, "\x1f", name, NULL);
+}
+
+/* One identifier: `quoted` (`` for a backtick) or plain up to a stop byte. */
+static const char *parse_ident(const char *p, const char *stops, char **out)
+{
+    GString *s = g_string_new(NULL);
+    if (*p == '`') {
+        p++;
+        for (;;) {
+            if (*p == '\0') {
+                g_string_free(s, TRUE);
+                return NULL;
+            }
+            if (*p == '`') {
+                if (p[1] == '`') {
+                    g_string_append_c(s, '`');
+                    p += 2;
+                    continue;
+                }
+                p++;
+                break;
+            }
+            g_string_append_c(s, *p++);
+        }
+    } else {
+        while (*p && !strchr(stops, *p))
+            g_string_append_c(s, *p++);
+    }
+    if (s->len == 0) {
+        g_string_free(s, TRUE);
+        return NULL;
+    }
+    *out = g_string_free(s, FALSE);
+    return p;
+}
+
+gboolean wharf_catalog_parse_name(const char *s, char **db, char **table, const char **rest)
+{
+    *db = *table = NULL;
+    const char *p = parse_ident(s, ".:", db);
+    if (p == NULL)
+        return FALSE;
+    if (*p == '.') {
+        p = parse_ident(p + 1, ":", table);
+        if (p == NULL) {
+            g_free(*db);
+            *db = NULL;
+            return FALSE;
+        }
+    }
+    if (rest)
+        *rest = p;
+    else if (*p != '\0') {
+        g_free(*db);
+        g_free(*table);
+        *db = *table = NULL;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean wharf_filter_validate(const wharf_filter *f, GError **err)
+{
+    char *db = NULL, *tb = NULL;
+    for (char **p = f->tables; p && *p; p++) {
+        if (!wharf_catalog_parse_name(*p, &db, &tb, NULL) || tb == NULL) {
+            g_free(db);
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                        "--tables: '%s' is not db.table", *p);
+            return FALSE;
+        }
+        g_free(db);
+        g_free(tb);
+    }
+    for (char **p = f->exclude; p && *p; p++) {
+        if (!wharf_catalog_parse_name(*p, &db, &tb, NULL)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                        "--exclude: '%s' is not db or db.table", *p);
+            return FALSE;
+        }
+        g_free(db);
+        g_free(tb);
+    }
+    for (char **p = f->where; p && *p; p++) {
+        const char *rest = NULL;
+        if (!wharf_catalog_parse_name(*p, &db, &tb, &rest) || tb == NULL || *rest != ':' ||
+            rest[1] == '\0') {
+            g_free(db);
+            g_free(tb);
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                        "--where: '%s' is not db.table:CONDITION", *p);
+            return FALSE;
+        }
+        g_free(db);
+        g_free(tb);
+    }
+    return TRUE;
+}
+
+static void column_free(gpointer p)
+{
+    wharf_column *c = p;
+    g_free(c->name);
+    g_free(c->data_type);
+    g_free(c->charset);
+    g_free(c->collation);
+    g_free(c);
+}
+
+static void table_free(gpointer p)
+{
+    wharf_cat_table *t = p;
+    g_free(t->db);
+    g_free(t->name);
+    g_free(t->engine);
+    g_ptr_array_unref(t->columns);
+    if (t->key)
+        g_ptr_array_unref(t->key);
+    g_free(t->key_name);
+    g_ptr_array_unref(t->triggers);
+    g_ptr_array_unref(t->depends);
+    g_free(t->where);
+    g_free(t);
+}
+
+static void db_free(gpointer p)
+{
+    wharf_cat_db *d = p;
+    g_free(d->name);
+    g_ptr_array_unref(d->functions);
+    g_ptr_array_unref(d->procedures);
+    g_ptr_array_unref(d->events);
+    g_free(d);
+}
+
+void wharf_catalog_free(wharf_catalog *c)
+{
+    if (c == NULL)
+        return;
+    g_hash_table_destroy(c->by_name);
+    g_hash_table_destroy(c->db_by_name);
+    g_ptr_array_unref(c->tables);
+    g_ptr_array_unref(c->dbs);
+    g_free(c);
+}
+
+/* Parsed filter lists, private to one catalog read. */
+typedef struct filter_sets {
+    const wharf_filter *f;
+    GHashTable *dbs;       /* -B names */
+    GHashTable *tables;    /* -T keys */
+    GHashTable *table_dbs; /* dbs of -T */
+    GHashTable *ex_dbs, *ex_tables;
+    GHashTable *where;     /* key -> condition */
+} filter_sets;
+
+static GHashTable *strset(void)
+{
+    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void sets_init(filter_sets *s, const wharf_filter *f)
+{
+    memset(s, 0, sizeof *s);
+    s->f = f;
+    s->dbs = strset();
+    s->tables = strset();
+    s->table_dbs = strset();
+    s->ex_dbs = strset();
+    s->ex_tables = strset();
+    s->where = strset();
+    for (char **p = f->databases; p && *p; p++)
+        g_hash_table_replace(s->dbs, g_strdup(*p), g_strdup(*p));
+    char *db, *tb;
+    for (char **p = f->tables; p && *p; p++)
+        if (wharf_catalog_parse_name(*p, &db, &tb, NULL) && tb) {
+            g_hash_table_replace(s->tables, wharf_catalog_key(db, tb), g_strdup(*p));
+            g_hash_table_replace(s->table_dbs, db, g_strdup(*p));
+            g_free(tb);
+        }
+    for (char **p = f->exclude; p && *p; p++)
+        if (wharf_catalog_parse_name(*p, &db, &tb, NULL)) {
+            if (tb) {
+                g_hash_table_replace(s->ex_tables, wharf_catalog_key(db, tb), NULL);
+                g_free(db);
+                g_free(tb);
+            } else {
+                g_hash_table_replace(s->ex_dbs, db, NULL);
+            }
+        }
+    for (char **p = f->where; p && *p; p++) {
+        const char *rest = NULL;
+        if (wharf_catalog_parse_name(*p, &db, &tb, &rest) && tb && *rest == ':') {
+            char *k = wharf_catalog_key(db, tb);
+            const char *old = g_hash_table_lookup(s->where, k);
+            char *cond = old ? g_strdup_printf("%s AND (%s)", old, rest + 1)
+                             : g_strdup_printf("(%s)", rest + 1);
+            g_hash_table_replace(s->where, k, cond);
+            g_free(db);
+            g_free(tb);
+        }
+    }
+}
+
+static void sets_clear(filter_sets *s)
+{
+    g_hash_table_destroy(s->dbs);
+    g_hash_table_destroy(s->tables);
+    g_hash_table_destroy(s->table_dbs);
+    g_hash_table_destroy(s->ex_dbs);
+    g_hash_table_destroy(s->ex_tables);
+    g_hash_table_destroy(s->where);
+}
+
+static gboolean is_system(const char *db)
+{
+    for (int i = 0; system_schemas[i]; i++)
+        if (strcmp(db, system_schemas[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean db_selected(const filter_sets *s, const char *db)
+{
+    if (g_hash_table_contains(s->ex_dbs, db))
+        return FALSE;
+    if (s->f->tables)
+        return g_hash_table_contains(s->table_dbs, db) &&
+               (s->f->databases == NULL || g_hash_table_contains(s->dbs, db));
+    if (s->f->databases)
+        return g_hash_table_contains(s->dbs, db);
+    return !is_system(db);
+}
+
+static gboolean table_selected(const filter_sets *s, const char *db, const char *name)
+{
+    if (!db_selected(s, db))
+        return FALSE;
+    char *k = wharf_catalog_key(db, name);
+    gboolean ok = !g_hash_table_contains(s->ex_tables, k) &&
+                  (s->f->tables == NULL || g_hash_table_contains(s->tables, k));
+    g_free(k);
+    if (ok && s->f->regex) {
+        char *full = g_strconcat(db, ".", name, NULL);
+        ok = g_regex_match(s->f->regex, full, 0, NULL);
+        g_free(full);
+    }
+    return ok;
+}
+
+/* The schema condition pushed into every query (the rest is done here). */
+static char *schema_cond(const filter_sets *s, const char *col)
+{
+    GString *q = g_string_new(NULL);
+    GHashTable *only = s->f->tables ? s->table_dbs : (s->f->databases ? s->dbs : NULL);
+    if (only) {
+        g_string_append_printf(q, "%s IN (", col);
+        GHashTableIter it;
+        gpointer k;
+        gboolean first = TRUE;
+        g_hash_table_iter_init(&it, only);
+        while (g_hash_table_iter_next(&it, &k, NULL)) {
+            char *lit = wharf_quote_string(k);
+            g_string_append_printf(q, "%s%s", first ? "" : ",", lit);
+            g_free(lit);
+            first = FALSE;
+        }
+        g_string_append(q, ")");
+    } else {
+        g_string_append_printf(q, "%s NOT IN (", col);
+        for (int i = 0; system_schemas[i]; i++)
+            g_string_append_printf(q, "%s'%s'", i ? "," : "", system_schemas[i]);
+        g_string_append(q, ")");
+    }
+    return g_string_free(q, FALSE);
+}
+
+typedef gboolean (*row_fn)(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err);
+
+static gboolean run_stream(MYSQL *m, wharf_catalog *c, const filter_sets *s, const char *what,
+                           const char *sql, row_fn fn, GError **err)
+{
+    MYSQL_RES *res = wharf_conn_query_stream(m, sql, err);
+    if (res == NULL) {
+        wharf_error_prefix(err, "reading the catalog (%s)", what);
+        return FALSE;
+    }
+    MYSQL_ROW row;
+    gboolean ok = TRUE;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        if (ok && !fn(c, s, row, err))
+            ok = FALSE; /* keep fetching: the result must be drained */
+    }
+    if (ok && mysql_errno(m) != 0) {
+        wharf_conn_set_error(m, NULL, err);
+        wharf_error_prefix(err, "reading the catalog (%s)", what);
+        ok = FALSE;
+    }
+    mysql_free_result(res);
+    return ok;
+}
+
+static wharf_cat_table *lookup(wharf_catalog *c, const char *db, const char *name)
+{
+    char *k = wharf_catalog_key(db, name);
+    wharf_cat_table *t = g_hash_table_lookup(c->by_name, k);
+    g_free(k);
+    return t;
+}
+
+static wharf_cat_db *lookup_db(wharf_catalog *c, const char *db)
+{
+    return g_hash_table_lookup(c->db_by_name, db);
+}
+
+static gboolean on_schema(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    if (!row[0] || !db_selected(s, row[0]))
+        return TRUE;
+    wharf_cat_db *d = g_new0(wharf_cat_db, 1);
+    d->name = g_strdup(row[0]);
+    d->functions = g_ptr_array_new_with_free_func(g_free);
+    d->procedures = g_ptr_array_new_with_free_func(g_free);
+    d->events = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(c->dbs, d);
+    g_hash_table_replace(c->db_by_name, d->name, d);
+    return TRUE;
+}
+
+static gboolean is_transactional(const char *engine)
+{
+    static const char *const tx[] = {"InnoDB", "XtraDB", "RocksDB", "TokuDB", NULL};
+    if (engine == NULL)
+        return TRUE;
+    for (int i = 0; tx[i]; i++)
+        if (g_ascii_strcasecmp(engine, tx[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    /* TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH */
+    if (!row[0] || !row[1] || !table_selected(s, row[0], row[1]))
+        return TRUE;
+    const char *type = row[2] ? row[2] : "";
+    wharf_obj_kind kind;
+    if (strcmp(type, "VIEW") == 0)
+        kind = WHARF_OBJ_VIEW;
+    else if (strcmp(type, "SEQUENCE") == 0)
+        kind = WHARF_OBJ_SEQUENCE;
+    else if (strcmp(type, "BASE TABLE") == 0)
+        kind = WHARF_OBJ_TABLE;
+    else
+        return TRUE; /* SYSTEM VIEW, TEMPORARY... */
+    if (lookup_db(c, row[0]) == NULL)
+        return TRUE;
+    wharf_cat_table *t = g_new0(wharf_cat_table, 1);
+    t->db = g_strdup(row[0]);
+    t->name = g_strdup(row[1]);
+    t->kind = kind;
+    t->engine = (kind == WHARF_OBJ_VIEW || !row[3]) ? NULL : g_strdup(row[3]);
+    t->rows_estimate = row[4] ? g_ascii_strtoll(row[4], NULL, 10) : 0;
+    t->avg_row_length = row[5] ? g_ascii_strtoll(row[5], NULL, 10) : 0;
+    t->data_length = row[6] ? g_ascii_strtoll(row[6], NULL, 10) : 0;
+    t->transactional = kind != WHARF_OBJ_TABLE || is_transactional(t->engine);
+    t->columns = g_ptr_array_new_with_free_func(column_free);
+    t->triggers = g_ptr_array_new_with_free_func(g_free);
+    t->depends = g_ptr_array_new_with_free_func(g_free);
+    char *k = wharf_catalog_key(t->db, t->name);
+    const char *w = g_hash_table_lookup(s->where, k);
+    t->where = g_strdup(w);
+    g_hash_table_replace(c->by_name, k, t);
+    g_ptr_array_add(c->tables, t);
+    if (kind == WHARF_OBJ_TABLE)
+        c->n_base_tables++;
+    else if (kind == WHARF_OBJ_VIEW)
+        c->n_views++;
+    else
+        c->n_sequences++;
+    return TRUE;
+}
+
+static gboolean on_column(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    /* TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE,
+     * CHARACTER_SET_NAME, COLLATION_NAME, EXTRA */
+    if (!row[0] || !row[1] || !row[2])
+        return TRUE;
+    wharf_cat_table *t = lookup(c, row[0], row[1]);
+    if (t == NULL)
+        return TRUE;
+    wharf_column *col = g_new0(wharf_column, 1);
+    col->name = g_strdup(row[2]);
+    col->data_type = g_ascii_strdown(row[3] ? row[3] : "", -1);
+    col->is_unsigned = row[4] && strstr(row[4], "unsigned") != NULL;
+    col->charset = g_strdup(row[5]);
+    col->collation = g_strdup(row[6]);
+    const char *extra = row[7] ? row[7] : "";
+    /* MySQL 8 also has DEFAULT_GENERATED (a default expression), which is not
+     * a generated column. */
+    col->generated = strstr(extra, "VIRTUAL") != NULL || strstr(extra, "STORED") != NULL ||
+                     strstr(extra, "PERSISTENT") != NULL;
+    g_ptr_array_add(t->columns, col);
+    return TRUE;
+}
+
+/* Unique-index candidates while streaming STATISTICS (ordered by table,
+ * index, position). */
+typedef struct key_state {
+    wharf_cat_table *t;
+    char *index;
+    GPtrArray *cols;
+    gboolean usable;
+} key_state;
+
+static gboolean is_int_type(const char *t)
+{
+    return strcmp(t, "tinyint") == 0 || strcmp(t, "smallint") == 0 ||
+           strcmp(t, "mediumint") == 0 || strcmp(t, "int") == 0 || strcmp(t, "bigint") == 0;
+}
+
+static int key_score(GPtrArray *cols, const char *index)
+{
+    /* lower is better: PRIMARY first, then fewer columns, integers first */
+    int score = (int)cols->len * 10;
+    if (strcmp(index, "PRIMARY") == 0)
+        score -= 1000;
+    if (cols->len == 1 && is_int_type(((wharf_column *)cols->pdata[0])->data_type))
+        score -= 5;
+    return score;
+}
+
+static void key_close(key_state *k)
+{
+    if (k->t && k->cols && k->usable && k->cols->len > 0) {
+        wharf_cat_table *t = k->t;
+        if (t->key == NULL || key_score(k->cols, k->index) < key_score(t->key, t->key_name)) {
+            if (t->key)
+                g_ptr_array_unref(t->key);
+            g_free(t->key_name);
+            t->key = g_ptr_array_ref(k->cols);
+            t->key_name = g_strdup(k->index);
+        }
+    }
+    if (k->cols)
+        g_ptr_array_unref(k->cols);
+    g_free(k->index);
+    memset(k, 0, sizeof *k);
+}
+
+static wharf_column *find_column(wharf_cat_table *t, const char *name)
+{
+    for (guint i = 0; i < t->columns->len; i++) {
+        wharf_column *col = t->columns->pdata[i];
+        if (strcmp(col->name, name) == 0)
+            return col;
+    }
+    return NULL;
+}
+
+static gboolean read_keys(MYSQL *m, wharf_catalog *c, const filter_sets *s, const char *cond,
+                          GError **err)
+{
+    char *sql = g_strdup_printf(
+        "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, NULLABLE"
+        " FROM information_schema.STATISTICS WHERE NON_UNIQUE = 0 AND %s"
+        " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+        cond);
+    MYSQL_RES *res = wharf_conn_query_stream(m, sql, err);
+    g_free(sql);
+    if (res == NULL) {
+        wharf_error_prefix(err, "reading the catalog (STATISTICS)");
+        return FALSE;
+    }
+    key_state k = {0};
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        if (!row[0] || !row[1] || !row[2])
+            continue;
+        wharf_cat_table *t = lookup(c, row[0], row[1]);
+        if (t == NULL || t->kind != WHARF_OBJ_TABLE)
+            continue;
+        if (k.t != t || strcmp(k.index, row[2]) != 0) {
+            key_close(&k);
+            k.t = t;
+            k.index = g_strdup(row[2]);
+            k.cols = g_ptr_array_new();
+            k.usable = TRUE;
+        }
+        wharf_column *col = row[4] ? find_column(t, row[4]) : NULL;
+        if (col == NULL || row[5] != NULL || (row[6] && row[6][0] != '\0'))
+            k.usable = FALSE; /* expression, prefix or nullable part */
+        else
+            g_ptr_array_add(k.cols, col);
+    }
+    key_close(&k);
+    gboolean ok = TRUE;
+    if (mysql_errno(m) != 0) {
+        wharf_conn_set_error(m, "reading the catalog (STATISTICS)", err);
+        ok = FALSE;
+    }
+    mysql_free_result(res);
+    return ok;
+}
+
+static void add_depend(wharf_cat_table *t, const char *db, const char *name)
+{
+    char *dep = g_strconcat(db, ".", name, NULL);
+    for (guint i = 0; i < t->depends->len; i++)
+        if (strcmp(t->depends->pdata[i], dep) == 0) {
+            g_free(dep);
+            return;
+        }
+    g_ptr_array_add(t->depends, dep);
+}
+
+/* Tables a view reads: the server stores view definitions with every table
+ * qualified, `db`.`name`; keep the pairs that name a dumped object. */
+static gboolean on_view(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    if (!row[0] || !row[1] || !row[2])
+        return TRUE;
+    wharf_cat_table *v = lookup(c, row[0], row[1]);
+    if (v == NULL)
+        return TRUE;
+    const char *p = row[2];
+    char *prev = NULL;
+    while ((p = strchr(p, '`')) != NULL) {
+        char *ident = NULL;
+        const char *e = parse_ident(p, "", &ident);
+        if (e == NULL)
+            break;
+        if (prev && p > row[2] && p[-1] == '.') {
+            wharf_cat_table *dep = lookup(c, prev, ident);
+            if (dep && dep != v)
+                add_depend(v, dep->db, dep->name);
+        }
+        g_free(prev);
+        prev = ident;
+        p = e;
+    }
+    g_free(prev);
+    return TRUE;
+}
+
+static gboolean on_trigger(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    /* TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE */
+    if (!row[0] || !row[1] || !row[2])
+        return TRUE;
+    wharf_cat_table *t = lookup(c, row[0], row[2]);
+    if (t)
+        g_ptr_array_add(t->triggers, g_strdup(row[1]));
+    return TRUE;
+}
+
+static gboolean on_routine(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    /* ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE */
+    if (!row[0] || !row[1] || !row[2])
+        return TRUE;
+    wharf_cat_db *d = lookup_db(c, row[0]);
+    if (d == NULL)
+        return TRUE;
+    if (strcmp(row[2], "FUNCTION") == 0)
+        g_ptr_array_add(d->functions, g_strdup(row[1]));
+    else if (strcmp(row[2], "PROCEDURE") == 0)
+        g_ptr_array_add(d->procedures, g_strdup(row[1]));
+    else
+        WLOG_WARN("%s `%s`.`%s` is not dumped (only procedures and functions are)", row[2], row[0],
+                  row[1]);
+    return TRUE;
+}
+
+static gboolean on_event(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    if (!row[0] || !row[1])
+        return TRUE;
+    wharf_cat_db *d = lookup_db(c, row[0]);
+    if (d)
+        g_ptr_array_add(d->events, g_strdup(row[1]));
+    return TRUE;
+}
+
+static gboolean on_fk(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+{
+    /* CONSTRAINT_SCHEMA, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME */
+    if (!row[0] || !row[1] || !row[2] || !row[3])
+        return TRUE;
+    wharf_cat_table *t = lookup(c, row[0], row[1]);
+    if (t && !(strcmp(row[0], row[2]) == 0 && strcmp(row[1], row[3]) == 0))
+        add_depend(t, row[2], row[3]);
+    return TRUE;
+}
+
+static int cmp_db(gconstpointer a, gconstpointer b)
+{
+    const wharf_cat_db *x = *(wharf_cat_db *const *)a, *y = *(wharf_cat_db *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+static gboolean check_named(wharf_catalog *c, const filter_sets *s, GError **err)
+{
+    for (char **p = s->f->databases; p && *p; p++)
+        if (lookup_db(c, *p) == NULL && !g_hash_table_contains(s->ex_dbs, *p)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "database `%s` (named in --databases) does not exist or is not visible"
+                        " to this user",
+                        *p);
+            return FALSE;
+        }
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, s->tables);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        if (!g_hash_table_contains(c->by_name, k) && !g_hash_table_contains(s->ex_tables, k)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "table %s (named in --tables) does not exist or is not visible to this user",
+                        (const char *)v);
+            return FALSE;
+        }
+    return TRUE;
+}
+
+wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
+{
+    wharf_catalog *c = g_new0(wharf_catalog, 1);
+    c->dbs = g_ptr_array_new_with_free_func(db_free);
+    c->tables = g_ptr_array_new_with_free_func(table_free);
+    c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    c->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    filter_sets s;
+    sets_init(&s, f);
+    gboolean ok = TRUE;
+    struct {
+        const char *what, *fmt;
+        row_fn fn;
+        const char *col;
+        gboolean routines_only;
+    } q[] = {
+        {"SCHEMATA", "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE %s", on_schema,
+         "SCHEMA_NAME", FALSE},
+        {"TABLES",
+         "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH,"
+         " DATA_LENGTH FROM information_schema.TABLES WHERE %s",
+         on_table, "TABLE_SCHEMA", FALSE},
+        {"COLUMNS",
+         "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME,"
+         " COLLATION_NAME, EXTRA FROM information_schema.COLUMNS WHERE %s"
+         " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
+         on_column, "TABLE_SCHEMA", FALSE},
+        {"VIEWS",
+         "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE %s",
+         on_view, "TABLE_SCHEMA", FALSE},
+        {"TRIGGERS",
+         "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
+         " WHERE %s ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING,"
+         " EVENT_MANIPULATION, ACTION_ORDER",
+         on_trigger, "TRIGGER_SCHEMA", FALSE},
+        {"ROUTINES",
+         "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"
+         " WHERE %s ORDER BY ROUTINE_SCHEMA, ROUTINE_NAME",
+         on_routine, "ROUTINE_SCHEMA", TRUE},
+        {"EVENTS",
+         "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE %s"
+         " ORDER BY EVENT_SCHEMA, EVENT_NAME",
+         on_event, "EVENT_SCHEMA", TRUE},
+        {"REFERENTIAL_CONSTRAINTS",
+         "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME"
+         " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE %s",
+         on_fk, "CONSTRAINT_SCHEMA", FALSE},
+    };
+    for (guint i = 0; ok && i < G_N_ELEMENTS(q); i++) {
+        if (q[i].routines_only && !f->routines)
+            continue;
+        char *cond = schema_cond(&s, q[i].col);
+        char *sql = g_strdup_printf(q[i].fmt, cond);
+        ok = run_stream(m, c, &s, q[i].what, sql, q[i].fn, err);
+        g_free(sql);
+        g_free(cond);
+        if (ok && i == 0)
+            g_ptr_array_sort(c->dbs, cmp_db);
+        if (ok && strcmp(q[i].what, "COLUMNS") == 0) {
+            char *kc = schema_cond(&s, "TABLE_SCHEMA");
+            ok = read_keys(m, c, &s, kc, err);
+            g_free(kc);
+        }
+    }
+    if (ok)
+        ok = check_named(c, &s, err);
+    sets_clear(&s);
+    if (!ok) {
+        wharf_catalog_free(c);
+        return NULL;
+    }
+    return c;
+}

@@ -1,0 +1,88 @@
+/* catalog: what to dump, read from information_schema in bulk.
+ *
+ * Contract:
+ *  - wharf_catalog_read() runs a constant number of queries (SCHEMATA,
+ *    TABLES, COLUMNS, STATISTICS, VIEWS, TRIGGERS, ROUTINES, EVENTS,
+ *    REFERENTIAL_CONSTRAINTS), each streamed row by row, whatever the number
+ *    of tables: never one query per table. It runs on an autocommit
+ *    connection, outside the snapshot transactions (a transaction that
+ *    touches many tables gets slower with each), while DDL is blocked.
+ *  - The filter decides what is kept: -B databases, -T tables, -x regex on
+ *    "db.table", --exclude "db" or "db.table"; system schemas (mysql, sys,
+ *    information_schema, performance_schema) are skipped unless named in
+ *    -B or -T. Names in lists are "db.table"; a part containing '.', ',' or
+ *    ':' is written in backticks (`my.db`.`t`).
+ *  - For each base table the chunk key is chosen: the PRIMARY KEY, else the
+ *    unique index whose columns are all NOT NULL and unprefixed, fewest
+ *    columns first; none means the table is dumped as one stream.
+ *  - The catalog is built once by one thread and then only read.
+ */
+#ifndef WHARF_DUMP_CATALOG_H
+#define WHARF_DUMP_CATALOG_H
+
+#include "core/conn.h"
+
+#include <glib.h>
+#include <mysql.h>
+
+typedef enum { WHARF_OBJ_TABLE, WHARF_OBJ_VIEW, WHARF_OBJ_SEQUENCE } wharf_obj_kind;
+
+typedef struct wharf_column {
+    char *name;
+    char *data_type;           /* information_schema DATA_TYPE, lower case */
+    char *charset, *collation; /* NULL for non-character columns */
+    gboolean is_unsigned;
+    gboolean generated; /* VIRTUAL / STORED / PERSISTENT: computed, not dumped */
+} wharf_column;
+
+typedef struct wharf_cat_table {
+    char *db, *name;
+    wharf_obj_kind kind;
+    char *engine;        /* NULL for views */
+    gint64 rows_estimate; /* information_schema TABLE_ROWS (an estimate for InnoDB) */
+    gint64 avg_row_length, data_length;
+    gboolean transactional; /* engine gives a consistent snapshot (InnoDB...) */
+    GPtrArray *columns;  /* wharf_column*, in ordinal order, all columns */
+    GPtrArray *key;      /* wharf_column* borrowed from columns: chunk key, or NULL */
+    char *key_name;      /* "PRIMARY" or the unique index's name, or NULL */
+    GPtrArray *triggers; /* char*: trigger names in creation order */
+    GPtrArray *depends;  /* char*: "db.name" (FK parents, tables a view reads) */
+    char *where;         /* --where condition for this table, or NULL */
+} wharf_cat_table;
+
+typedef struct wharf_cat_db {
+    char *name;
+    GPtrArray *functions, *procedures, *events; /* char* names */
+} wharf_cat_db;
+
+typedef struct wharf_catalog {
+    GPtrArray *dbs;      /* wharf_cat_db*, sorted by name */
+    GPtrArray *tables;   /* wharf_cat_table*: tables, views, sequences */
+    GHashTable *by_name; /* "db\x1fname" -> wharf_cat_table* (borrowed) */
+    GHashTable *db_by_name; /* name -> wharf_cat_db* (borrowed) */
+    gint64 n_base_tables, n_views, n_sequences;
+} wharf_catalog;
+
+typedef struct wharf_filter {
+    char **databases;   /* -B, or NULL */
+    char **tables;      /* -T entries, or NULL */
+    GRegex *regex;      /* -x, or NULL */
+    char **exclude;     /* --exclude entries, or NULL */
+    char **where;       /* --where "db.t:COND" entries, or NULL */
+    gboolean routines;  /* dump routines and events (off with -T) */
+} wharf_filter;
+
+/* Check the filter's lists (names well-formed, --where has a condition). */
+gboolean wharf_filter_validate(const wharf_filter *f, GError **err);
+
+/* Split "db.table" (parts optionally in backticks); *rest points after the
+ * name (at ':' for --where). FALSE when malformed. */
+gboolean wharf_catalog_parse_name(const char *s, char **db, char **table, const char **rest);
+
+wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err);
+void wharf_catalog_free(wharf_catalog *c);
+
+/* "db\x1fname" key of by_name. */
+char *wharf_catalog_key(const char *db, const char *name);
+
+#endif

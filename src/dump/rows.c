@@ -1,0 +1,245 @@
+#include "dump/rows.h"
+
+#include "core/conn.h"
+#include "core/error.h"
+#include "format/layout.h"
+#include "format/value.h"
+
+#include <string.h>
+
+#define DATA_HEADER                                                                                \
+    "/*!40101 SET NAMES binary*/;\n"                                                               \
+    "/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"                                                       \
+    "/*!40103 SET TIME_ZONE='+00:00'*/;\n"
+
+wharf_writer *wharf_rows_open(const wharf_outdir *o, const char *name, GError **err)
+{
+    char *path = g_build_filename(o->dir, name, NULL);
+    wharf_writer *w = wharf_writer_open(path, o->compress, o->level, err);
+    g_free(path);
+    return w;
+}
+
+static char *select_list(const wharf_cat_table *t)
+{
+    GString *s = g_string_new(NULL);
+    gboolean first = TRUE;
+    for (guint i = 0; i < t->columns->len; i++) {
+        wharf_column *c = t->columns->pdata[i];
+        if (c->generated)
+            continue;
+        char *id = wharf_quote_ident(c->name);
+        g_string_append_printf(s, "%s%s%s", first ? "" : ",", id,
+                               strcmp(c->data_type, "float") == 0 ? "+0e0" : "");
+        g_free(id);
+        first = FALSE;
+    }
+    return g_string_free(s, FALSE);
+}
+
+static char *column_list(const wharf_cat_table *t)
+{
+    GString *s = g_string_new(NULL);
+    gboolean first = TRUE;
+    for (guint i = 0; i < t->columns->len; i++) {
+        wharf_column *c = t->columns->pdata[i];
+        if (c->generated)
+            continue;
+        char *id = wharf_quote_ident(c->name);
+        g_string_append_printf(s, "%s%s", first ? "" : ",", id);
+        g_free(id);
+        first = FALSE;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* LOAD DATA ... (`a`,@`b`) SET `b`=CAST(@`b` AS UNSIGNED) */
+static gboolean write_load_twin(const wharf_outdir *o, const wharf_cat_table *t, guint64 part,
+                                GError **err)
+{
+    char *dat = wharf_layout_chunk(t->db, t->name, part, "dat", WHARF_COMPRESS_NONE);
+    char *sqlname = wharf_layout_chunk(t->db, t->name, part, "sql", o->compress);
+    GString *s = g_string_new(DATA_HEADER);
+    char *lit = wharf_quote_string(dat);
+    char *tid = wharf_quote_ident(t->name);
+    g_string_append_printf(s,
+                           "LOAD DATA LOCAL INFILE %s INTO TABLE %s CHARACTER SET binary\n"
+                           " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY "
+                           "'\\n'\n (",
+                           lit, tid);
+    GString *set = g_string_new(NULL);
+    gboolean first = TRUE;
+    for (guint i = 0; i < t->columns->len; i++) {
+        wharf_column *c = t->columns->pdata[i];
+        if (c->generated)
+            continue;
+        char *id = wharf_quote_ident(c->name);
+        if (strcmp(c->data_type, "bit") == 0) {
+            g_string_append_printf(s, "%s@%s", first ? "" : ",", id);
+            g_string_append_printf(set, "%s%s=CAST(@%s AS UNSIGNED)", set->len ? "," : "", id, id);
+        } else {
+            g_string_append_printf(s, "%s%s", first ? "" : ",", id);
+        }
+        g_free(id);
+        first = FALSE;
+    }
+    g_string_append(s, ")");
+    if (set->len)
+        g_string_append_printf(s, " SET %s", set->str);
+    g_string_append(s, ";\n");
+    gboolean ok = FALSE;
+    wharf_writer *w = wharf_rows_open(o, sqlname, err);
+    if (w) {
+        ok = wharf_writer_write(w, s->str, s->len, err) && wharf_writer_commit(w, err);
+        if (!ok)
+            wharf_writer_abort(w);
+    }
+    g_string_free(set, TRUE);
+    g_string_free(s, TRUE);
+    g_free(lit);
+    g_free(tid);
+    g_free(dat);
+    g_free(sqlname);
+    return ok;
+}
+
+gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t,
+                               const char *where, const char *order_by, guint64 part,
+                               wharf_progress *progress, wharf_rows_result *out, GError **err)
+{
+    memset(out, 0, sizeof *out);
+    char *cols = select_list(t);
+    char *tn = wharf_quote_table(t->db, t->name);
+    GString *q = g_string_new(NULL);
+    g_string_append_printf(q, "SELECT %s FROM %s", cols, tn);
+    if (t->where && where)
+        g_string_append_printf(q, " WHERE %s AND (%s)", t->where, where);
+    else if (t->where)
+        g_string_append_printf(q, " WHERE %s", t->where);
+    else if (where)
+        g_string_append_printf(q, " WHERE %s", where);
+    if (order_by && where)
+        g_string_append_printf(q, " ORDER BY %s", order_by);
+    g_free(cols);
+    g_free(tn);
+
+    const gboolean tsv = o->format == WHARF_DATA_TSV;
+    char *name = wharf_layout_chunk(t->db, t->name, part, tsv ? "dat" : "sql", o->compress);
+    wharf_writer *w = NULL;
+    MYSQL_RES *res = wharf_conn_query_stream(m, q->str, err);
+    g_string_free(q, TRUE);
+    if (res == NULL)
+        goto fail;
+    w = wharf_rows_open(o, name, err);
+    if (w == NULL)
+        goto fail;
+
+    unsigned nf = mysql_num_fields(res);
+    MYSQL_FIELD *fields = mysql_fetch_fields(res);
+    wharf_value_kind *kinds = g_new(wharf_value_kind, nf);
+    for (unsigned i = 0; i < nf; i++)
+        kinds[i] = wharf_value_kind_of_field(&fields[i]);
+
+    char *insert = NULL;
+    if (!tsv) {
+        char *tid = wharf_quote_ident(t->name);
+        char *cl = column_list(t);
+        insert = g_strdup_printf("INSERT INTO %s (%s) VALUES\n", tid, cl);
+        g_free(tid);
+        g_free(cl);
+        if (!wharf_writer_puts(w, DATA_HEADER, err)) {
+            g_free(kinds);
+            g_free(insert);
+            goto fail;
+        }
+    }
+    GString *row_buf = g_string_sized_new(4096);
+    gsize stmt_bytes = 0; /* bytes of the open INSERT statement, 0 = none open */
+    gint64 rows = 0;
+    guint64 reported = 0;
+    gboolean ok = TRUE;
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        unsigned long *len = mysql_fetch_lengths(res);
+        g_string_truncate(row_buf, 0);
+        if (tsv) {
+            for (unsigned i = 0; i < nf; i++) {
+                if (i)
+                    g_string_append_c(row_buf, '\t');
+                wharf_value_tsv(row_buf, kinds[i], row[i], row[i] ? len[i] : 0);
+            }
+            g_string_append_c(row_buf, '\n');
+        } else {
+            g_string_append_c(row_buf, '(');
+            for (unsigned i = 0; i < nf; i++) {
+                if (i)
+                    g_string_append_c(row_buf, ',');
+                wharf_value_sql(row_buf, kinds[i], row[i], row[i] ? len[i] : 0);
+            }
+            g_string_append_c(row_buf, ')');
+            if (stmt_bytes > 0 && stmt_bytes + row_buf->len + 3 > o->statement_size) {
+                ok = wharf_writer_puts(w, ";\n", err);
+                stmt_bytes = 0;
+            }
+            if (ok && stmt_bytes == 0) {
+                ok = wharf_writer_puts(w, insert, err);
+                stmt_bytes = strlen(insert);
+            } else if (ok) {
+                ok = wharf_writer_puts(w, ",\n", err);
+                stmt_bytes += 2;
+            }
+            stmt_bytes += row_buf->len;
+        }
+        if (ok)
+            ok = wharf_writer_write(w, row_buf->str, row_buf->len, err);
+        if (!ok)
+            break;
+        rows++;
+        if ((rows & 1023) == 0) {
+            guint64 b = wharf_writer_bytes(w);
+            wharf_counter_add(&progress->rows_done, 1024);
+            wharf_counter_add(&progress->bytes_done, (gint64)(b - reported));
+            reported = b;
+        }
+    }
+    if (ok && mysql_errno(m) != 0) {
+        wharf_conn_set_error(m, NULL, err);
+        ok = FALSE;
+    }
+    if (ok && stmt_bytes > 0)
+        ok = wharf_writer_puts(w, ";\n", err);
+    mysql_free_result(res);
+    res = NULL;
+    g_string_free(row_buf, TRUE);
+    g_free(kinds);
+    g_free(insert);
+    if (!ok)
+        goto fail;
+    wharf_counter_add(&progress->rows_done, rows & 1023);
+    wharf_counter_add(&progress->bytes_done, (gint64)(wharf_writer_bytes(w) - reported));
+    out->rows = rows;
+    if (rows == 0) {
+        wharf_writer_abort(w);
+        g_free(name);
+        return TRUE;
+    }
+    out->bytes = wharf_writer_bytes(w);
+    out->crc32 = wharf_writer_crc32(w);
+    if (!wharf_writer_commit(w, err)) {
+        w = NULL;
+        goto fail;
+    }
+    w = NULL;
+    if (tsv && !write_load_twin(o, t, part, err))
+        goto fail;
+    out->file = name;
+    out->written = TRUE;
+    return TRUE;
+
+fail:
+    if (res)
+        mysql_free_result(res);
+    wharf_writer_abort(w);
+    g_free(name);
+    return FALSE;
+}

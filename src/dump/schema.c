@@ -1,0 +1,185 @@
+#include "dump/schema.h"
+
+#include "core/conn.h"
+#include "core/error.h"
+#include "format/layout.h"
+
+#include <string.h>
+
+#define SCHEMA_HEADER                                                                              \
+    "/*!40101 SET NAMES utf8mb4*/;\n"                                                              \
+    "/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"
+
+/* Column `col` of the single row of `sql`, newly allocated. */
+static char *show_value(MYSQL *m, const char *sql, unsigned col, char **sql_mode, GError **err)
+{
+    MYSQL_RES *res = wharf_conn_query(m, sql, err);
+    if (res == NULL)
+        return NULL;
+    MYSQL_ROW row = mysql_fetch_row(res);
+    char *out = NULL;
+    if (row == NULL || mysql_num_fields(res) <= col || row[col] == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                    "%s returned nothing (missing privilege, or the object was dropped)", sql);
+    } else {
+        unsigned long *len = mysql_fetch_lengths(res);
+        out = g_strndup(row[col], len[col]);
+        if (sql_mode)
+            *sql_mode = g_strdup(row[1] ? row[1] : "");
+    }
+    mysql_free_result(res);
+    return out;
+}
+
+static gboolean write_file(const wharf_outdir *o, char *name, GString *content, GError **err)
+{
+    wharf_writer *w = wharf_rows_open(o, name, err);
+    gboolean ok = w && wharf_writer_write(w, content->str, content->len, err) &&
+                  wharf_writer_commit(w, err);
+    if (w && !ok)
+        wharf_writer_abort(w);
+    g_free(name);
+    g_string_free(content, TRUE);
+    return ok;
+}
+
+gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *d, GError **err)
+{
+    char *id = wharf_quote_ident(d->name);
+    char *sql = g_strdup_printf("SHOW CREATE DATABASE %s", id);
+    char *create = show_value(m, sql, 1, NULL, err);
+    g_free(sql);
+    if (create == NULL) {
+        wharf_error_prefix(err, "database %s", id);
+        g_free(id);
+        return FALSE;
+    }
+    GString *s = g_string_new(SCHEMA_HEADER);
+    g_string_append_printf(s, "%s;\n", create);
+    g_free(create);
+    gboolean ok = write_file(o, wharf_layout_schema_create(d->name, o->compress), s, err);
+    if (!ok)
+        wharf_error_prefix(err, "database %s", id);
+    g_free(id);
+    return ok;
+}
+
+/* One routine/trigger/event inside a DELIMITER ;; block. */
+static void append_object(GString *s, const char *sql_mode, const char *create)
+{
+    char *mode = wharf_quote_string(sql_mode);
+    g_string_append_printf(s, "/*!50003 SET SESSION SQL_MODE=%s*/;;\n%s;;\n", mode, create);
+    g_free(mode);
+}
+
+static gboolean post_list(MYSQL *m, GString *s, const char *db, GPtrArray *names, const char *what,
+                          unsigned col, GError **err)
+{
+    for (guint i = 0; i < names->len; i++) {
+        char *tn = wharf_quote_table(db, names->pdata[i]);
+        char *sql = g_strdup_printf("SHOW CREATE %s %s", what, tn);
+        char *mode = NULL;
+        char *create = show_value(m, sql, col, &mode, err);
+        g_free(sql);
+        if (create == NULL) {
+            wharf_error_prefix(err, "%s %s", what, tn);
+            g_free(tn);
+            return FALSE;
+        }
+        append_object(s, mode, create);
+        g_free(create);
+        g_free(mode);
+        g_free(tn);
+    }
+    return TRUE;
+}
+
+gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *d, GError **err)
+{
+    if (d->functions->len + d->procedures->len + d->events->len == 0)
+        return TRUE;
+    GString *s = g_string_new(SCHEMA_HEADER);
+    g_string_append(s, "/*!50003 SET @OLD_SQL_MODE=@@SQL_MODE*/;\nDELIMITER ;;\n");
+    if (!post_list(m, s, d->name, d->functions, "FUNCTION", 2, err) ||
+        !post_list(m, s, d->name, d->procedures, "PROCEDURE", 2, err) ||
+        !post_list(m, s, d->name, d->events, "EVENT", 3, err)) {
+        g_string_free(s, TRUE);
+        return FALSE;
+    }
+    g_string_append(s, "DELIMITER ;\n/*!50003 SET SESSION SQL_MODE=@OLD_SQL_MODE*/;\n");
+    gboolean ok = write_file(o, wharf_layout_post(d->name, o->compress), s, err);
+    if (!ok)
+        wharf_error_prefix(err, "routines of database `%s`", d->name);
+    return ok;
+}
+
+static gboolean write_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t,
+                               GError **err)
+{
+    if (t->triggers->len == 0)
+        return TRUE;
+    GString *s = g_string_new(SCHEMA_HEADER);
+    g_string_append(s, "/*!50003 SET @OLD_SQL_MODE=@@SQL_MODE*/;\nDELIMITER ;;\n");
+    if (!post_list(m, s, t->db, t->triggers, "TRIGGER", 2, err)) {
+        g_string_free(s, TRUE);
+        return FALSE;
+    }
+    g_string_append(s, "DELIMITER ;\n/*!50003 SET SESSION SQL_MODE=@OLD_SQL_MODE*/;\n");
+    return write_file(o, wharf_layout_triggers(t->db, t->name, o->compress), s, err);
+}
+
+gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
+{
+    char *tn = wharf_quote_table(t->db, t->name);
+    gboolean seq = t->kind == WHARF_OBJ_SEQUENCE;
+    char *sql = g_strdup_printf("SHOW CREATE %s %s", seq ? "SEQUENCE" : "TABLE", tn);
+    char *create = show_value(m, sql, 1, NULL, err);
+    g_free(sql);
+    gboolean ok = create != NULL;
+    GString *s = g_string_new(SCHEMA_HEADER);
+    if (ok)
+        g_string_append_printf(s, "%s;\n", create);
+    if (ok && seq) {
+        /* The sequence's state: the next value it will hand out. */
+        sql = g_strdup_printf("SELECT next_not_cached_value FROM %s", tn);
+        char *next = show_value(m, sql, 0, NULL, err);
+        g_free(sql);
+        ok = next != NULL;
+        if (ok) {
+            char *id = wharf_quote_ident(t->name);
+            g_string_append_printf(s, "DO SETVAL(%s, %s, 0);\n", id, next);
+            g_free(id);
+        }
+        g_free(next);
+    }
+    g_free(create);
+    if (ok)
+        ok = write_file(o, wharf_layout_table_schema(t->db, t->name, o->compress), s, err);
+    else
+        g_string_free(s, TRUE);
+    if (ok)
+        ok = write_triggers(m, o, t, err);
+    if (!ok)
+        wharf_error_prefix(err, "%s %s", seq ? "sequence" : "table", tn);
+    g_free(tn);
+    return ok;
+}
+
+gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
+{
+    char *tn = wharf_quote_table(t->db, t->name);
+    char *sql = g_strdup_printf("SHOW CREATE VIEW %s", tn);
+    char *create = show_value(m, sql, 1, NULL, err);
+    g_free(sql);
+    gboolean ok = create != NULL;
+    if (ok) {
+        GString *s = g_string_new(SCHEMA_HEADER);
+        g_string_append_printf(s, "%s;\n", create);
+        ok = write_file(o, wharf_layout_view_schema(t->db, t->name, o->compress), s, err);
+    }
+    g_free(create);
+    if (!ok)
+        wharf_error_prefix(err, "view %s", tn);
+    g_free(tn);
+    return ok;
+}
