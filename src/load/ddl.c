@@ -1,0 +1,781 @@
+/* ddl: reading and rewriting schema statements (contract in ddl.h). */
+#include "load/ddl.h"
+
+#include "core/conn.h"
+#include "core/error.h"
+
+#include <string.h>
+
+/* --- lexer --------------------------------------------------------------- */
+
+typedef enum { TK_END = 0, TK_WORD, TK_QIDENT, TK_STRING, TK_PUNCT } tk_type;
+
+typedef struct tok {
+    tk_type type;
+    const char *start; /* raw text */
+    size_t len;
+    char *text;        /* unquoted text for WORD/QIDENT/STRING (owned by the lexer) */
+} tok;
+
+typedef struct lexer {
+    const char *p, *end;
+    tok cur;
+} lexer;
+
+static void lex_init(lexer *lx, const char *s, size_t len)
+{
+    memset(lx, 0, sizeof *lx);
+    lx->p = s;
+    lx->end = s + len;
+}
+
+static void lex_done(lexer *lx)
+{
+    g_free(lx->cur.text);
+    lx->cur.text = NULL;
+}
+
+static gboolean is_word_byte(unsigned char c)
+{
+    return g_ascii_isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static void skip_blank(lexer *lx)
+{
+    for (;;) {
+        const char *p = lx->p, *e = lx->end;
+        if (p >= e)
+            return;
+        if (g_ascii_isspace(*p)) {
+            lx->p++;
+        } else if (*p == '#' || (*p == '-' && p + 2 <= e && p[1] == '-' &&
+                                 (p + 2 == e || g_ascii_isspace(p[2])))) {
+            while (lx->p < e && *lx->p != '\n')
+                lx->p++;
+        } else if (*p == '/' && p + 1 < e && p[1] == '*') {
+            if (p + 2 < e && p[2] == '!') {
+                /* versioned comment marker: its content is code */
+                lx->p += 3;
+                while (lx->p < e && g_ascii_isdigit(*lx->p))
+                    lx->p++;
+            } else {
+                const char *c = g_strstr_len(p + 2, e - (p + 2), "*/");
+                lx->p = c ? c + 2 : e;
+            }
+        } else if (*p == '*' && p + 1 < e && p[1] == '/') {
+            lx->p += 2; /* end of a versioned comment */
+        } else {
+            return;
+        }
+    }
+}
+
+static tk_type lex_next(lexer *lx)
+{
+    g_free(lx->cur.text);
+    memset(&lx->cur, 0, sizeof lx->cur);
+    skip_blank(lx);
+    const char *p = lx->p, *e = lx->end;
+    if (p >= e)
+        return TK_END;
+    tok *t = &lx->cur;
+    t->start = p;
+    if (*p == '`' || *p == '\'' || *p == '"') {
+        char q = *p;
+        GString *s = g_string_new(NULL);
+        const char *x = p + 1;
+        while (x < e) {
+            if (*x == q) {
+                if (x + 1 < e && x[1] == q) {
+                    g_string_append_c(s, q);
+                    x += 2;
+                    continue;
+                }
+                x++;
+                break;
+            }
+            if (q != '`' && *x == '\\' && x + 1 < e) {
+                char c = x[1];
+                switch (c) {
+                case 'n': g_string_append_c(s, '\n'); break;
+                case 't': g_string_append_c(s, '\t'); break;
+                case 'r': g_string_append_c(s, '\r'); break;
+                case '0': g_string_append_c(s, '\0'); break;
+                case 'Z': g_string_append_c(s, 26); break;
+                default: g_string_append_c(s, c);
+                }
+                x += 2;
+                continue;
+            }
+            g_string_append_c(s, *x);
+            x++;
+        }
+        t->type = q == '`' ? TK_QIDENT : TK_STRING;
+        t->len = (size_t)(x - p);
+        t->text = g_string_free(s, FALSE);
+    } else if (is_word_byte((unsigned char)*p)) {
+        const char *x = p;
+        while (x < e && is_word_byte((unsigned char)*x))
+            x++;
+        t->type = TK_WORD;
+        t->len = (size_t)(x - p);
+        t->text = g_strndup(p, t->len);
+    } else {
+        t->type = TK_PUNCT;
+        t->len = 1;
+        t->text = g_strndup(p, 1);
+    }
+    lx->p = p + t->len;
+    return t->type;
+}
+
+static gboolean tok_is(const tok *t, const char *word)
+{
+    return t->type == TK_WORD && g_ascii_strcasecmp(t->text, word) == 0;
+}
+
+static gboolean tok_punct(const tok *t, char c)
+{
+    return t->type == TK_PUNCT && t->text[0] == c;
+}
+
+static gboolean tok_ident(const tok *t)
+{
+    return t->type == TK_QIDENT || t->type == TK_WORD;
+}
+
+gboolean wharf_ddl_starts_with(const char *stmt, size_t len, const char *word)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    lex_next(&lx);
+    gboolean r = tok_is(&lx.cur, word);
+    lex_done(&lx);
+    return r;
+}
+
+/* --- object names -------------------------------------------------------- */
+
+const char *wharf_ddl_kind_keyword(wharf_ddl_kind k)
+{
+    switch (k) {
+    case WHARF_DDL_DATABASE: return "DATABASE";
+    case WHARF_DDL_TABLE: return "TABLE";
+    case WHARF_DDL_SEQUENCE: return "SEQUENCE";
+    case WHARF_DDL_VIEW: return "VIEW";
+    case WHARF_DDL_TRIGGER: return "TRIGGER";
+    case WHARF_DDL_PROCEDURE: return "PROCEDURE";
+    case WHARF_DDL_FUNCTION: return "FUNCTION";
+    case WHARF_DDL_EVENT: return "EVENT";
+    default: return "";
+    }
+}
+
+static wharf_ddl_kind kind_of_word(const tok *t)
+{
+    static const struct {
+        const char *w;
+        wharf_ddl_kind k;
+    } kw[] = {{"DATABASE", WHARF_DDL_DATABASE}, {"SCHEMA", WHARF_DDL_DATABASE},
+              {"TABLE", WHARF_DDL_TABLE},       {"SEQUENCE", WHARF_DDL_SEQUENCE},
+              {"VIEW", WHARF_DDL_VIEW},         {"TRIGGER", WHARF_DDL_TRIGGER},
+              {"PROCEDURE", WHARF_DDL_PROCEDURE}, {"FUNCTION", WHARF_DDL_FUNCTION},
+              {"EVENT", WHARF_DDL_EVENT}};
+    if (t->type != TK_WORD)
+        return WHARF_DDL_OTHER;
+    for (size_t i = 0; i < G_N_ELEMENTS(kw); i++)
+        if (g_ascii_strcasecmp(t->text, kw[i].w) == 0)
+            return kw[i].k;
+    return WHARF_DDL_OTHER;
+}
+
+/* After CREATE: skip to the kind keyword; leaves the lexer after the name.
+ * Sets *name_end to the raw end of the name. */
+static wharf_ddl_kind parse_create(lexer *lx, char **db, char **name, const char **name_end)
+{
+    *db = NULL;
+    *name = NULL;
+    if (lex_next(lx) != TK_WORD || !tok_is(&lx->cur, "CREATE"))
+        return WHARF_DDL_OTHER;
+    wharf_ddl_kind k = WHARF_DDL_OTHER;
+    /* DEFINER=user@host, OR REPLACE, ALGORITHM=..., SQL SECURITY ..., AGGREGATE,
+     * TEMPORARY: everything up to the first kind keyword outside a value. */
+    int guard = 0;
+    while (lex_next(lx) != TK_END && guard++ < 64) {
+        if (tok_is(&lx->cur, "DEFINER") || tok_is(&lx->cur, "ALGORITHM")) {
+            /* = value[@host] */
+            lex_next(lx);
+            if (tok_punct(&lx->cur, '='))
+                lex_next(lx);
+            const char *save = lx->p;
+            lexer peek = *lx;
+            peek.cur.text = NULL;
+            lex_next(&peek);
+            if (tok_punct(&peek.cur, '@')) {
+                lex_next(&peek); /* host */
+                lx->p = peek.p;
+            } else if (tok_punct(&peek.cur, '(')) { /* CURRENT_USER() */
+                lex_next(&peek);
+                lx->p = peek.p;
+            } else {
+                lx->p = save;
+            }
+            lex_done(&peek);
+            continue;
+        }
+        k = kind_of_word(&lx->cur);
+        if (k != WHARF_DDL_OTHER)
+            break;
+        if (lx->cur.type != TK_WORD)
+            return WHARF_DDL_OTHER;
+    }
+    if (k == WHARF_DDL_OTHER)
+        return k;
+    lex_next(lx);
+    if (tok_is(&lx->cur, "IF")) {
+        lex_next(lx); /* NOT */
+        lex_next(lx); /* EXISTS */
+        lex_next(lx);
+    }
+    if (!tok_ident(&lx->cur))
+        return WHARF_DDL_OTHER;
+    char *first = g_strdup(lx->cur.text);
+    *name_end = lx->p;
+    const char *save = lx->p;
+    lex_next(lx);
+    if (tok_punct(&lx->cur, '.')) {
+        lex_next(lx);
+        if (tok_ident(&lx->cur)) {
+            *db = first;
+            *name = g_strdup(lx->cur.text);
+            *name_end = lx->p;
+            return k;
+        }
+    }
+    lx->p = save;
+    *name = first;
+    return k;
+}
+
+wharf_ddl_kind wharf_ddl_object(const char *stmt, size_t len, char **db, char **name)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    const char *ne = NULL;
+    wharf_ddl_kind k = parse_create(&lx, db, name, &ne);
+    lex_done(&lx);
+    if (k == WHARF_DDL_OTHER) {
+        g_free(*db);
+        g_free(*name);
+        *db = *name = NULL;
+    }
+    return k;
+}
+
+char *wharf_ddl_create_database(const char *stmt, size_t len, const char *target)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    char *db = NULL, *name = NULL;
+    const char *ne = NULL;
+    wharf_ddl_kind k = parse_create(&lx, &db, &name, &ne);
+    lex_done(&lx);
+    char *out = NULL;
+    if (k == WHARF_DDL_DATABASE) {
+        char *q = wharf_quote_ident(target);
+        const char *rest = ne;
+        size_t restlen = (size_t)(stmt + len - rest);
+        /* A versioned comment around IF NOT EXISTS leaves a dangling marker
+         * after the name: drop a leading star-slash. */
+        while (restlen > 0 && g_ascii_isspace(*rest)) {
+            rest++;
+            restlen--;
+        }
+        if (restlen >= 2 && rest[0] == '*' && rest[1] == '/') {
+            rest += 2;
+            restlen -= 2;
+        }
+        out = g_strdup_printf("CREATE DATABASE IF NOT EXISTS %s %.*s", q, (int)restlen, rest);
+        g_free(q);
+    }
+    g_free(db);
+    g_free(name);
+    return out;
+}
+
+GPtrArray *wharf_ddl_identifiers(const char *stmt, size_t len)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    while (lex_next(&lx) != TK_END)
+        if (lx.cur.type == TK_QIDENT || lx.cur.type == TK_WORD)
+            g_ptr_array_add(out, g_strdup(lx.cur.text));
+    lex_done(&lx);
+    return out;
+}
+
+char *wharf_ddl_requalify(const char *stmt, size_t len, const char *from, const char *to,
+                          size_t *out_len)
+{
+    char *qf = wharf_quote_ident(from), *qt = wharf_quote_ident(to);
+    size_t qfl = strlen(qf);
+    GString *o = g_string_sized_new(len + 16);
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    const char *copied = stmt;
+    while (lex_next(&lx) != TK_END) {
+        if (lx.cur.type == TK_QIDENT && lx.cur.len == qfl && memcmp(lx.cur.start, qf, qfl) == 0 &&
+            lx.p < lx.end && *lx.p == '.') {
+            g_string_append_len(o, copied, lx.cur.start - copied);
+            g_string_append(o, qt);
+            copied = lx.cur.start + lx.cur.len;
+        }
+    }
+    lex_done(&lx);
+    g_string_append_len(o, copied, stmt + len - copied);
+    g_free(qf);
+    g_free(qt);
+    *out_len = o->len;
+    return g_string_free(o, FALSE);
+}
+
+/* --- CREATE TABLE rewriting --------------------------------------------- */
+
+void wharf_ddl_table_init(wharf_ddl_table *t)
+{
+    memset(t, 0, sizeof *t);
+    t->indexes = g_ptr_array_new_with_free_func(g_free);
+    t->fulltext = g_ptr_array_new_with_free_func(g_free);
+    t->fks = g_ptr_array_new_with_free_func(g_free);
+    t->parents = g_ptr_array_new_with_free_func(g_free);
+}
+
+void wharf_ddl_table_clear(wharf_ddl_table *t)
+{
+    g_free(t->create);
+    g_free(t->engine);
+    if (t->indexes)
+        g_ptr_array_free(t->indexes, TRUE);
+    if (t->fulltext)
+        g_ptr_array_free(t->fulltext, TRUE);
+    if (t->fks)
+        g_ptr_array_free(t->fks, TRUE);
+    if (t->parents)
+        g_ptr_array_free(t->parents, TRUE);
+    memset(t, 0, sizeof *t);
+}
+
+typedef enum { DEF_COLUMN, DEF_PRIMARY, DEF_INDEX, DEF_FULLTEXT, DEF_FK, DEF_OTHER } def_kind;
+
+typedef struct def {
+    GString *text; /* without trailing comma */
+    def_kind kind;
+    char *first_col; /* first column of an index / name of a column */
+    gboolean auto_inc;
+    gboolean keep;
+} def;
+
+static gboolean has_prefix_ci(const char *s, const char *p)
+{
+    return g_ascii_strncasecmp(s, p, strlen(p)) == 0;
+}
+
+static def_kind classify(const char *s)
+{
+    if (*s == '`')
+        return DEF_COLUMN;
+    if (has_prefix_ci(s, "PRIMARY KEY"))
+        return DEF_PRIMARY;
+    if (has_prefix_ci(s, "FULLTEXT "))
+        return DEF_FULLTEXT;
+    if (has_prefix_ci(s, "KEY ") || has_prefix_ci(s, "INDEX ") || has_prefix_ci(s, "UNIQUE ") ||
+        has_prefix_ci(s, "SPATIAL "))
+        return DEF_INDEX;
+    if (has_prefix_ci(s, "FOREIGN KEY") ||
+        (has_prefix_ci(s, "CONSTRAINT ") && strstr(s, " FOREIGN KEY ") != NULL))
+        return DEF_FK;
+    if (has_prefix_ci(s, "CONSTRAINT ") || has_prefix_ci(s, "PERIOD ") || has_prefix_ci(s, "CHECK"))
+        return DEF_OTHER;
+    return (def_kind)-1; /* continuation of the previous definition */
+}
+
+/* First identifier after the first '(' (index), or the first identifier
+ * (column); and for columns whether AUTO_INCREMENT appears as a word. */
+static void inspect_def(def *d)
+{
+    lexer lx;
+    lex_init(&lx, d->text->str, d->text->len);
+    if (d->kind == DEF_COLUMN) {
+        if (lex_next(&lx) == TK_QIDENT)
+            d->first_col = g_strdup(lx.cur.text);
+        while (lex_next(&lx) != TK_END)
+            if (tok_is(&lx.cur, "AUTO_INCREMENT"))
+                d->auto_inc = TRUE;
+    } else {
+        while (lex_next(&lx) != TK_END && !tok_punct(&lx.cur, '('))
+            ;
+        if (lex_next(&lx) != TK_END && tok_ident(&lx.cur))
+            d->first_col = g_strdup(lx.cur.text);
+    }
+    lex_done(&lx);
+}
+
+static void fk_parent(const char *s, size_t len, GPtrArray *parents)
+{
+    lexer lx;
+    lex_init(&lx, s, len);
+    while (lex_next(&lx) != TK_END) {
+        if (!tok_is(&lx.cur, "REFERENCES"))
+            continue;
+        if (lex_next(&lx) == TK_END || !tok_ident(&lx.cur))
+            break;
+        char *a = g_strdup(lx.cur.text);
+        const char *save = lx.p;
+        lex_next(&lx);
+        if (tok_punct(&lx.cur, '.') && lex_next(&lx) != TK_END && tok_ident(&lx.cur)) {
+            g_ptr_array_add(parents, g_strdup_printf("%s\x1f%s", a, lx.cur.text));
+        } else {
+            lx.p = save;
+            g_ptr_array_add(parents, g_strdup_printf("\x1f%s", a));
+        }
+        g_free(a);
+        break;
+    }
+    lex_done(&lx);
+}
+
+static void engine_of(const char *s, size_t len, char **engine)
+{
+    lexer lx;
+    lex_init(&lx, s, len);
+    while (lex_next(&lx) != TK_END) {
+        if (tok_is(&lx.cur, "ENGINE")) {
+            lex_next(&lx);
+            if (tok_punct(&lx.cur, '='))
+                lex_next(&lx);
+            if (tok_ident(&lx.cur))
+                *engine = g_strdup(lx.cur.text);
+            break;
+        }
+    }
+    lex_done(&lx);
+}
+
+gboolean wharf_ddl_split_table(const char *stmt, size_t len, gboolean defer_indexes,
+                               gboolean split_fks, wharf_ddl_table *out)
+{
+    /* Trim trailing blanks and ';' */
+    while (len > 0 && (g_ascii_isspace(stmt[len - 1]) || stmt[len - 1] == ';'))
+        len--;
+    g_free(out->create);
+    out->create = g_strndup(stmt, len);
+    char *db = NULL, *name = NULL;
+    wharf_ddl_kind k = wharf_ddl_object(stmt, len, &db, &name);
+    g_free(db);
+    g_free(name);
+    if (k != WHARF_DDL_TABLE)
+        return FALSE;
+
+    char **lines = g_strsplit(out->create, "\n", -1);
+    guint n = g_strv_length(lines);
+    guint first = G_MAXUINT, close = G_MAXUINT;
+    for (guint i = 0; i < n; i++) {
+        g_strchomp(lines[i]);
+        if (first == G_MAXUINT) {
+            size_t l = strlen(lines[i]);
+            if (l > 0 && lines[i][l - 1] == '(')
+                first = i;
+        } else if (lines[i][0] == ')') {
+            close = i;
+            break;
+        }
+    }
+    if (first == G_MAXUINT || close == G_MAXUINT) {
+        g_strfreev(lines);
+        return FALSE;
+    }
+    /* The table options line(s) after ')' give the engine. */
+    GString *tail = g_string_new(NULL);
+    for (guint i = close; i < n; i++) {
+        g_string_append(tail, lines[i]);
+        if (i + 1 < n)
+            g_string_append_c(tail, '\n');
+    }
+    engine_of(tail->str, tail->len, &out->engine);
+
+    GArray *defs = g_array_new(FALSE, TRUE, sizeof(def));
+    gboolean ok = TRUE;
+    for (guint i = first + 1; i < close; i++) {
+        const char *s = lines[i];
+        while (*s == ' ')
+            s++;
+        def_kind dk = classify(s);
+        if ((int)dk == -1) {
+            if (defs->len == 0) {
+                ok = FALSE;
+                break;
+            }
+            def *prev = &g_array_index(defs, def, defs->len - 1);
+            g_string_append_c(prev->text, '\n');
+            g_string_append(prev->text, lines[i]);
+            continue;
+        }
+        def d = {0};
+        d.kind = dk;
+        d.text = g_string_new(s);
+        d.keep = TRUE;
+        g_array_append_val(defs, d);
+    }
+    if (ok) {
+        /* strip trailing commas, inspect */
+        const char *ai_col = NULL;
+        const char *pk_first = NULL;
+        for (guint i = 0; i < defs->len; i++) {
+            def *d = &g_array_index(defs, def, i);
+            if (d->text->len > 0 && d->text->str[d->text->len - 1] == ',')
+                g_string_truncate(d->text, d->text->len - 1);
+            inspect_def(d);
+            if (d->kind == DEF_COLUMN && d->auto_inc)
+                ai_col = d->first_col;
+            if (d->kind == DEF_PRIMARY)
+                pk_first = d->first_col;
+        }
+        gboolean ai_covered = ai_col == NULL || (pk_first && strcmp(pk_first, ai_col) == 0);
+        for (guint i = 0; i < defs->len; i++) {
+            def *d = &g_array_index(defs, def, i);
+            if (d->kind == DEF_FK && split_fks) {
+                d->keep = FALSE;
+                g_ptr_array_add(out->fks, g_strdup_printf("ADD %s", d->text->str));
+                fk_parent(d->text->str, d->text->len, out->parents);
+            } else if (d->kind == DEF_FK) {
+                fk_parent(d->text->str, d->text->len, out->parents);
+            } else if ((d->kind == DEF_INDEX || d->kind == DEF_FULLTEXT) && defer_indexes) {
+                if (!ai_covered && d->kind == DEF_INDEX && d->first_col &&
+                    strcmp(d->first_col, ai_col) == 0) {
+                    ai_covered = TRUE; /* AUTO_INCREMENT needs this one */
+                    continue;
+                }
+                d->keep = FALSE;
+                g_ptr_array_add(d->kind == DEF_FULLTEXT ? out->fulltext : out->indexes,
+                                g_strdup_printf("ADD %s", d->text->str));
+            }
+        }
+        GString *c = g_string_new(NULL);
+        for (guint i = 0; i <= first; i++) {
+            g_string_append(c, lines[i]);
+            g_string_append_c(c, '\n');
+        }
+        gboolean any = FALSE;
+        for (guint i = 0; i < defs->len; i++) {
+            def *d = &g_array_index(defs, def, i);
+            if (!d->keep)
+                continue;
+            if (any)
+                g_string_append(c, ",\n");
+            g_string_append(c, "  ");
+            g_string_append(c, d->text->str);
+            any = TRUE;
+        }
+        g_string_append_c(c, '\n');
+        g_string_append(c, tail->str);
+        g_free(out->create);
+        out->create = g_string_free(c, FALSE);
+    }
+    for (guint i = 0; i < defs->len; i++) {
+        def *d = &g_array_index(defs, def, i);
+        g_string_free(d->text, TRUE);
+        g_free(d->first_col);
+    }
+    g_array_free(defs, TRUE);
+    g_string_free(tail, TRUE);
+    g_strfreev(lines);
+    if (!ok) {
+        g_free(out->create);
+        out->create = g_strndup(stmt, len);
+        g_ptr_array_set_size(out->indexes, 0);
+        g_ptr_array_set_size(out->fulltext, 0);
+        g_ptr_array_set_size(out->fks, 0);
+        g_ptr_array_set_size(out->parents, 0);
+    }
+    return ok;
+}
+
+/* --- LOAD DATA ----------------------------------------------------------- */
+
+void wharf_ddl_load_data_clear(wharf_ddl_load_data *ld)
+{
+    g_free(ld->table);
+    if (ld->columns)
+        g_ptr_array_free(ld->columns, TRUE);
+    if (ld->set_cols)
+        g_ptr_array_free(ld->set_cols, TRUE);
+    if (ld->set_expr)
+        g_ptr_array_free(ld->set_expr, TRUE);
+    memset(ld, 0, sizeof *ld);
+}
+
+gboolean wharf_ddl_parse_load_data(const char *stmt, size_t len, wharf_ddl_load_data *ld,
+                                   GError **err)
+{
+    memset(ld, 0, sizeof *ld);
+    ld->columns = g_ptr_array_new_with_free_func(g_free);
+    ld->set_cols = g_ptr_array_new_with_free_func(g_free);
+    ld->set_expr = g_ptr_array_new_with_free_func(g_free);
+    ld->default_format = TRUE;
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    gboolean ok = FALSE;
+    /* ... INTO TABLE name */
+    while (lex_next(&lx) != TK_END && !tok_is(&lx.cur, "TABLE")) {
+        if (tok_is(&lx.cur, "REPLACE"))
+            ld->modifier = "REPLACE";
+        else if (tok_is(&lx.cur, "IGNORE"))
+            ld->modifier = "IGNORE";
+    }
+    if (lex_next(&lx) == TK_END || !tok_ident(&lx.cur))
+        goto out;
+    {
+        const char *ts = lx.cur.start;
+        const char *te = lx.cur.start + lx.cur.len;
+        const char *save = lx.p;
+        lex_next(&lx);
+        if (tok_punct(&lx.cur, '.') && lex_next(&lx) != TK_END && tok_ident(&lx.cur))
+            te = lx.cur.start + lx.cur.len;
+        else
+            lx.p = save;
+        ld->table = g_strndup(ts, (size_t)(te - ts));
+    }
+    /* options up to the column list */
+    const char *ctx = NULL; /* "FIELDS" or "LINES" */
+    for (;;) {
+        if (lex_next(&lx) == TK_END) {
+            ok = TRUE;
+            goto out;
+        }
+        if (tok_punct(&lx.cur, '('))
+            break;
+        if (tok_is(&lx.cur, "FIELDS") || tok_is(&lx.cur, "COLUMNS"))
+            ctx = "FIELDS";
+        else if (tok_is(&lx.cur, "LINES"))
+            ctx = "LINES";
+        else if (tok_is(&lx.cur, "TERMINATED") || tok_is(&lx.cur, "ENCLOSED") ||
+                 tok_is(&lx.cur, "ESCAPED") || tok_is(&lx.cur, "STARTING")) {
+            char *what = g_ascii_strup(lx.cur.text, -1);
+            lex_next(&lx); /* BY */
+            lex_next(&lx);
+            const char *v = lx.cur.type == TK_STRING ? lx.cur.text : "?";
+            gboolean good;
+            if (strcmp(what, "TERMINATED") == 0)
+                good = strcmp(v, ctx && strcmp(ctx, "LINES") == 0 ? "\n" : "\t") == 0;
+            else if (strcmp(what, "ESCAPED") == 0)
+                good = strcmp(v, "\\") == 0;
+            else
+                good = *v == '\0' && lx.cur.type == TK_STRING;
+            if (!good)
+                ld->default_format = FALSE;
+            g_free(what);
+        } else if (tok_is(&lx.cur, "OPTIONALLY")) {
+            ld->default_format = FALSE;
+        } else if (tok_is(&lx.cur, "IGNORE")) {
+            /* IGNORE n LINES (after the table) or the IGNORE modifier */
+            const char *save = lx.p;
+            lex_next(&lx);
+            if (lx.cur.type == TK_WORD && g_ascii_isdigit(lx.cur.text[0]))
+                ld->default_format = ld->default_format && strcmp(lx.cur.text, "0") == 0;
+            else
+                lx.p = save;
+        } else if (tok_is(&lx.cur, "SET")) {
+            goto sets;
+        }
+    }
+    /* column list */
+    for (;;) {
+        tk_type t = lex_next(&lx);
+        if (t == TK_END)
+            goto out;
+        if (tok_punct(&lx.cur, ')'))
+            break;
+        if (tok_punct(&lx.cur, ','))
+            continue;
+        if (tok_punct(&lx.cur, '@')) {
+            lex_next(&lx);
+            if (!tok_ident(&lx.cur))
+                goto out;
+            g_ptr_array_add(ld->columns, g_strdup_printf("@%s", lx.cur.text));
+        } else if (tok_ident(&lx.cur)) {
+            g_ptr_array_add(ld->columns, g_strdup(lx.cur.text));
+        } else {
+            goto out;
+        }
+    }
+    if (lex_next(&lx) == TK_END) {
+        ok = TRUE;
+        goto out;
+    }
+    if (!tok_is(&lx.cur, "SET"))
+        goto out;
+sets:
+    for (;;) {
+        if (lex_next(&lx) == TK_END || !tok_ident(&lx.cur))
+            goto out;
+        char *col = g_strndup(lx.cur.start, lx.cur.len);
+        if (lex_next(&lx) == TK_END || !tok_punct(&lx.cur, '=')) {
+            g_free(col);
+            goto out;
+        }
+        const char *es = lx.p;
+        const char *ee = lx.end;
+        int depth = 0;
+        gboolean more = FALSE;
+        while (lex_next(&lx) != TK_END) {
+            if (tok_punct(&lx.cur, '('))
+                depth++;
+            else if (tok_punct(&lx.cur, ')'))
+                depth--;
+            else if (depth == 0 && (tok_punct(&lx.cur, ',') || tok_punct(&lx.cur, ';'))) {
+                ee = lx.cur.start;
+                more = tok_punct(&lx.cur, ',');
+                break;
+            }
+        }
+        g_ptr_array_add(ld->set_cols, col);
+        g_ptr_array_add(ld->set_expr, g_strstrip(g_strndup(es, (size_t)(ee - es))));
+        if (!more)
+            break;
+    }
+    ok = TRUE;
+out:
+    lex_done(&lx);
+    if (!ok)
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "cannot parse the LOAD DATA statement for the INSERT fallback: %.200s", stmt);
+    return ok;
+}
+
+char *wharf_ddl_subst_vars(const char *expr, GPtrArray *vars, GPtrArray *literals)
+{
+    size_t len = strlen(expr);
+    GString *o = g_string_sized_new(len + 32);
+    lexer lx;
+    lex_init(&lx, expr, len);
+    const char *copied = expr;
+    while (lex_next(&lx) != TK_END) {
+        if (!tok_punct(&lx.cur, '@'))
+            continue;
+        const char *at = lx.cur.start;
+        if (lex_next(&lx) == TK_END || !tok_ident(&lx.cur))
+            break;
+        for (guint i = 0; i < vars->len; i++) {
+            if (strcmp(vars->pdata[i], lx.cur.text) == 0) {
+                g_string_append_len(o, copied, at - copied);
+                g_string_append(o, literals->pdata[i]);
+                copied = lx.cur.start + lx.cur.len;
+                break;
+            }
+        }
+    }
+    lex_done(&lx);
+    g_string_append(o, copied);
+    return g_string_free(o, FALSE);
+}

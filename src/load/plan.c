@@ -1,0 +1,663 @@
+/* plan: the dump directory read once into objects, then into a job graph.
+ * Contract in plan.h. Single-threaded (runs before the workers start). */
+#include "load/plan.h"
+
+#include "core/conn.h"
+#include "core/console.h"
+#include "core/error.h"
+#include "core/stream.h"
+#include "format/layout.h"
+#include "load/ddl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *key2(const char *db, const char *t)
+{
+    return g_strconcat(db, "\x1f", t, NULL);
+}
+
+static void chunk_free(gpointer p)
+{
+    wharf_load_chunk *c = p;
+    g_free(c->sql_path);
+    g_free(c->dat_path);
+    g_free(c->name);
+    g_free(c);
+}
+
+static void table_free(gpointer p)
+{
+    wharf_load_table *t = p;
+    g_free(t->name);
+    g_free(t->schema_path);
+    g_free(t->view_path);
+    g_free(t->triggers_path);
+    g_ptr_array_free(t->chunks, TRUE);
+    g_ptr_array_free(t->parents, TRUE);
+    if (t->deferred_indexes)
+        g_ptr_array_free(t->deferred_indexes, TRUE);
+    if (t->deferred_fulltext)
+        g_ptr_array_free(t->deferred_fulltext, TRUE);
+    if (t->deferred_fks)
+        g_ptr_array_free(t->deferred_fks, TRUE);
+    g_free(t->qname);
+    g_free(t->display);
+    g_free(t);
+}
+
+static void db_free(gpointer p)
+{
+    wharf_load_db *d = p;
+    g_free(d->name);
+    g_free(d->target);
+    g_free(d->create_path);
+    g_free(d->post_path);
+    g_ptr_array_free(d->tables, TRUE);
+    g_free(d);
+}
+
+void wharf_load_plan_free(wharf_load_plan *p)
+{
+    if (p == NULL)
+        return;
+    g_free(p->dir);
+    if (p->meta)
+        wharf_metadata_free(p->meta);
+    g_hash_table_unref(p->table_by_key);
+    g_hash_table_unref(p->db_by_name);
+    g_ptr_array_free(p->dbs, TRUE);
+    g_ptr_array_free(p->problems, TRUE);
+    g_free(p);
+}
+
+static wharf_load_db *get_db(wharf_load_plan *p, const char *name)
+{
+    wharf_load_db *d = g_hash_table_lookup(p->db_by_name, name);
+    if (d == NULL) {
+        d = g_new0(wharf_load_db, 1);
+        d->name = g_strdup(name);
+        d->tables = g_ptr_array_new_with_free_func(table_free);
+        g_hash_table_insert(p->db_by_name, d->name, d);
+        g_ptr_array_add(p->dbs, d);
+    }
+    return d;
+}
+
+static wharf_load_table *get_table(wharf_load_plan *p, const char *db, const char *name)
+{
+    char *k = key2(db, name);
+    wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
+    if (t == NULL) {
+        wharf_load_db *d = get_db(p, db);
+        t = g_new0(wharf_load_table, 1);
+        t->db = d;
+        t->name = g_strdup(name);
+        t->chunks = g_ptr_array_new_with_free_func(chunk_free);
+        t->parents = g_ptr_array_new();
+        t->display = g_strdup_printf("%s.%s", db, name);
+        g_ptr_array_add(d->tables, t);
+        g_hash_table_insert(p->table_by_key, k, t);
+    } else {
+        g_free(k);
+    }
+    return t;
+}
+
+static gboolean in_list(char **list, const char *s)
+{
+    for (char **x = list; x && *x; x++)
+        if (strcmp(*x, s) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean table_selected(const wharf_load_opts *o, const char *db, const char *name)
+{
+    char *full = g_strdup_printf("%s.%s", db, name);
+    gboolean ok = TRUE;
+    if (o->tables && !in_list(o->tables, full))
+        ok = FALSE;
+    if (ok && o->regex && !g_regex_match(o->regex, full, 0, NULL))
+        ok = FALSE;
+    if (ok && o->exclude && g_regex_match(o->exclude, full, 0, NULL))
+        ok = FALSE;
+    g_free(full);
+    return ok;
+}
+
+static int cmp_db(gconstpointer a, gconstpointer b)
+{
+    const wharf_load_db *x = *(wharf_load_db *const *)a, *y = *(wharf_load_db *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+static int cmp_table(gconstpointer a, gconstpointer b)
+{
+    const wharf_load_table *x = *(wharf_load_table *const *)a, *y = *(wharf_load_table *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+static int cmp_chunk(gconstpointer a, gconstpointer b)
+{
+    const wharf_load_chunk *x = *(wharf_load_chunk *const *)a, *y = *(wharf_load_chunk *const *)b;
+    if (x->part != y->part)
+        return x->part < y->part ? -1 : 1;
+    if (x->subpart != y->subpart)
+        return x->subpart < y->subpart ? -1 : 1;
+    return 0;
+}
+
+/* Resolve "db.name" (names may contain dots) to a planned object. */
+static wharf_load_table *resolve_dotted(wharf_load_plan *p, const char *s)
+{
+    for (const char *dot = strchr(s, '.'); dot; dot = strchr(dot + 1, '.')) {
+        char *db = g_strndup(s, (size_t)(dot - s));
+        char *k = key2(db, dot + 1);
+        wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
+        g_free(k);
+        g_free(db);
+        if (t)
+            return t;
+    }
+    return NULL;
+}
+
+static void add_parent(wharf_load_table *t, wharf_load_table *parent)
+{
+    if (parent == NULL || parent == t)
+        return;
+    for (guint i = 0; i < t->parents->len; i++)
+        if (t->parents->pdata[i] == parent)
+            return;
+    g_ptr_array_add(t->parents, parent);
+}
+
+/* Foreign key parents of a table, from its schema file. */
+static void scan_table_schema(wharf_load_plan *p, wharf_load_table *t)
+{
+    char *text = NULL;
+    size_t len = 0;
+    GError *err = NULL;
+    if (!wharf_read_file(t->schema_path, &text, &len, &err)) {
+        /* The TABLE job reports it, naming the file. */
+        g_clear_error(&err);
+        return;
+    }
+    if (g_strstr_len(text, (gssize)len, "FOREIGN KEY") != NULL) {
+        const char *c = g_strstr_len(text, (gssize)len, "CREATE TABLE");
+        if (c) {
+            wharf_ddl_table dt;
+            wharf_ddl_table_init(&dt);
+            wharf_ddl_split_table(c, len - (size_t)(c - text), FALSE, TRUE, &dt);
+            t->has_fks = dt.fks->len > 0;
+            for (guint i = 0; i < dt.parents->len; i++) {
+                const char *pk = dt.parents->pdata[i];
+                char *k = pk[0] == '\x1f' ? g_strconcat(t->db->name, pk, NULL) : g_strdup(pk);
+                add_parent(t, g_hash_table_lookup(p->table_by_key, k));
+                g_free(k);
+            }
+            wharf_ddl_table_clear(&dt);
+        }
+    }
+    g_free(text);
+}
+
+/* Views a view reads, from its text: identifiers naming another view of the
+ * plan (same database, or `db`.`view`). */
+static void scan_view(wharf_load_plan *p, wharf_load_table *v)
+{
+    char *text = NULL;
+    size_t len = 0;
+    GError *err = NULL;
+    if (!wharf_read_file(v->view_path, &text, &len, &err)) {
+        g_clear_error(&err);
+        return;
+    }
+    GPtrArray *ids = wharf_ddl_identifiers(text, len);
+    for (guint i = 0; i < ids->len; i++) {
+        const char *id = ids->pdata[i];
+        char *k = key2(v->db->name, id);
+        wharf_load_table *x = g_hash_table_lookup(p->table_by_key, k);
+        g_free(k);
+        if (x && x->view_path)
+            add_parent(v, x);
+        if (i + 1 < ids->len) {
+            k = key2(id, ids->pdata[i + 1]);
+            x = g_hash_table_lookup(p->table_by_key, k);
+            g_free(k);
+            if (x && x->view_path)
+                add_parent(v, x);
+        }
+    }
+    g_ptr_array_free(ids, TRUE);
+    g_free(text);
+}
+
+static gboolean is_legacy_metadata(const char *dir)
+{
+    char *path = g_build_filename(dir, "metadata", NULL);
+    char *text = NULL;
+    gboolean r = FALSE;
+    if (g_file_get_contents(path, &text, NULL, NULL))
+        r = g_str_has_prefix(text, "Started dump at");
+    g_free(text);
+    g_free(path);
+    return r;
+}
+
+wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
+{
+    DIR *dh = opendir(o->dir);
+    if (dh == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "%s: cannot open the dump directory: %s", o->dir,
+                    g_strerror(errno));
+        return NULL;
+    }
+    wharf_load_plan *p = g_new0(wharf_load_plan, 1);
+    p->dir = g_strdup(o->dir);
+    p->dbs = g_ptr_array_new_with_free_func(db_free);
+    p->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    p->table_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->problems = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *chunk_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean has_metadata = FALSE;
+    int dfd = dirfd(dh);
+
+    /* The one readdir pass. */
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+        const char *fn = de->d_name;
+        if (fn[0] == '.')
+            continue;
+        wharf_file_info fi;
+        if (!wharf_layout_parse(fn, &fi)) {
+            WLOG_DEBUG("%s: not part of a dump, ignored", fn);
+            continue;
+        }
+        if (fi.kind == WHARF_FILE_METADATA) {
+            has_metadata = TRUE;
+            wharf_file_info_clear(&fi);
+            continue;
+        }
+        if (o->databases && !in_list(o->databases, fi.db)) {
+            wharf_file_info_clear(&fi);
+            continue;
+        }
+        char *path = g_build_filename(o->dir, fn, NULL);
+        switch (fi.kind) {
+        case WHARF_FILE_SCHEMA_CREATE:
+            g_free(get_db(p, fi.db)->create_path);
+            get_db(p, fi.db)->create_path = path;
+            path = NULL;
+            break;
+        case WHARF_FILE_POST:
+            g_free(get_db(p, fi.db)->post_path);
+            get_db(p, fi.db)->post_path = path;
+            path = NULL;
+            break;
+        case WHARF_FILE_TABLE_SCHEMA:
+        case WHARF_FILE_SEQUENCE: {
+            wharf_load_table *t = get_table(p, fi.db, fi.table);
+            g_free(t->schema_path);
+            t->schema_path = path;
+            path = NULL;
+            break;
+        }
+        case WHARF_FILE_VIEW_SCHEMA: {
+            wharf_load_table *t = get_table(p, fi.db, fi.table);
+            g_free(t->view_path);
+            t->view_path = path;
+            path = NULL;
+            break;
+        }
+        case WHARF_FILE_TRIGGERS: {
+            wharf_load_table *t = get_table(p, fi.db, fi.table);
+            g_free(t->triggers_path);
+            t->triggers_path = path;
+            path = NULL;
+            break;
+        }
+        case WHARF_FILE_DATA_SQL:
+        case WHARF_FILE_DATA_DAT: {
+            wharf_load_table *t = get_table(p, fi.db, fi.table);
+            char *ck = g_strdup_printf("%s\x1f%s\x1f%" G_GUINT64_FORMAT "\x1f%" G_GUINT64_FORMAT,
+                                       fi.db, fi.table, fi.part, fi.subpart);
+            wharf_load_chunk *c = g_hash_table_lookup(chunk_by_key, ck);
+            if (c == NULL) {
+                c = g_new0(wharf_load_chunk, 1);
+                c->table = t;
+                c->part = fi.part;
+                c->subpart = fi.subpart;
+                c->name = fi.subpart ? g_strdup_printf("%s.%s.%05" G_GUINT64_FORMAT ".%05" G_GUINT64_FORMAT,
+                                                       fi.db, fi.table, fi.part, fi.subpart)
+                                     : g_strdup_printf("%s.%s.%05" G_GUINT64_FORMAT, fi.db, fi.table, fi.part);
+                g_ptr_array_add(t->chunks, c);
+                g_hash_table_insert(chunk_by_key, ck, c);
+            } else {
+                g_free(ck);
+            }
+            struct stat st;
+            gint64 size = fstatat(dfd, fn, &st, 0) == 0 ? (gint64)st.st_size : 0;
+            if (fi.kind == WHARF_FILE_DATA_SQL) {
+                g_free(c->sql_path);
+                c->sql_path = path;
+                if (c->dat_path == NULL)
+                    c->disk_bytes = size;
+            } else {
+                g_free(c->dat_path);
+                c->dat_path = path;
+                c->disk_bytes = size;
+            }
+            path = NULL;
+            break;
+        }
+        default:
+            break;
+        }
+        g_free(path);
+        wharf_file_info_clear(&fi);
+    }
+    closedir(dh);
+    g_hash_table_unref(chunk_by_key);
+
+    /* metadata */
+    if (!has_metadata) {
+        if (!o->allow_incomplete) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "%s has no `metadata` file: an interrupted or incomplete dump "
+                        "(--allow-incomplete loads it anyway)", o->dir);
+            wharf_load_plan_free(p);
+            return NULL;
+        }
+        WLOG_WARN("%s: no metadata file; loading an incomplete dump without checks", o->dir);
+    } else if (is_legacy_metadata(o->dir)) {
+        WLOG_INFO("%s/metadata: old mydumper format (before 0.16): no row counts or checksums to verify",
+                  o->dir);
+    } else {
+        GError *merr = NULL;
+        p->meta = wharf_metadata_read(o->dir, &merr);
+        if (p->meta == NULL) {
+            g_ptr_array_add(p->problems,
+                            g_strdup_printf("%s/metadata is malformed, loading without it "
+                                            "(no checksums, no row counts): %s",
+                                            o->dir, merr->message));
+            g_clear_error(&merr);
+        } else {
+            p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
+        }
+    }
+
+    /* Filters on tables and views. */
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len;) {
+            wharf_load_table *t = d->tables->pdata[j];
+            if (!table_selected(o, d->name, t->name)) {
+                char *k = key2(d->name, t->name);
+                g_hash_table_remove(p->table_by_key, k);
+                g_free(k);
+                g_ptr_array_remove_index(d->tables, j);
+                continue;
+            }
+            j++;
+        }
+    }
+    /* With -T/-x, databases without a selected object are not restored. */
+    if (o->tables || o->regex) {
+        for (guint i = 0; i < p->dbs->len;) {
+            wharf_load_db *d = p->dbs->pdata[i];
+            if (d->tables->len == 0) {
+                g_hash_table_remove(p->db_by_name, d->name);
+                g_ptr_array_remove_index(p->dbs, i);
+                continue;
+            }
+            i++;
+        }
+    }
+    g_ptr_array_sort(p->dbs, cmp_db);
+
+    /* Objects the metadata lists but the directory lacks. */
+    if (p->meta) {
+        for (guint i = 0; i < p->meta->tables->len; i++) {
+            const wharf_table_meta *tm = p->meta->tables->pdata[i];
+            if (o->databases && !in_list(o->databases, tm->db))
+                continue;
+            if (!table_selected(o, tm->db, tm->table))
+                continue;
+            char *k = key2(tm->db, tm->table);
+            wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
+            g_free(k);
+            if (t == NULL) {
+                g_ptr_array_add(p->problems,
+                                g_strdup_printf("%s.%s: listed in metadata but no file of it is in %s",
+                                                tm->db, tm->table, o->dir));
+                continue;
+            }
+            t->meta = tm;
+        }
+    }
+
+    if (o->into) {
+        if (p->dbs->len != 1) {
+            GString *names = g_string_new(NULL);
+            for (guint i = 0; i < p->dbs->len; i++)
+                g_string_append_printf(names, "%s%s", i ? ", " : "", ((wharf_load_db *)p->dbs->pdata[i])->name);
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                        "--into needs exactly one source database, the dump has %u (%s); choose one with -B",
+                        p->dbs->len, names->str);
+            g_string_free(names, TRUE);
+            wharf_load_plan_free(p);
+            return NULL;
+        }
+    }
+
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        d->target = g_strdup(o->into ? o->into : d->name);
+        g_ptr_array_sort(d->tables, cmp_table);
+        for (guint j = 0; j < d->tables->len; j++) {
+            wharf_load_table *t = d->tables->pdata[j];
+            t->qname = wharf_quote_table(d->target, t->name);
+            g_ptr_array_sort(t->chunks, cmp_chunk);
+            if (t->view_path) {
+                p->nviews++;
+                /* mydumper writes a placeholder table in -schema.sql for a view */
+                g_free(t->schema_path);
+                t->schema_path = NULL;
+            } else {
+                p->ntables++;
+            }
+            /* checksums and row counts of the chunks, by part number */
+            for (guint c = 0; c < t->chunks->len; c++) {
+                wharf_load_chunk *ch = t->chunks->pdata[c];
+                p->nchunks++;
+                p->data_bytes += ch->disk_bytes;
+                if (t->meta == NULL || ch->subpart != 0)
+                    continue;
+                for (guint m = 0; m < t->meta->chunks->len; m++) {
+                    const wharf_chunk_meta *cm = t->meta->chunks->pdata[m];
+                    if (cm->part == ch->part) {
+                        ch->meta = cm;
+                        break;
+                    }
+                }
+            }
+            if (t->meta && !o->no_data) {
+                for (guint m = 0; m < t->meta->chunks->len; m++) {
+                    const wharf_chunk_meta *cm = t->meta->chunks->pdata[m];
+                    gboolean found = FALSE;
+                    for (guint c = 0; c < t->chunks->len && !found; c++)
+                        found = ((wharf_load_chunk *)t->chunks->pdata[c])->part == cm->part;
+                    if (!found)
+                        g_ptr_array_add(p->problems,
+                                        g_strdup_printf("%s/%s: listed in metadata for %s but missing",
+                                                        o->dir, cm->file, t->display));
+                }
+            }
+        }
+    }
+    /* Dependencies read from the files (after every object is known). */
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++) {
+            wharf_load_table *t = d->tables->pdata[j];
+            gboolean meta_deps = p->wharf_dump && t->meta != NULL;
+            if (t->view_path) {
+                if (meta_deps) {
+                    for (guint k = 0; k < t->meta->depends->len; k++)
+                        add_parent(t, resolve_dotted(p, t->meta->depends->pdata[k]));
+                } else {
+                    t->views_after_tables = TRUE;
+                    scan_view(p, t);
+                }
+            } else if (t->schema_path && !o->no_schema) {
+                scan_table_schema(p, t);
+            }
+        }
+    }
+    return p;
+}
+
+/* --- the job graph ------------------------------------------------------- */
+
+void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s)
+{
+    wharf_job *all_tables = NULL; /* every TABLE job final (views without deps) */
+    wharf_job *all_done = NULL;   /* every table, view, trigger final (routines) */
+    GPtrArray *create_jobs = g_ptr_array_new();
+    GPtrArray *late_jobs = g_ptr_array_new();
+    gboolean schema = !o->no_schema, data = !o->no_data;
+
+    for (guint i = 0; i < p->problems->len; i++)
+        wharf_sched_add(s, WHARF_LJ_PROBLEM, p->problems->pdata[i], "dump", TRUE);
+
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        char *name = NULL;
+        wharf_job *dbj = NULL;
+        if (schema) {
+            name = g_strdup_printf("database %s", d->target);
+            dbj = wharf_sched_add(s, WHARF_LJ_DATABASE, d, name, TRUE);
+            d->job = dbj;
+            g_free(name);
+        }
+        for (guint j = 0; j < d->tables->len; j++) {
+            wharf_load_table *t = d->tables->pdata[j];
+            if (t->view_path) {
+                if (!schema)
+                    continue;
+                name = g_strdup_printf("view %s", t->display);
+                t->job_create = wharf_sched_add(s, WHARF_LJ_VIEW, t, name, TRUE);
+                g_free(name);
+                wharf_sched_depend(s, t->job_create, dbj, TRUE);
+                g_ptr_array_add(late_jobs, t->job_create);
+                continue;
+            }
+            if (schema) {
+                name = g_strdup_printf("table %s", t->display);
+                t->job_create = wharf_sched_add(s, WHARF_LJ_TABLE, t, name, TRUE);
+                g_free(name);
+                wharf_sched_depend(s, t->job_create, dbj, TRUE);
+                g_ptr_array_add(create_jobs, t->job_create);
+            }
+            if (!data) {
+                t->job_done = t->job_create;
+                continue;
+            }
+            name = g_strdup_printf("table %s (indexes)", t->display);
+            t->job_done = wharf_sched_add(s, WHARF_LJ_TABLE_DONE, t, name, TRUE);
+            g_free(name);
+            if (t->job_create)
+                wharf_sched_depend(s, t->job_done, t->job_create, TRUE);
+            for (guint c = 0; c < t->chunks->len; c++) {
+                wharf_load_chunk *ch = t->chunks->pdata[c];
+                name = g_strdup_printf("chunk %s", ch->name);
+                wharf_job *cj = wharf_sched_add(s, WHARF_LJ_CHUNK, ch, name, FALSE);
+                g_free(name);
+                if (t->job_create)
+                    wharf_sched_depend(s, cj, t->job_create, TRUE);
+                wharf_sched_depend(s, t->job_done, cj, TRUE);
+            }
+            g_ptr_array_add(late_jobs, t->job_done);
+            if (t->triggers_path) {
+                name = g_strdup_printf("triggers of %s", t->display);
+                wharf_job *tj = wharf_sched_add(s, WHARF_LJ_TRIGGERS, t, name, TRUE);
+                g_free(name);
+                wharf_sched_depend(s, tj, t->job_done, TRUE);
+                g_ptr_array_add(late_jobs, tj);
+            }
+            if (!o->no_verify && t->meta && t->meta->rows >= 0) {
+                name = g_strdup_printf("verify %s", t->display);
+                wharf_job *vj = wharf_sched_add(s, WHARF_LJ_VERIFY, t, name, TRUE);
+                g_free(name);
+                wharf_sched_depend(s, vj, t->job_done, TRUE);
+            }
+        }
+    }
+    /* Foreign keys: after the table and each parent are complete. */
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++) {
+            wharf_load_table *t = d->tables->pdata[j];
+            if (t->view_path) {
+                for (guint k = 0; k < t->parents->len; k++) {
+                    wharf_load_table *x = t->parents->pdata[k];
+                    if (x->job_create)
+                        wharf_sched_depend(s, t->job_create, x->job_create, TRUE);
+                }
+                if (t->views_after_tables) {
+                    if (all_tables == NULL)
+                        all_tables = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables created", TRUE);
+                    wharf_sched_depend(s, t->job_create, all_tables, FALSE);
+                }
+                continue;
+            }
+            if (!(schema && data && t->has_fks && o->defer != WHARF_DEFER_OFF))
+                continue;
+            char *name = g_strdup_printf("foreign keys of %s", t->display);
+            wharf_job *fj = wharf_sched_add(s, WHARF_LJ_FKS, t, name, TRUE);
+            g_free(name);
+            wharf_sched_depend(s, fj, t->job_done, TRUE);
+            for (guint k = 0; k < t->parents->len; k++) {
+                wharf_load_table *x = t->parents->pdata[k];
+                if (x->job_done && x != t)
+                    wharf_sched_depend(s, fj, x->job_done, TRUE);
+            }
+            g_ptr_array_add(late_jobs, fj);
+        }
+    }
+    if (all_tables)
+        for (guint i = 0; i < create_jobs->len; i++)
+            wharf_sched_depend(s, all_tables, create_jobs->pdata[i], FALSE);
+
+    /* Routines and events last. */
+    gboolean any_post = FALSE;
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        if (d->post_path == NULL || o->tables != NULL)
+            continue;
+        if (all_done == NULL) {
+            all_done = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables, views and triggers", TRUE);
+            any_post = TRUE;
+        }
+        char *name = g_strdup_printf("routines and events of %s", d->target);
+        wharf_job *pj = wharf_sched_add(s, WHARF_LJ_POST, d, name, TRUE);
+        g_free(name);
+        wharf_sched_depend(s, pj, all_done, FALSE);
+        if (d->job)
+            wharf_sched_depend(s, pj, d->job, TRUE);
+    }
+    if (any_post) {
+        for (guint i = 0; i < late_jobs->len; i++)
+            wharf_sched_depend(s, all_done, late_jobs->pdata[i], FALSE);
+        for (guint i = 0; i < create_jobs->len; i++)
+            wharf_sched_depend(s, all_done, create_jobs->pdata[i], FALSE);
+    }
+    g_ptr_array_free(create_jobs, TRUE);
+    g_ptr_array_free(late_jobs, TRUE);
+}

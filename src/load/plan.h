@@ -1,0 +1,119 @@
+/* plan: what a dump directory holds and what this run restores.
+ *
+ * Contract:
+ *  - wharf_load_plan_read() reads the directory ONCE (one readdir pass,
+ *    file names classified by format/layout.h) plus `metadata`
+ *    (format/metadata.h), applies the filters (-B -T -x --exclude) and
+ *    --into, and returns the objects to restore grouped by database.
+ *    Cost is O(files); lookups are hash tables.
+ *  - Schema files of tables are read (small files) only to find the parent
+ *    tables of their foreign keys, views only to find the views they read
+ *    when `metadata` has no wharf-depends; data files are never opened here.
+ *  - Problems found while planning (a data file whose table has no schema
+ *    file, malformed metadata, a .dat without its .sql twin) do not stop the
+ *    plan: they are recorded in plan->problems (with the file named), become
+ *    FAILED jobs, and everything else is still restored.
+ *  - wharf_load_plan_build_jobs() turns the plan into the job graph:
+ *        database -> table -> chunks -> table-done (deferred indexes)
+ *          -> foreign keys (also after the parent's table-done)
+ *          -> triggers, verify
+ *        views after the tables/views they read (hard edges from
+ *          wharf-depends, or after all tables + the views named in them)
+ *        routines/events after everything else (order-only edges)
+ *  - The plan is immutable while jobs run, except fields documented as
+ *    written by one job and read by its dependents (ordered by the
+ *    scheduler's lock).
+ */
+#ifndef WHARF_LOAD_PLAN_H
+#define WHARF_LOAD_PLAN_H
+
+#include "format/metadata.h"
+#include "load/load.h"
+#include "load/scheduler.h"
+
+#include <glib.h>
+
+typedef enum {
+    WHARF_LJ_PROBLEM = 1, /* a planning problem, fails when run */
+    WHARF_LJ_DATABASE,
+    WHARF_LJ_TABLE,       /* create (or drop/truncate) a table or sequence */
+    WHARF_LJ_CHUNK,
+    WHARF_LJ_TABLE_DONE,  /* all chunks loaded: add deferred indexes */
+    WHARF_LJ_FKS,
+    WHARF_LJ_VIEW,
+    WHARF_LJ_TRIGGERS,
+    WHARF_LJ_POST,        /* routines and/or events of a database */
+    WHARF_LJ_VERIFY,
+    WHARF_LJ_BARRIER,     /* no work: orders other jobs */
+} wharf_load_job_kind;
+
+typedef enum { WHARF_EXISTING_NONE = 0, WHARF_EXISTING_TABLE, WHARF_EXISTING_VIEW } wharf_existing;
+
+struct wharf_load_table;
+
+typedef struct wharf_load_chunk {
+    struct wharf_load_table *table;
+    guint64 part, subpart;
+    char *sql_path;               /* INSERT statements, or the LOAD DATA twin */
+    char *dat_path;               /* TSV data, or NULL */
+    gint64 disk_bytes;            /* size on disk of the data file (progress) */
+    const wharf_chunk_meta *meta; /* checksum and rows, NULL if not recorded */
+    char *name;                   /* "db.t.00003" for messages */
+} wharf_load_chunk;
+
+typedef struct wharf_load_db wharf_load_db;
+
+typedef struct wharf_load_table {
+    wharf_load_db *db;
+    char *name;
+    char *schema_path;   /* -schema.sql / -schema-sequence.sql, NULL if none */
+    char *view_path;     /* -schema-view.sql: this object is a view */
+    char *triggers_path;
+    GPtrArray *chunks;   /* of wharf_load_chunk*, in (part, subpart) order */
+    const wharf_table_meta *meta;
+    GPtrArray *parents;  /* of wharf_load_table*: FK parents / objects a view reads (in the plan) */
+    wharf_existing existing; /* in the target before the run (set by the --if-exists check) */
+    gboolean has_fks;    /* its CREATE TABLE has foreign keys */
+    /* Written by its TABLE job, read by its TABLE_DONE and FKS jobs. */
+    GPtrArray *deferred_indexes; /* char* ALTER clauses (NULL if none) */
+    GPtrArray *deferred_fulltext;
+    GPtrArray *deferred_fks;
+    gboolean created;    /* TRUE if this run created it (vs kept an existing one) */
+    /* Counters updated by its chunk jobs (atomics). */
+    volatile gint64 rows_loaded;
+    /* Jobs of this object (set while building the graph). */
+    wharf_job *job_create; /* TABLE or VIEW job, NULL in --no-schema */
+    wharf_job *job_done;   /* TABLE_DONE (or the TABLE job in --no-data) */
+    gboolean views_after_tables; /* a view without wharf-depends */
+    char *qname;         /* `target`.`name` */
+    char *display;       /* "db.name" (source names) */
+} wharf_load_table;
+
+struct wharf_load_db {
+    char *name;          /* in the dump */
+    char *target;        /* in the server (--into) */
+    char *create_path;   /* -schema-create.sql, NULL if none */
+    char *post_path;     /* -schema-post.sql, NULL if none */
+    GPtrArray *tables;   /* of wharf_load_table* (tables, sequences and views) */
+    wharf_job *job;      /* its DATABASE job (NULL in --no-schema) */
+};
+
+typedef struct wharf_load_plan {
+    char *dir;
+    wharf_metadata *meta;  /* NULL for a dump without usable metadata */
+    gboolean wharf_dump;   /* metadata written by wharf (has wharf-depends) */
+    GPtrArray *dbs;        /* of wharf_load_db*, sorted by name */
+    GHashTable *db_by_name;    /* name -> wharf_load_db* */
+    GHashTable *table_by_key;  /* "db\x1fname" -> wharf_load_table* */
+    GPtrArray *problems;   /* char* messages, each naming the file */
+    gint64 data_bytes;     /* sum of data files on disk, for progress */
+    guint ntables, nviews, nchunks;
+} wharf_load_plan;
+
+wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err);
+void wharf_load_plan_free(wharf_load_plan *p);
+
+/* Build the job graph for this run into s (payloads point into the plan). */
+void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s);
+
+#endif

@@ -1,0 +1,903 @@
+/* restore: executing load jobs (contract in restore.h).
+ *
+ * Threads: every function here runs on a worker thread with the worker's
+ * own connection; shared state is only the atomics of wharf_load_ctx and
+ * the plan fields documented in plan.h. No lock is taken here (the
+ * scheduler's lock is taken inside wharf_sched_backoff only).
+ */
+#include "load/restore.h"
+
+#include "core/error.h"
+#include "core/stream.h"
+#include "format/splitter.h"
+#include "format/value.h"
+#include "load/ddl.h"
+
+#include <errmsg.h>
+#include <string.h>
+
+#define MAX_ATTEMPTS 8
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 5000
+#define INSERT_TARGET_BYTES (1024 * 1024) /* INSERT fallback statement size */
+
+typedef struct worker {
+    wharf_load_ctx *ctx;
+    int index;
+    MYSQL *conn;
+    char *cur_db;     /* database selected on conn */
+    int attempt;      /* of the current job, 0-based */
+} worker;
+
+MYSQL *wharf_restore_connect(wharf_load_ctx *ctx, GError **err)
+{
+    MYSQL *m = wharf_conn_open(&ctx->conn, err);
+    if (m == NULL)
+        return NULL;
+    if (!wharf_conn_exec(m, ctx->session_sql, err) ||
+        !wharf_conn_exec(m, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", err) ||
+        (ctx->o->skip_binlog && !wharf_conn_exec(m, "SET SESSION SQL_LOG_BIN=0", err))) {
+        wharf_error_prefix(err, "setting up the load session");
+        wharf_conn_close(m);
+        return NULL;
+    }
+    return m;
+}
+
+void *wharf_restore_worker_new(void *ctx, int index)
+{
+    worker *w = g_new0(worker, 1);
+    w->ctx = ctx;
+    w->index = index;
+    return w;
+}
+
+void wharf_restore_worker_free(void *p)
+{
+    worker *w = p;
+    wharf_conn_close(w->conn);
+    g_free(w->cur_db);
+    g_free(w);
+}
+
+static void drop_conn(worker *w)
+{
+    wharf_conn_close(w->conn);
+    w->conn = NULL;
+    g_free(w->cur_db);
+    w->cur_db = NULL;
+}
+
+static gboolean use_db(worker *w, const char *db, GError **err)
+{
+    if (w->cur_db && strcmp(w->cur_db, db) == 0)
+        return TRUE;
+    if (mysql_select_db(w->conn, db) != 0) {
+        char *what = g_strdup_printf("USE %s", db);
+        wharf_conn_set_error(w->conn, what, err);
+        g_free(what);
+        return FALSE;
+    }
+    g_free(w->cur_db);
+    w->cur_db = g_strdup(db);
+    return TRUE;
+}
+
+static gboolean exec(worker *w, const char *sql, size_t len, GError **err)
+{
+    return wharf_conn_exec_len(w->conn, sql, len, err);
+}
+
+static gboolean execs(worker *w, const char *sql, GError **err)
+{
+    return wharf_conn_exec(w->conn, sql, err);
+}
+
+/* --- statements of a file ----------------------------------------------- */
+
+typedef gboolean (*stmt_fn)(worker *w, const char *stmt, size_t len, void *data, GError **err);
+
+/* Stream the statements of a (possibly compressed) file through fn. */
+static gboolean each_statement(worker *w, const char *path, stmt_fn fn, void *data, GError **err)
+{
+    wharf_reader *r = wharf_reader_open(path, err);
+    if (r == NULL)
+        return FALSE;
+    wharf_splitter *sp = wharf_splitter_new(r, w->ctx->max_packet);
+    const char *stmt;
+    size_t len;
+    int rc;
+    gboolean ok = TRUE;
+    while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
+        if (!fn(w, stmt, len, data, err)) {
+            ok = FALSE;
+            break;
+        }
+    }
+    if (rc < 0)
+        ok = FALSE;
+    wharf_splitter_free(sp);
+    wharf_reader_close(r);
+    return ok;
+}
+
+static const char *base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* --- database ------------------------------------------------------------ */
+
+static gboolean db_stmt(worker *w, const char *stmt, size_t len, void *data, GError **err)
+{
+    wharf_load_db *d = data;
+    char *c = wharf_ddl_create_database(stmt, len, d->target);
+    if (c == NULL)
+        return exec(w, stmt, len, err);
+    gboolean ok = execs(w, c, err);
+    g_free(c);
+    return ok;
+}
+
+static gboolean run_database(worker *w, wharf_load_db *d, GError **err)
+{
+    if (d->create_path) {
+        if (!each_statement(w, d->create_path, db_stmt, d, err)) {
+            wharf_error_prefix(err, "%s", base(d->create_path));
+            return FALSE;
+        }
+        return TRUE;
+    }
+    char *q = wharf_quote_ident(d->target);
+    gboolean ok = wharf_conn_execf(w->conn, err, "CREATE DATABASE IF NOT EXISTS %s", q);
+    g_free(q);
+    return ok;
+}
+
+/* --- tables -------------------------------------------------------------- */
+
+typedef struct table_run {
+    wharf_load_table *t;
+    gboolean defer;
+    gboolean split_fks;
+} table_run;
+
+static gboolean table_stmt(worker *w, const char *stmt, size_t len, void *data, GError **err)
+{
+    table_run *tr = data;
+    wharf_load_table *t = tr->t;
+    if (!wharf_ddl_starts_with(stmt, len, "CREATE"))
+        return exec(w, stmt, len, err);
+    wharf_ddl_table dt;
+    wharf_ddl_table_init(&dt);
+    gboolean is_table = wharf_ddl_split_table(stmt, len, FALSE, FALSE, &dt);
+    gboolean innodb = dt.engine && g_ascii_strcasecmp(dt.engine, "InnoDB") == 0;
+    gboolean defer = FALSE;
+    switch (w->ctx->o->defer) {
+    case WHARF_DEFER_ON: defer = TRUE; break;
+    case WHARF_DEFER_AUTO: defer = innodb && t->chunks->len > 0; break;
+    case WHARF_DEFER_OFF: defer = FALSE; break;
+    }
+    if (w->ctx->o->no_data)
+        defer = FALSE;
+    gboolean ok;
+    if (is_table && (defer || tr->split_fks)) {
+        wharf_ddl_table_clear(&dt);
+        wharf_ddl_table_init(&dt);
+        wharf_ddl_split_table(stmt, len, defer, tr->split_fks, &dt);
+        ok = execs(w, dt.create, err);
+        if (ok) {
+            /* Read by the TABLE_DONE and FKS jobs, which run after this one. */
+            if (dt.indexes->len) {
+                t->deferred_indexes = dt.indexes;
+                dt.indexes = NULL;
+            }
+            if (dt.fulltext->len) {
+                t->deferred_fulltext = dt.fulltext;
+                dt.fulltext = NULL;
+            }
+            if (dt.fks->len) {
+                t->deferred_fks = dt.fks;
+                dt.fks = NULL;
+            }
+        }
+    } else {
+        ok = exec(w, stmt, len, err);
+    }
+    wharf_ddl_table_clear(&dt);
+    return ok;
+}
+
+static gboolean drop_existing(worker *w, wharf_load_table *t, GError **err)
+{
+    if (t->existing == WHARF_EXISTING_VIEW)
+        return wharf_conn_execf(w->conn, err, "DROP VIEW IF EXISTS %s", t->qname);
+    if (t->existing == WHARF_EXISTING_TABLE)
+        return wharf_conn_execf(w->conn, err, "DROP TABLE IF EXISTS %s", t->qname);
+    return TRUE;
+}
+
+static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
+{
+    const wharf_load_opts *o = w->ctx->o;
+    if (t->schema_path == NULL) {
+        wharf_load_chunk *c = t->chunks->len ? t->chunks->pdata[0] : NULL;
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                    "no schema file for %s in the dump%s%s%s", t->display,
+                    c ? " (data file " : "", c ? base(c->sql_path ? c->sql_path : c->dat_path) : "",
+                    c ? " has no table to go into)" : "");
+        return FALSE;
+    }
+    if (!use_db(w, t->db->target, err))
+        return FALSE;
+    if (t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_TRUNCATE)
+        return wharf_conn_execf(w->conn, err, "TRUNCATE TABLE %s", t->qname);
+    if (t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_APPEND)
+        return TRUE;
+    if (t->existing != WHARF_EXISTING_NONE && !drop_existing(w, t, err))
+        return FALSE;
+    /* A retry after a lost connection: the CREATE may have happened. The
+     * table is ours (it did not exist before the run) and nothing uses it yet. */
+    if (w->attempt > 0 && !wharf_conn_execf(w->conn, err, "DROP TABLE IF EXISTS %s", t->qname))
+        return FALSE;
+    table_run tr = {t, FALSE, !o->no_data && o->defer != WHARF_DEFER_OFF && t->has_fks};
+    if (!each_statement(w, t->schema_path, table_stmt, &tr, err)) {
+        wharf_error_prefix(err, "%s", base(t->schema_path));
+        return FALSE;
+    }
+    t->created = TRUE;
+    return TRUE;
+}
+
+static gboolean alter_add(worker *w, wharf_load_table *t, GPtrArray *clauses, GError **err)
+{
+    GString *s = g_string_new("ALTER TABLE ");
+    g_string_append(s, t->qname);
+    for (guint i = 0; i < clauses->len; i++)
+        g_string_append_printf(s, "%s %s", i ? "," : "", (const char *)clauses->pdata[i]);
+    gboolean ok = execs(w, s->str, err);
+    /* A retry after a lost connection may find the ALTER already done. */
+    if (!ok && w->attempt > 0 && (*err)->domain == WHARF_SQL_ERROR &&
+        ((*err)->code == 1061 || (*err)->code == 1826 || (*err)->code == 1022)) {
+        g_clear_error(err);
+        ok = TRUE;
+    }
+    g_string_free(s, TRUE);
+    return ok;
+}
+
+static gboolean run_table_done(worker *w, wharf_load_table *t, GError **err)
+{
+    if (t->deferred_indexes && !alter_add(w, t, t->deferred_indexes, err))
+        return FALSE;
+    if (t->deferred_fulltext) {
+        for (guint i = 0; i < t->deferred_fulltext->len; i++) {
+            GPtrArray one = {.pdata = &t->deferred_fulltext->pdata[i], .len = 1};
+            if (!alter_add(w, t, &one, err))
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean run_fks(worker *w, wharf_load_table *t, GError **err)
+{
+    if (t->deferred_fks == NULL)
+        return TRUE;
+    return alter_add(w, t, t->deferred_fks, err);
+}
+
+/* --- views, triggers, routines ------------------------------------------ */
+
+typedef struct obj_run {
+    wharf_load_db *db;
+    gboolean replace;  /* drop an existing object of the same name first */
+    gboolean routines, events; /* which post-file objects to create */
+    volatile gint64 *counter;
+} obj_run;
+
+static gboolean obj_stmt(worker *w, const char *stmt, size_t len, void *data, GError **err)
+{
+    obj_run *r = data;
+    const wharf_load_opts *o = w->ctx->o;
+    char *odb = NULL, *name = NULL;
+    wharf_ddl_kind k = wharf_ddl_object(stmt, len, &odb, &name);
+    gboolean ok = TRUE;
+    gboolean is_routine = k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_FUNCTION;
+    if ((is_routine && !r->routines) || (k == WHARF_DDL_EVENT && !r->events))
+        goto out;
+    if (k != WHARF_DDL_OTHER && r->replace && k != WHARF_DDL_VIEW && k != WHARF_DDL_TABLE) {
+        char *q = wharf_quote_ident(name);
+        ok = wharf_conn_execf(w->conn, err, "DROP %s IF EXISTS %s", wharf_ddl_kind_keyword(k), q);
+        g_free(q);
+        if (!ok)
+            goto out;
+    }
+    if (o->into && strcmp(r->db->name, r->db->target) != 0) {
+        size_t nl;
+        char *s = wharf_ddl_requalify(stmt, len, r->db->name, r->db->target, &nl);
+        ok = exec(w, s, nl, err);
+        g_free(s);
+    } else {
+        ok = exec(w, stmt, len, err);
+    }
+    if (ok && r->counter && k != WHARF_DDL_OTHER)
+        wharf_counter_add(r->counter, 1);
+    if (ok && k == WHARF_DDL_EVENT)
+        wharf_counter_add(&w->ctx->n_events, 1);
+    else if (ok && is_routine)
+        wharf_counter_add(&w->ctx->n_routines, 1);
+out:
+    g_free(odb);
+    g_free(name);
+    return ok;
+}
+
+static gboolean run_view(worker *w, wharf_load_table *t, GError **err)
+{
+    if (!use_db(w, t->db->target, err))
+        return FALSE;
+    if (t->existing != WHARF_EXISTING_NONE && !drop_existing(w, t, err))
+        return FALSE;
+    if (w->attempt > 0 && !wharf_conn_execf(w->conn, err, "DROP VIEW IF EXISTS %s", t->qname))
+        return FALSE;
+    obj_run r = {t->db, FALSE, FALSE, FALSE, NULL};
+    if (!each_statement(w, t->view_path, obj_stmt, &r, err)) {
+        wharf_error_prefix(err, "%s", base(t->view_path));
+        return FALSE;
+    }
+    t->created = TRUE;
+    return TRUE;
+}
+
+static gboolean run_triggers(worker *w, wharf_load_table *t, GError **err)
+{
+    if (!use_db(w, t->db->target, err))
+        return FALSE;
+    obj_run r = {t->db, w->ctx->o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0, FALSE, FALSE,
+                 &w->ctx->n_triggers};
+    if (!each_statement(w, t->triggers_path, obj_stmt, &r, err)) {
+        wharf_error_prefix(err, "%s", base(t->triggers_path));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean run_post(worker *w, wharf_load_db *d, GError **err)
+{
+    const wharf_load_opts *o = w->ctx->o;
+    if (!use_db(w, d->target, err))
+        return FALSE;
+    /* Two-phase loads: routines with the schema, events (which could fire on
+     * the data) with the data. */
+    obj_run r = {d, o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0, !o->no_schema, !o->no_data,
+                 NULL};
+    if (!each_statement(w, d->post_path, obj_stmt, &r, err)) {
+        wharf_error_prefix(err, "%s", base(d->post_path));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* --- data chunks --------------------------------------------------------- */
+
+/* Work of one chunk attempt; taken back from the progress if it rolls back. */
+typedef struct chunk_run {
+    worker *w;
+    wharf_load_chunk *c;
+    gint64 rows;
+    gint64 disk_bytes;  /* reported to progress */
+    guint64 bytes;      /* uncompressed bytes of the data file */
+    guint32 crc;
+    gboolean have_crc;
+    /* LOAD DATA LOCAL */
+    wharf_reader *r;
+    GError *read_err;
+} chunk_run;
+
+static void progress_bytes(chunk_run *cr, wharf_reader *r)
+{
+    gint64 now = (gint64)wharf_reader_disk_bytes(r);
+    if (now > cr->disk_bytes) {
+        wharf_counter_add(&cr->w->ctx->progress.bytes_done, now - cr->disk_bytes);
+        cr->disk_bytes = now;
+    }
+}
+
+static int infile_init(void **ptr, const char *filename, void *userdata)
+{
+    chunk_run *cr = userdata;
+    *ptr = cr;
+    /* Whatever name the server asks for, only the chunk's file is opened. */
+    cr->r = wharf_reader_open(cr->c->dat_path, &cr->read_err);
+    return cr->r ? 0 : 1;
+}
+
+static int infile_read(void *ptr, char *buf, unsigned int len)
+{
+    chunk_run *cr = ptr;
+    if (cr->r == NULL)
+        return -1;
+    gssize n = wharf_reader_read(cr->r, buf, len, &cr->read_err);
+    if (n > 0)
+        progress_bytes(cr, cr->r);
+    return n < 0 ? -1 : (int)n;
+}
+
+static void infile_end(void *ptr)
+{
+    chunk_run *cr = ptr;
+    if (cr->r) {
+        cr->bytes = wharf_reader_bytes(cr->r);
+        cr->crc = wharf_reader_crc32(cr->r);
+        cr->have_crc = TRUE;
+        wharf_reader_close(cr->r);
+        cr->r = NULL;
+    }
+}
+
+static int infile_error(void *ptr, char *msg, unsigned int len)
+{
+    chunk_run *cr = ptr;
+    g_strlcpy(msg, cr->read_err ? cr->read_err->message : "cannot read the data file", len);
+    return CR_UNKNOWN_ERROR;
+}
+
+static gboolean is_infile_refused(const GError *e)
+{
+    return e && e->domain == WHARF_SQL_ERROR && (e->code == 1148 || e->code == 4166 || e->code == 2068);
+}
+
+static gboolean check_crc(chunk_run *cr, const char *path, GError **err)
+{
+    const wharf_chunk_meta *m = cr->c->meta;
+    if (m == NULL || !cr->have_crc)
+        return TRUE;
+    if (cr->bytes != m->bytes || cr->crc != m->crc32) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "%s: content does not match metadata (%" G_GUINT64_FORMAT " bytes, CRC-32 %08x; "
+                    "metadata: %" G_GUINT64_FORMAT " bytes, CRC-32 %08x): corrupt or changed data file",
+                    path, cr->bytes, cr->crc, m->bytes, m->crc32);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* A chunk of INSERT statements, streamed. */
+static gboolean chunk_sql(chunk_run *cr, GError **err)
+{
+    worker *w = cr->w;
+    const char *path = cr->c->sql_path;
+    wharf_reader *r = wharf_reader_open(path, err);
+    if (r == NULL)
+        return FALSE;
+    wharf_splitter *sp = wharf_splitter_new(r, w->ctx->max_packet);
+    const char *stmt;
+    size_t len;
+    int rc;
+    gboolean ok = TRUE;
+    while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
+        if (!exec(w, stmt, len, err)) {
+            ok = FALSE;
+            break;
+        }
+        my_ulonglong n = mysql_affected_rows(w->conn);
+        if (n != (my_ulonglong)-1 && n > 0 && (wharf_ddl_starts_with(stmt, len, "INSERT") ||
+                                               wharf_ddl_starts_with(stmt, len, "REPLACE"))) {
+            cr->rows += (gint64)n;
+            wharf_counter_add(&w->ctx->progress.rows_done, (gint64)n);
+        }
+        progress_bytes(cr, r);
+    }
+    if (rc < 0)
+        ok = FALSE;
+    if (ok) {
+        cr->bytes = wharf_reader_bytes(r);
+        cr->crc = wharf_reader_crc32(r);
+        cr->have_crc = TRUE;
+        ok = check_crc(cr, path, err);
+    }
+    wharf_splitter_free(sp);
+    wharf_reader_close(r);
+    return ok;
+}
+
+/* The INSERT fallback: TSV rows of the .dat as multi-row INSERTs. */
+static gboolean dat_as_inserts(chunk_run *cr, const char *load_stmt, size_t load_len, GError **err)
+{
+    worker *w = cr->w;
+    wharf_load_table *t = cr->c->table;
+    wharf_ddl_load_data ld;
+    if (!wharf_ddl_parse_load_data(load_stmt, load_len, &ld, err))
+        return FALSE;
+    gboolean ok = FALSE;
+    wharf_reader *r = NULL;
+    GString *stmt = NULL, *buf = NULL;
+    GHashTable *kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *cols = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *vars = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *lits = g_ptr_array_new_with_free_func(g_free);
+    if (!ld.default_format) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_UNSUPPORTED,
+                    "%s: the server refuses LOCAL INFILE and this LOAD DATA format (not tab/newline/"
+                    "backslash) cannot be turned into INSERTs", base(cr->c->sql_path));
+        goto out;
+    }
+    /* Column types, for the value encoding. */
+    char *qdb = wharf_quote_string(t->db->target), *qt = wharf_quote_string(t->name);
+    char *q = g_strdup_printf("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS "
+                              "WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
+                              "AND (EXTRA NOT LIKE '%%GENERATED%%' OR EXTRA IS NULL) ORDER BY ORDINAL_POSITION",
+                              qdb, qt);
+    g_free(qdb);
+    g_free(qt);
+    MYSQL_RES *res = wharf_conn_query(w->conn, q, err);
+    g_free(q);
+    if (res == NULL)
+        goto out;
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        g_hash_table_insert(kinds, g_strdup(row[0]),
+                            GINT_TO_POINTER(wharf_value_kind_of_type_name(row[1] ? row[1] : "")));
+        if (ld.columns->len == 0)
+            g_ptr_array_add(cols, g_strdup(row[0]));
+    }
+    mysql_free_result(res);
+    for (guint i = 0; i < ld.columns->len; i++)
+        g_ptr_array_add(cols, g_strdup(ld.columns->pdata[i]));
+    for (guint i = 0; i < cols->len; i++) {
+        const char *cn = cols->pdata[i];
+        g_ptr_array_add(vars, g_strdup(cn[0] == '@' ? cn + 1 : ""));
+        g_ptr_array_add(lits, g_strdup("NULL"));
+    }
+
+    GString *head = g_string_new(NULL);
+    g_string_append_printf(head, "%s INTO %s (", ld.modifier && strcmp(ld.modifier, "REPLACE") == 0
+                                                    ? "REPLACE" : ld.modifier ? "INSERT IGNORE" : "INSERT",
+                           ld.table);
+    gboolean first = TRUE;
+    for (guint i = 0; i < cols->len; i++) {
+        const char *cn = cols->pdata[i];
+        if (cn[0] == '@')
+            continue;
+        char *qc = wharf_quote_ident(cn);
+        g_string_append_printf(head, "%s%s", first ? "" : ",", qc);
+        g_free(qc);
+        first = FALSE;
+    }
+    for (guint i = 0; i < ld.set_cols->len; i++) {
+        g_string_append_printf(head, "%s%s", first ? "" : ",", (const char *)ld.set_cols->pdata[i]);
+        first = FALSE;
+    }
+    g_string_append(head, ") VALUES ");
+
+    r = wharf_reader_open(cr->c->dat_path, err);
+    if (r == NULL) {
+        g_string_free(head, TRUE);
+        goto out;
+    }
+    size_t limit = MIN((size_t)INSERT_TARGET_BYTES, (size_t)w->ctx->max_packet / 2);
+    stmt = g_string_sized_new(limit + 4096);
+    buf = g_string_new(NULL);
+    char block[65536];
+    gint64 nrows = 0, line = 0;
+    gint64 in_stmt = 0;
+    gboolean eof = FALSE;
+    ok = TRUE;
+    while (ok && !eof) {
+        gssize n = wharf_reader_read(r, block, sizeof block, err);
+        if (n < 0) {
+            ok = FALSE;
+            break;
+        }
+        if (n == 0)
+            eof = TRUE;
+        else
+            g_string_append_len(buf, block, n);
+        progress_bytes(cr, r);
+        size_t start = 0;
+        for (;;) {
+            char *nl = memchr(buf->str + start, '\n', buf->len - start);
+            size_t end;
+            if (nl)
+                end = (size_t)(nl - buf->str);
+            else if (eof && start < buf->len)
+                end = buf->len;
+            else
+                break;
+            line++;
+            /* one row */
+            const char *ls = buf->str + start;
+            size_t ll = end - start;
+            GString *tuple = g_string_new("(");
+            guint field = 0;
+            size_t fs = 0;
+            gboolean first_val = TRUE;
+            for (size_t i = 0; i <= ll && ok; i++) {
+                if (i < ll && ls[i] != '\t')
+                    continue;
+                if (field >= cols->len) {
+                    g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                                "%s: line %" G_GINT64_FORMAT " has more than %u fields",
+                                cr->c->dat_path, line, cols->len);
+                    ok = FALSE;
+                    break;
+                }
+                const char *cn = cols->pdata[field];
+                if (cn[0] == '@') {
+                    GString *lit = g_string_new(NULL);
+                    ok = wharf_value_tsv_to_sql(lit, WHARF_VALUE_STRING, ls + fs, i - fs, err);
+                    g_free(lits->pdata[field]);
+                    lits->pdata[field] = g_string_free(lit, FALSE);
+                } else {
+                    if (!first_val)
+                        g_string_append_c(tuple, ',');
+                    first_val = FALSE;
+                    wharf_value_kind k = (wharf_value_kind)GPOINTER_TO_INT(g_hash_table_lookup(kinds, cn));
+                    ok = wharf_value_tsv_to_sql(tuple, k, ls + fs, i - fs, err);
+                }
+                field++;
+                fs = i + 1;
+            }
+            if (ok && field != cols->len) {
+                g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                            "%s: line %" G_GINT64_FORMAT " has %u fields, expected %u", cr->c->dat_path,
+                            line, field, cols->len);
+                ok = FALSE;
+            }
+            if (ok) {
+                for (guint i = 0; i < ld.set_expr->len; i++) {
+                    char *e = wharf_ddl_subst_vars(ld.set_expr->pdata[i], vars, lits);
+                    g_string_append_printf(tuple, "%s%s", first_val ? "" : ",", e);
+                    first_val = FALSE;
+                    g_free(e);
+                }
+                g_string_append_c(tuple, ')');
+                if (in_stmt > 0 && stmt->len + tuple->len + 1 > limit) {
+                    ok = exec(w, stmt->str, stmt->len, err);
+                    g_string_truncate(stmt, 0);
+                    in_stmt = 0;
+                }
+            }
+            if (ok) {
+                if (in_stmt == 0)
+                    g_string_append(stmt, head->str);
+                else
+                    g_string_append_c(stmt, ',');
+                g_string_append_len(stmt, tuple->str, tuple->len);
+                in_stmt++;
+                nrows++;
+            }
+            g_string_free(tuple, TRUE);
+            if (!ok)
+                break;
+            start = end + 1;
+            if (start > buf->len)
+                start = buf->len;
+        }
+        g_string_erase(buf, 0, (gssize)MIN(start, buf->len));
+    }
+    if (ok && in_stmt > 0)
+        ok = exec(w, stmt->str, stmt->len, err);
+    if (ok) {
+        cr->rows += nrows;
+        wharf_counter_add(&w->ctx->progress.rows_done, nrows);
+        cr->bytes = wharf_reader_bytes(r);
+        cr->crc = wharf_reader_crc32(r);
+        cr->have_crc = TRUE;
+    }
+    g_string_free(head, TRUE);
+out:
+    if (r)
+        wharf_reader_close(r);
+    if (stmt)
+        g_string_free(stmt, TRUE);
+    if (buf)
+        g_string_free(buf, TRUE);
+    g_hash_table_unref(kinds);
+    g_ptr_array_free(cols, TRUE);
+    g_ptr_array_free(vars, TRUE);
+    g_ptr_array_free(lits, TRUE);
+    wharf_ddl_load_data_clear(&ld);
+    return ok;
+}
+
+typedef struct dat_run {
+    chunk_run *cr;
+    gboolean loaded;
+} dat_run;
+
+static gboolean dat_stmt(worker *w, const char *stmt, size_t len, void *data, GError **err)
+{
+    dat_run *dr = data;
+    chunk_run *cr = dr->cr;
+    if (!wharf_ddl_starts_with(stmt, len, "LOAD"))
+        return exec(w, stmt, len, err);
+    if (dr->loaded) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: more than one LOAD DATA statement",
+                    base(cr->c->sql_path));
+        return FALSE;
+    }
+    dr->loaded = TRUE;
+    if (!g_atomic_int_get(&w->ctx->infile_refused)) {
+        mysql_set_local_infile_handler(w->conn, infile_init, infile_read, infile_end, infile_error, cr);
+        gboolean ok = exec(w, stmt, len, err);
+        if (cr->r) /* not ended by the library (error before the transfer) */
+            infile_end(cr);
+        if (cr->read_err) {
+            g_clear_error(err);
+            g_propagate_error(err, cr->read_err);
+            cr->read_err = NULL;
+            return FALSE;
+        }
+        if (ok) {
+            my_ulonglong n = mysql_affected_rows(w->conn);
+            if (n != (my_ulonglong)-1) {
+                cr->rows += (gint64)n;
+                wharf_counter_add(&w->ctx->progress.rows_done, (gint64)n);
+            }
+            return check_crc(cr, cr->c->dat_path, err);
+        }
+        if (!is_infile_refused(*err))
+            return FALSE;
+        if (g_atomic_int_compare_and_exchange(&w->ctx->infile_refused, 0, 1))
+            WLOG_WARN("the server refuses LOAD DATA LOCAL INFILE (%s); loading .dat files as INSERT "
+                      "statements instead (slower)", (*err)->message);
+        g_clear_error(err);
+        /* The refused statement changed nothing; the transaction goes on. */
+    }
+    if (!dat_as_inserts(cr, stmt, len, err))
+        return FALSE;
+    return check_crc(cr, cr->c->dat_path, err);
+}
+
+static gboolean run_chunk(worker *w, wharf_load_chunk *c, GError **err)
+{
+    wharf_load_ctx *ctx = w->ctx;
+    wharf_load_table *t = c->table;
+    if (c->sql_path == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                    "%s has no .sql twin holding its LOAD DATA statement", base(c->dat_path));
+        return FALSE;
+    }
+    if (!use_db(w, t->db->target, err))
+        return FALSE;
+    chunk_run cr = {.w = w, .c = c};
+    gboolean ok = execs(w, "START TRANSACTION", err);
+    if (ok) {
+        if (c->dat_path) {
+            dat_run dr = {&cr, FALSE};
+            ok = each_statement(w, c->sql_path, dat_stmt, &dr, err);
+            if (ok && !dr.loaded) {
+                g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: no LOAD DATA statement for %s",
+                            base(c->sql_path), base(c->dat_path));
+                ok = FALSE;
+            }
+        } else {
+            ok = chunk_sql(&cr, err);
+        }
+    }
+    if (ok)
+        ok = execs(w, "COMMIT", err);
+    if (!ok) {
+        if (!wharf_error_is_connection_lost(*err)) {
+            GError *e2 = NULL;
+            if (!execs(w, "ROLLBACK", &e2)) {
+                g_clear_error(&e2);
+                drop_conn(w);
+            }
+        }
+        /* Take this attempt's work back from the progress. */
+        wharf_counter_add(&ctx->progress.rows_done, -cr.rows);
+        wharf_counter_add(&ctx->progress.bytes_done, -cr.disk_bytes);
+        const char *file = c->dat_path ? c->dat_path : c->sql_path;
+        if (strstr((*err)->message, base(file)) == NULL)
+            wharf_error_prefix(err, "%s", base(file));
+        return FALSE;
+    }
+    wharf_counter_add(&t->rows_loaded, cr.rows);
+    wharf_counter_add(&ctx->rows_loaded, cr.rows);
+    wharf_counter_add(&ctx->bytes_loaded, (gint64)cr.bytes);
+    wharf_counter_add(&ctx->chunks_loaded, 1);
+    return TRUE;
+}
+
+/* --- verify -------------------------------------------------------------- */
+
+static gboolean run_verify(worker *w, wharf_load_table *t, GError **err)
+{
+    const wharf_load_opts *o = w->ctx->o;
+    if (!t->created && t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_APPEND) {
+        WLOG_DEBUG("%s: appended to an existing table, row count not compared", t->display);
+        return TRUE;
+    }
+    char *q = g_strdup_printf("SELECT COUNT(*) FROM %s", t->qname);
+    char *v = wharf_conn_query_value(w->conn, q, err);
+    g_free(q);
+    if (v == NULL)
+        return err == NULL || *err == NULL ? TRUE : FALSE;
+    gint64 n = g_ascii_strtoll(v, NULL, 10);
+    g_free(v);
+    if (n != t->meta->rows) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "%s has %" G_GINT64_FORMAT " rows after loading, metadata says %" G_GINT64_FORMAT,
+                    t->display, n, t->meta->rows);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* --- dispatch and retries ------------------------------------------------ */
+
+static gboolean run_once(worker *w, wharf_job *job, GError **err)
+{
+    void *p = wharf_job_payload(job);
+    switch ((wharf_load_job_kind)wharf_job_kind(job)) {
+    case WHARF_LJ_PROBLEM:
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s", (const char *)p);
+        return FALSE;
+    case WHARF_LJ_BARRIER:
+        return TRUE;
+    case WHARF_LJ_DATABASE: return run_database(w, p, err);
+    case WHARF_LJ_TABLE: return run_table(w, p, err);
+    case WHARF_LJ_CHUNK: return run_chunk(w, p, err);
+    case WHARF_LJ_TABLE_DONE: return run_table_done(w, p, err);
+    case WHARF_LJ_FKS: return run_fks(w, p, err);
+    case WHARF_LJ_VIEW: return run_view(w, p, err);
+    case WHARF_LJ_TRIGGERS: return run_triggers(w, p, err);
+    case WHARF_LJ_POST: return run_post(w, p, err);
+    case WHARF_LJ_VERIFY: return run_verify(w, p, err);
+    }
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "unknown job kind %d", wharf_job_kind(job));
+    return FALSE;
+}
+
+static gboolean needs_conn(int kind)
+{
+    return kind != WHARF_LJ_PROBLEM && kind != WHARF_LJ_BARRIER;
+}
+
+gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
+{
+    worker *w = pw;
+    wharf_load_ctx *ctx = w->ctx;
+    int kind = wharf_job_kind(job);
+    /* Jobs that follow this run's own DDL may see 1146 briefly. */
+    gboolean after_ddl = kind != WHARF_LJ_DATABASE && kind != WHARF_LJ_TABLE;
+    gint64 delay_ms = BACKOFF_FIRST_MS;
+    for (w->attempt = 0;; w->attempt++) {
+        GError *e = NULL;
+        gboolean ok;
+        if (needs_conn(kind) && w->conn == NULL) {
+            w->conn = wharf_restore_connect(ctx, &e);
+            ok = w->conn != NULL;
+        } else {
+            ok = TRUE;
+        }
+        if (ok)
+            ok = run_once(w, job, &e);
+        if (ok)
+            return TRUE;
+        gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);
+        if (!transient || w->attempt + 1 >= MAX_ATTEMPTS) {
+            if (transient)
+                wharf_error_prefix(&e, "%s: gave up after %d attempts", wharf_job_name(job), w->attempt + 1);
+            else
+                wharf_error_prefix(&e, "%s", wharf_job_name(job));
+            g_propagate_error(err, e);
+            return FALSE;
+        }
+        WLOG_WARN("%s: %s; retrying in %" G_GINT64_FORMAT " ms on a new connection (attempt %d of %d)",
+                  wharf_job_name(job), e->message, delay_ms, w->attempt + 2, MAX_ATTEMPTS);
+        wharf_counter_add(&ctx->n_retries, 1);
+        drop_conn(w);
+        if (!wharf_sched_backoff(ctx->sched, g_get_monotonic_time() + delay_ms * 1000)) {
+            wharf_error_prefix(&e, "%s: not retried, the run is stopping", wharf_job_name(job));
+            g_propagate_error(err, e);
+            return FALSE;
+        }
+        g_error_free(e);
+        delay_ms = MIN(delay_ms * 2, BACKOFF_MAX_MS);
+    }
+}

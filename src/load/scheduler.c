@@ -1,0 +1,375 @@
+/* scheduler: job graph, states, ready queues and worker pool.
+ * The contract, the state machine and the lock order are in scheduler.h.
+ *
+ * Invariants (checked with g_assert where they are relied on):
+ *  - job->waiting == number of dependencies not yet final, for jobs that are
+ *    PENDING; a job is in a ready queue iff its state is READY.
+ *  - s->unfinished == number of jobs not in a final state.
+ *  - s->running == number of jobs in state RUNNING.
+ *  - every state change happens in this file, with s->lock held.
+ */
+#include "load/scheduler.h"
+
+#include "core/error.h"
+
+#include <string.h>
+
+typedef struct edge {
+    wharf_job *job;
+    gboolean hard;
+} edge;
+
+struct wharf_job {
+    /* Set while building, read-only during the run. */
+    int kind;
+    void *payload;
+    char *name;
+    gboolean schema;
+    GArray *dependents; /* of edge; NULL when none */
+    guint ndeps;
+    /* Guarded by wharf_sched.lock during the run. */
+    wharf_job_state state;
+    guint waiting;   /* dependencies not yet final */
+    char *reason;    /* why FAILED or SKIPPED */
+};
+
+struct wharf_sched {
+    GPtrArray *jobs;     /* of wharf_job*, owned; fixed once the run starts */
+    gboolean fail_fast;  /* read-only */
+    GMutex lock;         /* guards everything below and every job's run state */
+    GCond cond;          /* a job became ready, a job finished, or the run ends */
+    GCond stop_cond;     /* the run is stopping (wakes backoff waits) */
+    GQueue ready_schema; /* READY jobs, schema first */
+    GQueue ready_data;
+    guint running;
+    guint unfinished;
+    gboolean stopping;
+    gboolean started;
+};
+
+const char *wharf_job_state_name(wharf_job_state st)
+{
+    switch (st) {
+    case WHARF_JOB_PENDING: return "PENDING";
+    case WHARF_JOB_READY: return "READY";
+    case WHARF_JOB_RUNNING: return "RUNNING";
+    case WHARF_JOB_DONE: return "DONE";
+    case WHARF_JOB_FAILED: return "FAILED";
+    case WHARF_JOB_SKIPPED: return "SKIPPED";
+    }
+    return "?";
+}
+
+static gboolean is_final(wharf_job_state st)
+{
+    return st == WHARF_JOB_DONE || st == WHARF_JOB_FAILED || st == WHARF_JOB_SKIPPED;
+}
+
+wharf_sched *wharf_sched_new(gboolean fail_fast)
+{
+    wharf_sched *s = g_new0(wharf_sched, 1);
+    s->jobs = g_ptr_array_new();
+    s->fail_fast = fail_fast;
+    g_mutex_init(&s->lock);
+    g_cond_init(&s->cond);
+    g_cond_init(&s->stop_cond);
+    g_queue_init(&s->ready_schema);
+    g_queue_init(&s->ready_data);
+    return s;
+}
+
+void wharf_sched_free(wharf_sched *s)
+{
+    if (s == NULL)
+        return;
+    for (guint i = 0; i < s->jobs->len; i++) {
+        wharf_job *j = s->jobs->pdata[i];
+        if (j->dependents)
+            g_array_free(j->dependents, TRUE);
+        g_free(j->name);
+        g_free(j->reason);
+        g_free(j);
+    }
+    g_ptr_array_free(s->jobs, TRUE);
+    g_queue_clear(&s->ready_schema);
+    g_queue_clear(&s->ready_data);
+    g_mutex_clear(&s->lock);
+    g_cond_clear(&s->cond);
+    g_cond_clear(&s->stop_cond);
+    g_free(s);
+}
+
+wharf_job *wharf_sched_add(wharf_sched *s, int kind, void *payload, const char *name, gboolean schema)
+{
+    g_assert(!s->started);
+    wharf_job *j = g_new0(wharf_job, 1);
+    j->kind = kind;
+    j->payload = payload;
+    j->name = g_strdup(name);
+    j->schema = schema;
+    j->state = WHARF_JOB_PENDING;
+    g_ptr_array_add(s->jobs, j);
+    return j;
+}
+
+void wharf_sched_depend(wharf_sched *s, wharf_job *job, wharf_job *dep, gboolean hard)
+{
+    g_assert(!s->started);
+    g_assert(job != NULL && dep != NULL && job != dep);
+    if (dep->dependents == NULL)
+        dep->dependents = g_array_new(FALSE, FALSE, sizeof(edge));
+    edge e = {job, hard};
+    g_array_append_val(dep->dependents, e);
+    job->ndeps++;
+}
+
+int wharf_job_kind(const wharf_job *j) { return j->kind; }
+void *wharf_job_payload(const wharf_job *j) { return j->payload; }
+const char *wharf_job_name(const wharf_job *j) { return j->name; }
+wharf_job_state wharf_job_state_get(const wharf_job *j) { return j->state; }
+const char *wharf_job_reason(const wharf_job *j) { return j->reason; }
+guint wharf_sched_count(const wharf_sched *s) { return s->jobs->len; }
+wharf_job *wharf_sched_job(const wharf_sched *s, guint i) { return s->jobs->pdata[i]; }
+
+/* --- state transitions (all with s->lock held) --------------------------- */
+
+static void make_ready_locked(wharf_sched *s, wharf_job *j)
+{
+    g_assert(j->state == WHARF_JOB_PENDING && j->waiting == 0);
+    j->state = WHARF_JOB_READY;
+    g_queue_push_tail(j->schema ? &s->ready_schema : &s->ready_data, j);
+    g_cond_signal(&s->cond);
+}
+
+/* Move j to a final state and propagate to its dependents: each dependent
+ * loses one waiting dependency (and becomes READY at 0), or, for a hard edge
+ * from a failed/skipped job, becomes SKIPPED itself (and propagates in turn).
+ * An explicit stack instead of recursion: chains can be long. Every job that
+ * became final is appended to `finals` for the caller's callbacks. */
+static void finish_locked(wharf_sched *s, wharf_job *j, wharf_job_state st, char *reason,
+                          GPtrArray *finals)
+{
+    g_assert(is_final(st));
+    g_assert(!is_final(j->state));
+    if (st == WHARF_JOB_DONE || st == WHARF_JOB_FAILED)
+        g_assert(j->state == WHARF_JOB_RUNNING || (st == WHARF_JOB_FAILED && j->state == WHARF_JOB_PENDING));
+    else
+        g_assert(j->state == WHARF_JOB_PENDING || j->state == WHARF_JOB_READY);
+    j->state = st;
+    j->reason = reason;
+    s->unfinished--;
+    g_ptr_array_add(finals, j);
+
+    GPtrArray *stack = g_ptr_array_new();
+    g_ptr_array_add(stack, j);
+    while (stack->len > 0) {
+        wharf_job *x = g_ptr_array_steal_index(stack, stack->len - 1);
+        if (x->dependents == NULL)
+            continue;
+        gboolean ok = x->state == WHARF_JOB_DONE;
+        for (guint i = 0; i < x->dependents->len; i++) {
+            edge *e = &g_array_index(x->dependents, edge, i);
+            wharf_job *d = e->job;
+            if (is_final(d->state))
+                continue; /* already skipped through another path */
+            g_assert(d->state == WHARF_JOB_PENDING && d->waiting > 0);
+            if (!ok && e->hard) {
+                d->state = WHARF_JOB_SKIPPED;
+                d->reason = g_strdup_printf("%s %s", x->name,
+                                            x->state == WHARF_JOB_FAILED ? "failed" : "was skipped");
+                s->unfinished--;
+                g_ptr_array_add(finals, d);
+                g_ptr_array_add(stack, d);
+                continue;
+            }
+            if (--d->waiting == 0)
+                make_ready_locked(s, d);
+        }
+    }
+    g_ptr_array_free(stack, TRUE);
+    g_cond_broadcast(&s->cond);
+}
+
+static void stop_locked(wharf_sched *s)
+{
+    if (!s->stopping) {
+        s->stopping = TRUE;
+        g_cond_broadcast(&s->cond);
+        g_cond_broadcast(&s->stop_cond);
+    }
+}
+
+/* Nothing READY, nothing RUNNING, yet jobs are unfinished: the remaining
+ * PENDING jobs wait on each other (a cycle in the dependencies, e.g. two
+ * views naming each other). Fail one of them to break it; its dependents are
+ * then skipped or readied. Rare, so one scan per broken cycle is fine. */
+static void break_cycle_locked(wharf_sched *s, GPtrArray *finals)
+{
+    for (guint i = 0; i < s->jobs->len; i++) {
+        wharf_job *j = s->jobs->pdata[i];
+        if (j->state == WHARF_JOB_PENDING) {
+            finish_locked(s, j, WHARF_JOB_FAILED,
+                          g_strdup("dependency cycle: its dependencies can never complete"), finals);
+            if (s->fail_fast)
+                stop_locked(s);
+            return;
+        }
+    }
+    g_assert_not_reached();
+}
+
+typedef struct worker_arg {
+    wharf_sched *s;
+    const wharf_sched_callbacks *cb;
+    int index;
+} worker_arg;
+
+static void call_finals(const wharf_sched_callbacks *cb, GPtrArray *finals)
+{
+    if (cb->final)
+        for (guint i = 0; i < finals->len; i++)
+            cb->final(cb->ctx, finals->pdata[i]);
+    g_ptr_array_set_size(finals, 0);
+}
+
+static gpointer worker_main(gpointer data)
+{
+    worker_arg *a = data;
+    wharf_sched *s = a->s;
+    const wharf_sched_callbacks *cb = a->cb;
+    void *w = cb->worker_new ? cb->worker_new(cb->ctx, a->index) : NULL;
+    GPtrArray *finals = g_ptr_array_new();
+
+    for (;;) {
+        wharf_job *job = NULL;
+        g_mutex_lock(&s->lock);
+        for (;;) {
+            if (s->unfinished == 0 || s->stopping)
+                break;
+            job = g_queue_pop_head(&s->ready_schema);
+            if (job == NULL)
+                job = g_queue_pop_head(&s->ready_data);
+            if (job)
+                break;
+            if (s->running == 0) {
+                break_cycle_locked(s, finals);
+                continue;
+            }
+            g_cond_wait(&s->cond, &s->lock);
+        }
+        if (job) {
+            g_assert(job->state == WHARF_JOB_READY);
+            job->state = WHARF_JOB_RUNNING;
+            s->running++;
+        }
+        g_mutex_unlock(&s->lock);
+        call_finals(cb, finals);
+        if (job == NULL)
+            break;
+
+        GError *err = NULL;
+        gboolean ok = cb->run(w, job, &err);
+        g_assert(ok || err != NULL);
+
+        g_mutex_lock(&s->lock);
+        g_assert(job->state == WHARF_JOB_RUNNING);
+        s->running--;
+        if (ok) {
+            finish_locked(s, job, WHARF_JOB_DONE, NULL, finals);
+        } else {
+            finish_locked(s, job, WHARF_JOB_FAILED, g_strdup(err->message), finals);
+            if (s->fail_fast)
+                stop_locked(s);
+        }
+        g_mutex_unlock(&s->lock);
+        g_clear_error(&err);
+        call_finals(cb, finals);
+    }
+    g_mutex_lock(&s->lock);
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+    g_ptr_array_free(finals, TRUE);
+    if (cb->worker_free)
+        cb->worker_free(w);
+    return NULL;
+}
+
+void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *cb)
+{
+    g_assert(!s->started && threads >= 1);
+    GPtrArray *finals = g_ptr_array_new();
+    g_mutex_lock(&s->lock);
+    s->started = TRUE;
+    s->unfinished = s->jobs->len;
+    for (guint i = 0; i < s->jobs->len; i++) {
+        wharf_job *j = s->jobs->pdata[i];
+        j->waiting = j->ndeps;
+    }
+    for (guint i = 0; i < s->jobs->len; i++) {
+        wharf_job *j = s->jobs->pdata[i];
+        if (j->waiting == 0)
+            make_ready_locked(s, j);
+    }
+    g_mutex_unlock(&s->lock);
+
+    worker_arg *args = g_new0(worker_arg, threads);
+    GThread **th = g_new0(GThread *, threads);
+    for (int i = 0; i < threads; i++) {
+        args[i] = (worker_arg){s, cb, i};
+        th[i] = g_thread_new("load-worker", worker_main, &args[i]);
+    }
+    for (int i = 0; i < threads; i++)
+        g_thread_join(th[i]);
+    g_free(th);
+    g_free(args);
+
+    /* Every worker has exited: nothing runs. Jobs not final now were never
+     * started because the run stopped; they end SKIPPED. */
+    g_mutex_lock(&s->lock);
+    g_assert(s->running == 0);
+    for (guint i = 0; i < s->jobs->len; i++) {
+        wharf_job *j = s->jobs->pdata[i];
+        if (is_final(j->state))
+            continue;
+        g_assert(s->stopping);
+        g_assert(j->state == WHARF_JOB_PENDING || j->state == WHARF_JOB_READY);
+        j->state = WHARF_JOB_SKIPPED;
+        j->reason = g_strdup("not started: the run stopped after a failure (--fail-fast)");
+        s->unfinished--;
+        g_ptr_array_add(finals, j);
+    }
+    g_queue_clear(&s->ready_schema);
+    g_queue_clear(&s->ready_data);
+    /* No job is ever dropped. */
+    g_assert(s->unfinished == 0);
+    for (guint i = 0; i < s->jobs->len; i++)
+        g_assert(is_final(((wharf_job *)s->jobs->pdata[i])->state));
+    g_mutex_unlock(&s->lock);
+    call_finals(cb, finals);
+    g_ptr_array_free(finals, TRUE);
+}
+
+void wharf_sched_stop(wharf_sched *s)
+{
+    g_mutex_lock(&s->lock);
+    stop_locked(s);
+    g_mutex_unlock(&s->lock);
+}
+
+gboolean wharf_sched_stopping(wharf_sched *s)
+{
+    g_mutex_lock(&s->lock);
+    gboolean r = s->stopping;
+    g_mutex_unlock(&s->lock);
+    return r;
+}
+
+gboolean wharf_sched_backoff(wharf_sched *s, gint64 until_us)
+{
+    g_mutex_lock(&s->lock);
+    while (!s->stopping && g_cond_wait_until(&s->stop_cond, &s->lock, until_us))
+        ;
+    gboolean r = !s->stopping;
+    g_mutex_unlock(&s->lock);
+    return r;
+}
