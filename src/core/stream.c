@@ -131,6 +131,7 @@ struct wharf_writer {
     uint64_t bytes;
     uint32_t crc;
     uint64_t disk_bytes;
+    gboolean dead; /* a commit failed: temp file gone, only the handle left */
 };
 
 static void writer_free(wharf_writer *w)
@@ -354,10 +355,28 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
                     g_strerror(e));
         ok = FALSE;
     }
-    if (!ok)
+    if (!ok) {
+        /* Release everything now; the handle stays for wharf_writer_abort(). */
+        if (w->fd >= 0) {
+            close(w->fd);
+            w->fd = -1;
+        }
         unlink(w->tmp_path);
+        w->dead = TRUE;
+        if (w->zc != NULL) {
+            ZSTD_freeCCtx(w->zc);
+            w->zc = NULL;
+        }
+        if (w->gz_init) {
+            deflateEnd(&w->gz);
+            w->gz_init = FALSE;
+        }
+        g_clear_pointer(&w->inbuf, g_free);
+        g_clear_pointer(&w->outbuf, g_free);
+        return FALSE;
+    }
     writer_free(w);
-    return ok;
+    return TRUE;
 }
 
 void wharf_writer_abort(wharf_writer *w)
@@ -368,7 +387,8 @@ void wharf_writer_abort(wharf_writer *w)
         close(w->fd);
         w->fd = -1;
     }
-    unlink(w->tmp_path);
+    if (!w->dead)
+        unlink(w->tmp_path);
     writer_free(w);
 }
 
@@ -381,8 +401,10 @@ gboolean wharf_write_file_atomic(const char *path, const void *data, size_t len,
         wharf_writer_abort(w);
         return FALSE;
     }
-    if (!wharf_writer_commit(w, err))
+    if (!wharf_writer_commit(w, err)) {
+        wharf_writer_abort(w);
         return FALSE;
+    }
     char *dir = g_path_get_dirname(path);
     gboolean ok = wharf_fsync_dir(dir, err);
     g_free(dir);

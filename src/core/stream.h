@@ -46,12 +46,18 @@ uint64_t wharf_writer_bytes(const wharf_writer *w);
 uint32_t wharf_writer_crc32(const wharf_writer *w);
 /* Compressed bytes on disk so far (after the last internal flush). */
 uint64_t wharf_writer_disk_bytes(const wharf_writer *w);
-/* Finish compression, fsync, rename to the final path, free. */
+/* Finish compression, fsync, rename to the final path. On success w is
+ * freed. On failure the temp file is already removed and w must still be
+ * released with wharf_writer_abort(w) (pattern:
+ * `if (!(write(...) && commit(...))) abort(w);`). The directory itself is not
+ * fsynced here: call wharf_fsync_dir() once after a batch of commits. */
 gboolean wharf_writer_commit(wharf_writer *w, GError **err);
-/* Discard: close and unlink the temp file, free. NULL is fine. */
+/* Discard: close and unlink the temp file, free. NULL is fine. Also releases
+ * a writer whose commit failed. */
 void wharf_writer_abort(wharf_writer *w);
 
-/* Write a whole small file atomically (temp + fsync + rename), mode 0600. */
+/* Write a whole small file atomically (temp + fsync + rename + fsync of the
+ * directory), mode 0600. Replaces an existing file. */
 gboolean wharf_write_file_atomic(const char *path, const void *data, size_t len, GError **err);
 /* fsync a directory (after renames in it). */
 gboolean wharf_fsync_dir(const char *dir, GError **err);

@@ -221,6 +221,31 @@ static void test_abort(Fixture *f, gconstpointer d)
     g_free(path);
 }
 
+static void test_commit_failure(Fixture *f, gconstpointer d)
+{
+    /* rename onto a non-empty directory fails */
+    char *path = g_build_filename(f->dir, "taken.sql", NULL);
+    g_assert_cmpint(g_mkdir(path, 0700), ==, 0);
+    char *inner = g_build_filename(path, "x", NULL);
+    g_assert_true(g_file_set_contents(inner, "x", 1, NULL));
+    char *tmp = g_strconcat(path, ".tmp", NULL);
+    GError *err = NULL;
+    wharf_writer *w = wharf_writer_open(path, WHARF_COMPRESS_ZSTD, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(wharf_writer_puts(w, "data", &err));
+    g_assert_false(wharf_writer_commit(w, &err));
+    g_assert_error(err, WHARF_ERROR, WHARF_ERROR_IO);
+    g_assert_nonnull(strstr(err->message, path));
+    g_clear_error(&err);
+    g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+    wharf_writer_abort(w); /* releases the handle */
+    g_unlink(inner);
+    g_rmdir(path);
+    g_free(inner);
+    g_free(tmp);
+    g_free(path);
+}
+
 static void test_write_file_atomic(Fixture *f, gconstpointer d)
 {
     char *path = g_build_filename(f->dir, "metadata", NULL);
@@ -392,6 +417,7 @@ int main(int argc, char **argv)
     ADD("/stream/temp-not-visible", test_temp_not_visible);
     ADD("/stream/abort", test_abort);
     ADD("/stream/write-file-atomic", test_write_file_atomic);
+    ADD("/stream/commit-failure", test_commit_failure);
     ADD("/stream/truncated/zstd", test_truncated_zstd);
     ADD("/stream/truncated/gzip", test_truncated_gzip);
     ADD("/stream/concatenated", test_concatenated);
