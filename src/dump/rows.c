@@ -74,9 +74,12 @@ static gboolean write_load_twin(const wharf_outdir *o, const wharf_cat_table *t,
         if (c->generated)
             continue;
         char *id = wharf_quote_ident(c->name);
-        if (strcmp(c->data_type, "bit") == 0) {
+        wharf_value_kind k = wharf_value_kind_of_type_name(c->data_type);
+        if (k == WHARF_VALUE_BIT || k == WHARF_VALUE_TEXT) {
             g_string_append_printf(s, "%s@%s", first ? "" : ",", id);
-            g_string_append_printf(set, "%s%s=CAST(@%s AS UNSIGNED)", set->len ? "," : "", id, id);
+            g_string_append_printf(set, k == WHARF_VALUE_BIT ? "%s%s=CAST(@%s AS UNSIGNED)"
+                                                             : "%s%s=CONVERT(@%s USING utf8mb4)",
+                                   set->len ? "," : "", id, id);
         } else {
             g_string_append_printf(s, "%s%s", first ? "" : ",", id);
         }

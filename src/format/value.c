@@ -5,19 +5,24 @@
 #include <string.h>
 #include <strings.h>
 
+static gboolean text_type_name(const char *t, size_t len)
+{
+    static const char *const names[] = {"inet4", "inet6", "uuid", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strlen(names[i]) == len && g_ascii_strncasecmp(t, names[i], len) == 0)
+            return TRUE;
+    return FALSE;
+}
+
 static gboolean ext_type_is_text(const MYSQL_FIELD *f)
 {
     /* MariaDB's extended metadata: INET4/INET6/UUID look like BINARY
-     * strings in the basic metadata but take their text form on input; a
-     * 16-byte (4-byte) binary value would be read as the packed form. */
+     * strings in the basic metadata and are sent as text, but a binary
+     * string (all literals are, under NAMES binary) is read as the packed
+     * form: '::1:2:3:4:5:6:77' (16 bytes) would be a different address. */
     MARIADB_CONST_STRING name = {NULL, 0};
-    if (mariadb_field_attr(&name, f, MARIADB_FIELD_ATTR_DATA_TYPE_NAME) == 0 && name.str &&
-        name.length > 0)
-        return TRUE; /* inet4, inet6, uuid: every named plugin type reads its text form */
-    MARIADB_CONST_STRING fmt = {NULL, 0};
-    if (mariadb_field_attr(&fmt, f, MARIADB_FIELD_ATTR_FORMAT_NAME) == 0 && fmt.str && fmt.length > 0)
-        return TRUE; /* json */
-    return FALSE;
+    return mariadb_field_attr(&name, f, MARIADB_FIELD_ATTR_DATA_TYPE_NAME) == 0 && name.str &&
+           text_type_name(name.str, name.length);
 }
 
 wharf_value_kind wharf_value_kind_of_field(const MYSQL_FIELD *f)
@@ -39,7 +44,7 @@ wharf_value_kind wharf_value_kind_of_field(const MYSQL_FIELD *f)
     case MYSQL_TYPE_GEOMETRY:
         return WHARF_VALUE_BINARY;
     case MYSQL_TYPE_JSON:
-        return WHARF_VALUE_JSON_MYSQL;
+        return WHARF_VALUE_TEXT;
     case MYSQL_TYPE_NULL:
         return WHARF_VALUE_STRING;
     case MYSQL_TYPE_STRING:
@@ -52,7 +57,7 @@ wharf_value_kind wharf_value_kind_of_field(const MYSQL_FIELD *f)
         if (f->flags & (ENUM_FLAG | SET_FLAG))
             return WHARF_VALUE_STRING;
         if (ext_type_is_text(f))
-            return WHARF_VALUE_STRING;
+            return WHARF_VALUE_TEXT;
         /* Under NAMES binary every column reports charsetnr 63; BINARY_FLAG
          * then tells byte strings (and _bin collations, for which hex is
          * equally exact) from character strings. */
@@ -84,8 +89,8 @@ wharf_value_kind wharf_value_kind_of_type_name(const char *t)
             return WHARF_VALUE_BINARY;
     if (g_ascii_strcasecmp(t, "bit") == 0)
         return WHARF_VALUE_BIT;
-    if (g_ascii_strcasecmp(t, "json") == 0)
-        return WHARF_VALUE_JSON_MYSQL; /* MariaDB reports JSON columns as longtext */
+    if (g_ascii_strcasecmp(t, "json") == 0 || text_type_name(t, strlen(t)))
+        return WHARF_VALUE_TEXT; /* MariaDB reports JSON columns as longtext */
     return WHARF_VALUE_STRING;
 }
 
@@ -146,7 +151,7 @@ void wharf_value_sql(GString *out, wharf_value_kind k, const char *v, size_t len
     case WHARF_VALUE_BIT:
         append_hex(out, v, len);
         return;
-    case WHARF_VALUE_JSON_MYSQL:
+    case WHARF_VALUE_TEXT:
         g_string_append(out, "CONVERT(");
         append_quoted(out, v, len);
         g_string_append(out, " USING utf8mb4)");

@@ -12,11 +12,15 @@
  *      WHARF_VALUE_NUMBER      -> the server's text, unquoted
  *      WHARF_VALUE_BINARY, BIT -> 0xHEX, or '' when empty
  *      WHARF_VALUE_STRING      -> 'bytes' escaping \0 \n \r \Z \\ ' with '\'
- *      WHARF_VALUE_JSON_MYSQL  -> CONVERT('bytes' USING utf8mb4)
+ *      WHARF_VALUE_TEXT        -> CONVERT('bytes' USING utf8mb4): types that
+ *                                 must be given character text, never bytes
+ *                                 (MariaDB INET4/INET6/UUID, whose binary
+ *                                 input means the packed form; MySQL JSON)
  *  - TSV fields (wharf_value_tsv), LOAD DATA's default escaping: NULL is \N,
  *    and \\ \t \n \r \0 \Z stand for those bytes; every other byte is raw.
  *    BIT is written as its unsigned decimal value (the LOAD DATA statement
- *    reads it through a user variable and CAST(... AS UNSIGNED)).
+ *    reads it through a user variable and CAST(... AS UNSIGNED)); TEXT
+ *    columns are read through a variable and CONVERT(@v USING utf8mb4).
  *  - wharf_value_tsv_to_sql() turns one TSV field back into the SQL literal
  *    the SQL format would have written: the loader's INSERT fallback when
  *    the server refuses LOCAL INFILE.
@@ -29,11 +33,11 @@
 #include <mysql.h>
 
 typedef enum {
-    WHARF_VALUE_STRING = 0, /* quoted, escaped bytes (text, dates, ENUM, SET, INET6, UUID, MariaDB JSON) */
+    WHARF_VALUE_STRING = 0, /* quoted, escaped bytes (text, dates, ENUM, SET, MariaDB JSON) */
     WHARF_VALUE_NUMBER,     /* unquoted server text (integers, DECIMAL, FLOAT, DOUBLE, YEAR) */
     WHARF_VALUE_BINARY,     /* BINARY, VARBINARY, BLOBs, GEOMETRY: hex in SQL, raw in TSV */
     WHARF_VALUE_BIT,        /* BIT: hex in SQL, unsigned decimal in TSV */
-    WHARF_VALUE_JSON_MYSQL, /* MySQL 8 JSON: CONVERT('...' USING utf8mb4) in SQL */
+    WHARF_VALUE_TEXT,       /* INET4/INET6/UUID, MySQL JSON: CONVERT('...' USING utf8mb4) */
 } wharf_value_kind;
 
 /* Kind of a result-set column (connection with NAMES binary). */
