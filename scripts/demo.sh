@@ -169,6 +169,15 @@ fa=$(sql src -e "SELECT shop.order_total(42)"); fb=$(sql dst -e "SELECT shop.ord
 [ "$fa" = "$fb" ] || fail "function order_total differs: [$fa] vs [$fb]"
 ok "view and function give the same results on the target"
 
+step "wharf load --into shop_copy  (the same dump under another name, on the target)"
+rc=0
+wharf_on dst load -d "$T/dump" --into shop_copy || rc=$?
+[ "$rc" -eq 0 ] || { echo "demo: 'wharf load --into' failed (exit $rc)." >&2; exit 1; }
+compare_databases src shop dst shop_copy
+n=$(sql dst -e "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA='shop_copy' AND VIEW_DEFINITION LIKE '%\`shop\`.%'")
+[ "$n" = 0 ] || fail "a view in shop_copy still reads tables of shop"
+ok "the view in shop_copy reads shop_copy's tables"
+
 step "report"
 rows=$(sql src -e "SELECT SUM(n) FROM (SELECT COUNT(*) n FROM shop.customers UNION ALL SELECT COUNT(*) FROM shop.products
        UNION ALL SELECT COUNT(*) FROM shop.orders UNION ALL SELECT COUNT(*) FROM shop.order_items
