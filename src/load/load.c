@@ -37,8 +37,7 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     g_strfreev(o->tables);
     if (o->regex)
         g_regex_unref(o->regex);
-    if (o->exclude)
-        g_regex_unref(o->exclude);
+    g_strfreev(o->exclude);
     g_free(o->into);
     g_free(r->dbs);
     g_free(r->tables);
@@ -82,12 +81,7 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
             (*err)->domain = WHARF_ERROR, (*err)->code = WHARF_ERROR_USAGE;
         return FALSE;
     }
-    if (r->exclude && (o->exclude = g_regex_new(r->exclude, 0, 0, err)) == NULL) {
-        wharf_error_prefix(err, "--exclude");
-        if (*err)
-            (*err)->domain = WHARF_ERROR, (*err)->code = WHARF_ERROR_USAGE;
-        return FALSE;
-    }
+    o->exclude = wharf_cli_split_list(r->exclude);
     const char *ie = r->if_exists ? r->if_exists : "fail";
     if (strcmp(ie, "fail") == 0)
         o->if_exists = WHARF_IF_EXISTS_FAIL;
@@ -430,7 +424,7 @@ int wharf_load_main(int argc, char **argv)
         {"tables-list", 'T', 0, G_OPTION_ARG_STRING, &r.tables, "Only these tables (db.table, comma-separated)",
          "DB.T,..."},
         {"regex", 'x', 0, G_OPTION_ARG_STRING, &r.regex, "Only objects whose db.name matches", "REGEX"},
-        {"exclude", 0, 0, G_OPTION_ARG_STRING, &r.exclude, "Skip objects whose db.name matches", "REGEX"},
+        {"exclude", 0, 0, G_OPTION_ARG_STRING, &r.exclude, "Skip these databases or tables (db or db.table, comma-separated)", "LIST"},
         {"into", 0, 0, G_OPTION_ARG_STRING, &o.into, "Restore the (one) source database under this name", "DB"},
         {"no-data", 0, 0, G_OPTION_ARG_NONE, &o.no_data,
          "Schema only: databases, tables, views, routines (phase 1 of 2)", NULL},

@@ -30,7 +30,7 @@ typedef struct wharf_load_opts {
     char **databases;   /* -B: NULL = all */
     char **tables;      /* -T db.t: NULL = all */
     GRegex *regex;      /* -x: only db.name matching */
-    GRegex *exclude;    /* --exclude: not db.name matching */
+    char **exclude;     /* --exclude: databases or db.table to skip */
     char *into;         /* --into: target database */
     gboolean no_data, no_schema;
     gboolean skip_binlog, fail_fast, no_verify;

@@ -124,7 +124,7 @@ static gboolean table_selected(const wharf_load_opts *o, const char *db, const c
         ok = FALSE;
     if (ok && o->regex && !g_regex_match(o->regex, full, 0, NULL))
         ok = FALSE;
-    if (ok && o->exclude && g_regex_match(o->exclude, full, 0, NULL))
+    if (ok && (in_list(o->exclude, full) || in_list(o->exclude, db)))
         ok = FALSE;
     g_free(full);
     return ok;
@@ -284,7 +284,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
             wharf_file_info_clear(&fi);
             continue;
         }
-        if (o->databases && !in_list(o->databases, fi.db)) {
+        if ((o->databases && !in_list(o->databases, fi.db)) || in_list(o->exclude, fi.db)) {
             wharf_file_info_clear(&fi);
             continue;
         }
@@ -591,7 +591,8 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
                 wharf_sched_depend(s, tj, t->job_done, TRUE);
                 g_ptr_array_add(late_jobs, tj);
             }
-            if (!o->no_verify && t->meta && t->meta->rows >= 0) {
+            if (!o->no_verify && t->meta && t->meta->rows >= 0 &&
+                (t->meta->kind == NULL || strcmp(t->meta->kind, "table") == 0)) {
                 name = g_strdup_printf("verify %s", t->display);
                 wharf_job *vj = wharf_sched_add(s, WHARF_LJ_VERIFY, t, name, TRUE);
                 g_free(name);

@@ -88,6 +88,45 @@ static gboolean exec(worker *w, const char *sql, size_t len, GError **err)
     return wharf_conn_exec_len(w->conn, sql, len, err);
 }
 
+/* Run one data statement and return its affected rows (-1 if none):
+ * wharf_conn_exec_len drains results with mysql_next_result, which resets
+ * the affected row count, so data statements read it first. */
+static gboolean exec_rows(worker *w, const char *sql, size_t len, gint64 *rows, GError **err)
+{
+    MYSQL *m = w->conn;
+    *rows = 0;
+    if (mysql_real_query(m, sql, len) != 0) {
+        char *head = g_strndup(sql, MIN(len, (size_t)200));
+        for (char *p = head; *p; p++)
+            if (*p == '\n' || *p == '\r' || *p == '\t')
+                *p = ' ';
+        const char *state = mysql_sqlstate(m);
+        g_set_error(err, WHARF_SQL_ERROR, mysql_errno(m) ? (gint)mysql_errno(m) : CR_UNKNOWN_ERROR,
+                    "ERROR %u (%s): %s [in: %s%s]", mysql_errno(m), state ? state : "HY000", mysql_error(m),
+                    head, len > 200 ? "..." : "");
+        g_free(head);
+        return FALSE;
+    }
+    my_ulonglong n = mysql_affected_rows(m);
+    if (n != (my_ulonglong)-1)
+        *rows = (gint64)n;
+    if (mysql_field_count(m) != 0) {
+        MYSQL_RES *res = mysql_store_result(m);
+        if (res)
+            mysql_free_result(res);
+    }
+    while (mysql_more_results(m) && mysql_next_result(m) == 0) {
+        MYSQL_RES *res = mysql_store_result(m);
+        if (res)
+            mysql_free_result(res);
+    }
+    if (mysql_errno(m) != 0) {
+        wharf_conn_set_error(m, NULL, err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean execs(worker *w, const char *sql, GError **err)
 {
     return wharf_conn_exec(w->conn, sql, err);
@@ -478,15 +517,14 @@ static gboolean chunk_sql(chunk_run *cr, GError **err)
     int rc;
     gboolean ok = TRUE;
     while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
-        if (!exec(w, stmt, len, err)) {
+        gint64 n = 0;
+        if (!exec_rows(w, stmt, len, &n, err)) {
             ok = FALSE;
             break;
         }
-        my_ulonglong n = mysql_affected_rows(w->conn);
-        if (n != (my_ulonglong)-1 && n > 0 && (wharf_ddl_starts_with(stmt, len, "INSERT") ||
-                                               wharf_ddl_starts_with(stmt, len, "REPLACE"))) {
-            cr->rows += (gint64)n;
-            wharf_counter_add(&w->ctx->progress.rows_done, (gint64)n);
+        if (n > 0 && (wharf_ddl_starts_with(stmt, len, "INSERT") || wharf_ddl_starts_with(stmt, len, "REPLACE"))) {
+            cr->rows += n;
+            wharf_counter_add(&w->ctx->progress.rows_done, n);
         }
         progress_bytes(cr, r);
     }
@@ -722,7 +760,8 @@ static gboolean dat_stmt(worker *w, const char *stmt, size_t len, void *data, GE
     dr->loaded = TRUE;
     if (!g_atomic_int_get(&w->ctx->infile_refused)) {
         mysql_set_local_infile_handler(w->conn, infile_init, infile_read, infile_end, infile_error, cr);
-        gboolean ok = exec(w, stmt, len, err);
+        gint64 n = 0;
+        gboolean ok = exec_rows(w, stmt, len, &n, err);
         if (cr->r) /* not ended by the library (error before the transfer) */
             infile_end(cr);
         if (cr->read_err) {
@@ -732,11 +771,8 @@ static gboolean dat_stmt(worker *w, const char *stmt, size_t len, void *data, GE
             return FALSE;
         }
         if (ok) {
-            my_ulonglong n = mysql_affected_rows(w->conn);
-            if (n != (my_ulonglong)-1) {
-                cr->rows += (gint64)n;
-                wharf_counter_add(&w->ctx->progress.rows_done, (gint64)n);
-            }
+            cr->rows += n;
+            wharf_counter_add(&w->ctx->progress.rows_done, n);
             return check_crc(cr, cr->c->dat_path, err);
         }
         if (!is_infile_refused(*err))
