@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Names with backticks, dots, spaces, slashes, percent signs and unicode
+# survive a dump: file names are encoded, SQL quotes them, and the restore
+# recreates the same objects with the same content.
+. "$(dirname "$0")/../harness/lib.sh"
+. "$(dirname "$0")/../harness/dumplib.sh"
+
+start_server src
+start_server dst
+sql src <<'SQL'
+CREATE DATABASE `we.ird db`;
+CREATE DATABASE `ünï`;
+CREATE TABLE `we.ird db`.`ta``ble` (`id` INT PRIMARY KEY, `co``l` VARCHAR(10), `a.b` INT, `sp ace` TEXT);
+INSERT INTO `we.ird db`.`ta``ble` VALUES (1,'x',2,'y'),(2,NULL,NULL,'');
+USE `we.ird db`;
+CREATE TABLE `we.ird db`.`50% off/now` (`k` VARCHAR(20) NOT NULL PRIMARY KEY, v INT);
+INSERT INTO `we.ird db`.`50% off/now` SELECT CONCAT('k', seq), seq FROM seq_1_to_300;
+CREATE TABLE `we.ird db`.`-dash` (id INT);
+INSERT INTO `we.ird db`.`-dash` VALUES (1);
+USE `ünï`;
+CREATE TABLE `ünï`.`表格` (`列` INT PRIMARY KEY, `ß` VARCHAR(5));
+INSERT INTO `ünï`.`表格` VALUES (1,'ä'),(2,'€');
+CREATE VIEW `ünï`.`v ü` AS SELECT `列` FROM `ünï`.`表格`;
+CREATE TRIGGER `ünï`.`tr``g` BEFORE INSERT ON `ünï`.`表格` FOR EACH ROW SET NEW.`ß` = CONCAT(NEW.`ß`, ';');
+SQL
+sql src -e "ANALYZE TABLE \`we.ird db\`.\`50% off/now\`" >/dev/null
+
+out=$T/dump
+wharf_on src dump -o "$out" --rows 100 -q || fail dump
+ls "$out" >"$T/files"
+grep -q '^we%2Eird db.ta`ble-schema.sql' "$T/files" || fail "encoded names: $(cat "$T/files")"
+grep -q '^we%2Eird db.50%25 off%2Fnow.00002.sql' "$T/files" || fail "encoded names with % and /: $(cat "$T/files")"
+grep -q '^we%2Eird db.%2Ddash-schema.sql' "$T/files" || fail "leading dash: $(cat "$T/files")"
+grep -q '^ünï.表格-schema-triggers.sql' "$T/files" || fail "unicode names: $(cat "$T/files")"
+grep -q 'real_table_name=50% off/now' "$out/metadata" || fail "real_table_name"
+ok "file names encoded"
+
+restore_with_client dst "$out"
+compare_databases src 'we.ird db' dst 'we.ird db'
+compare_databases src 'ünï' dst 'ünï'
+[ "$(sql dst -e 'SELECT COUNT(*) FROM `ünï`.`v ü`')" = 2 ] || fail "view"
+sql dst -e "INSERT INTO \`ünï\`.\`表格\` VALUES (3,'x')"
+[ "$(sql dst -e 'SELECT `ß` FROM `ünï`.`表格` WHERE `列`=3')" = "x;" ] || fail "trigger"
+ok "names with backticks, dots, spaces, unicode round-trip"
+
+# -T and --exclude accept backticked names
+out=$T/dump2
+wharf_on src dump -o "$out" -T '`we.ird db`.`ta``ble`' -q || fail "-T with backticks"
+[ "$(ls "$out" | grep -c '\.00000\.sql')" = 1 ] || fail "-T with backticks: $(ls "$out")"
+ok "-T with quoted names"
