@@ -843,6 +843,7 @@ int wharf_dump_main(int argc, char **argv)
          "1500)",
          "N"},
         {NULL}};
+    g_set_prgname("wharf dump");
     GOptionContext *ctx = g_option_context_new("- write a server's databases to a dump directory");
     g_option_context_add_main_entries(ctx, entries, NULL);
     wharf_cli_add_common(ctx, &o.common);
