@@ -132,6 +132,7 @@ struct wharf_writer {
     uint32_t crc;
     uint64_t disk_bytes;
     gboolean dead; /* a commit failed: temp file gone, only the handle left */
+    gboolean no_fsync; /* commit without fsync: caller syncs the file system */
 };
 
 static void writer_free(wharf_writer *w)
@@ -339,7 +340,7 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
         ok = writer_feed(w, w->inbuf, w->in_len, TRUE, err);
         w->in_len = 0;
     }
-    if (ok)
+    if (ok && !w->no_fsync)
         ok = fsync_fd(w->fd, w->tmp_path, err);
     if (ok) {
         int fd = w->fd;
@@ -377,6 +378,27 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
     }
     writer_free(w);
     return TRUE;
+}
+
+void wharf_writer_defer_sync(wharf_writer *w)
+{
+    w->no_fsync = TRUE;
+}
+
+gboolean wharf_sync_filesystem(const char *dir, GError **err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        set_errno_error(err, errno, dir, "open");
+        return FALSE;
+    }
+    gboolean ok = TRUE;
+    if (syncfs(fd) != 0) {
+        set_errno_error(err, errno, dir, "syncfs");
+        ok = FALSE;
+    }
+    close(fd);
+    return ok;
 }
 
 void wharf_writer_abort(wharf_writer *w)

@@ -52,6 +52,13 @@ uint64_t wharf_writer_disk_bytes(const wharf_writer *w);
  * `if (!(write(...) && commit(...))) abort(w);`). The directory itself is not
  * fsynced here: call wharf_fsync_dir() once after a batch of commits. */
 gboolean wharf_writer_commit(wharf_writer *w, GError **err);
+/* Commit this file without its own fsync: the caller promises one
+ * wharf_sync_filesystem() after the last file and before anything that
+ * declares the files complete (the dump's `metadata`). Thousands of small
+ * files then cost one sync instead of one fsync each. */
+void wharf_writer_defer_sync(wharf_writer *w);
+/* syncfs() the file system holding dir: every deferred file is on disk. */
+gboolean wharf_sync_filesystem(const char *dir, GError **err);
 /* Discard: close and unlink the temp file, free. NULL is fine. Also releases
  * a writer whose commit failed. */
 void wharf_writer_abort(wharf_writer *w);

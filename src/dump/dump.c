@@ -616,7 +616,10 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
         for (guint k = 0; k < t->depends->len; k++)
             g_ptr_array_add(tm->depends, g_strdup(t->depends->pdata[k]));
     }
-    gboolean ok = wharf_metadata_write(m, o->outdir, err);
+    /* Every data and schema file was committed without its own fsync: one
+     * syncfs makes them durable before `metadata` declares the dump complete. */
+    gboolean ok = wharf_sync_filesystem(o->outdir, err) && wharf_fsync_dir(o->outdir, err) &&
+                  wharf_metadata_write(m, o->outdir, err);
     wharf_metadata_free(m);
     return ok;
 }

@@ -17,6 +17,9 @@ wharf_writer *wharf_rows_open(const wharf_outdir *o, const char *name, GError **
     char *path = g_build_filename(o->dir, name, NULL);
     wharf_writer *w = wharf_writer_open(path, o->compress, o->level, err);
     g_free(path);
+    /* Durability comes from one syncfs before `metadata` (dump.c). */
+    if (w)
+        wharf_writer_defer_sync(w);
     return w;
 }
 
