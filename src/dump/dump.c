@@ -1,8 +1,17 @@
-/* dump driver: options, phases, worker threads, metadata.
+/* dump driver: options, phases, worker threads, retries, interruption,
+ * metadata.
  *
  * Lock order (see docs/design-dump.md): dump_ctx.qlock and dump_ctx.elock
  * are never held together and never while calling into another module;
  * wharf_snapshot.lock and the console lock are leaves taken inside calls.
+ *
+ * Retries: every unit of work (a database's schema, a table's schema, its
+ * chunk plan, one data chunk) is retried on its own after a transient error
+ * (wharf_error_is_transient), with backoff 100 ms doubling to 5 s, at most
+ * MAX_ATTEMPTS tries. The wait is on the run's stop condition (qcond), so an
+ * interrupt ends it. Autocommit work reconnects; a data chunk whose snapshot
+ * session lost its connection moves to another (spare) session of the same
+ * snapshot, its partial file discarded.
  */
 #include "dump/dump.h"
 
@@ -10,6 +19,7 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
+#include "core/sigwatch.h"
 #include "core/stream.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
@@ -21,12 +31,19 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #define DEFAULT_CHUNK_MB 64
 #define DEFAULT_STATEMENT_SIZE (1024 * 1024)
 #define DEFAULT_SNAPSHOT_BUDGET 1500
 #define SESSION_SQL_MODE "NO_AUTO_VALUE_ON_ZERO" /* set by wharf_conn_open */
+#define SPARE_SESSIONS 2     /* snapshot sessions kept for the ones that die */
+#define MAX_ATTEMPTS 6
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 5000
+#define KILL_ROUND_MS 200    /* interrupt: re-send KILL QUERY this often */
+#define KILL_GIVE_UP_MS 10000
 
 /* Options: parsed once, then read-only. */
 typedef struct dump_opts {
@@ -65,6 +82,8 @@ typedef struct job {
     guint chunk;
 } job;
 
+typedef struct worker worker;
+
 typedef struct dump_ctx {
     const dump_opts *o;
     wharf_catalog *cat;
@@ -72,13 +91,19 @@ typedef struct dump_ctx {
     wharf_progress progress;
     table_state *states; /* one per cat->tables entry */
 
-    /* Job queue. qlock guards queue, running, stop. Workers wait on qcond
-     * while the queue is empty and some job is running (it may add chunks). */
+    /* Job queue and the run's stop condition. qlock guards queue, running,
+     * stop, interrupted, workers/n_workers and every worker's busy_id.
+     * Workers wait on qcond while the queue is empty and some job is running
+     * (it may add chunks); retry backoffs wait on it too, so setting stop
+     * (first error, SIGINT/SIGTERM) and broadcasting ends every wait. */
     GMutex qlock;
     GCond qcond;
     GQueue queue;
     guint running;
     gboolean stop;
+    int interrupted;  /* signal number that stopped the run, 0 = none */
+    worker *workers;  /* set before the workers start, NULL after the join */
+    guint n_workers;
 
     /* First error. elock guards error. failed is atomic (checked lock-free). */
     GMutex elock;
@@ -86,13 +111,16 @@ typedef struct dump_ctx {
     gint failed;
 } dump_ctx;
 
-typedef struct worker {
+struct worker {
     dump_ctx *c;
     guint id;
-    MYSQL *aux;             /* autocommit: SHOW CREATE, chunk planning */
+    MYSQL *aux;             /* autocommit: SHOW CREATE, chunk planning; NULL
+                               until needed and after a lost connection */
     wharf_snap_session *ss; /* current snapshot session */
     GThread *thread;
-} worker;
+    gulong busy_id;         /* server thread id of the statement running now,
+                               0 = none (c->qlock): what an interrupt KILLs */
+};
 
 /* ------------------------------------------------------------------ */
 /* errors and the queue */
@@ -156,6 +184,172 @@ static void queue_done(dump_ctx *c)
     g_mutex_unlock(&c->qlock);
 }
 
+static gboolean stopping(dump_ctx *c)
+{
+    g_mutex_lock(&c->qlock);
+    gboolean s = c->stop;
+    g_mutex_unlock(&c->qlock);
+    return s;
+}
+
+static void set_cancelled(GError **err)
+{
+    g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "the dump is stopping");
+}
+
+/* Wait delay_ms on the stop condition; FALSE when the run is stopping. */
+static gboolean backoff_wait(dump_ctx *c, gint64 delay_ms)
+{
+    gint64 end = g_get_monotonic_time() + delay_ms * G_TIME_SPAN_MILLISECOND;
+    g_mutex_lock(&c->qlock);
+    while (!c->stop && g_cond_wait_until(&c->qcond, &c->qlock, end))
+        ;
+    gboolean go_on = !c->stop;
+    g_mutex_unlock(&c->qlock);
+    return go_on;
+}
+
+/* Mark the worker busy on connection m (so an interrupt can KILL QUERY it);
+ * FALSE (cancelled) when the run is already stopping. Checked and set under
+ * one lock: a statement either starts before the stop (and is killed) or
+ * never starts. */
+static gboolean work_begin(worker *w, MYSQL *m, GError **err)
+{
+    dump_ctx *c = w->c;
+    g_mutex_lock(&c->qlock);
+    gboolean go = !c->stop;
+    if (go)
+        w->busy_id = mysql_thread_id(m);
+    g_mutex_unlock(&c->qlock);
+    if (!go)
+        set_cancelled(err);
+    return go;
+}
+
+static void work_end(worker *w)
+{
+    g_mutex_lock(&w->c->qlock);
+    w->busy_id = 0;
+    g_mutex_unlock(&w->c->qlock);
+}
+
+/* After a failed attempt of `what` (which e names): TRUE when it is to be
+ * retried (warning logged, backoff waited, e freed); FALSE with the error in
+ * *err otherwise. `how` says where the retry runs. */
+static gboolean retry_or_fail(dump_ctx *c, const char *what, const char *how, GError *e,
+                              int attempt, gint64 *delay_ms, GError **err)
+{
+    if (stopping(c)) {
+        g_propagate_error(err, e);
+        return FALSE;
+    }
+    if (!wharf_error_is_transient(e) || attempt >= MAX_ATTEMPTS) {
+        if (wharf_error_is_transient(e))
+            wharf_error_prefix(&e, "%s: gave up after %d attempts", what, attempt);
+        g_propagate_error(err, e);
+        return FALSE;
+    }
+    WLOG_WARN("%s: %s; retrying in %" G_GINT64_FORMAT " ms %s (attempt %d of %d)", what,
+              e->message, *delay_ms, how, attempt + 1, MAX_ATTEMPTS);
+    if (!backoff_wait(c, *delay_ms)) {
+        wharf_error_prefix(&e, "%s: not retried, the dump is stopping", what);
+        g_propagate_error(err, e);
+        return FALSE;
+    }
+    g_error_free(e);
+    *delay_ms = MIN(*delay_ms * 2, BACKOFF_MAX_MS);
+    return TRUE;
+}
+
+/* One unit of autocommit work on the worker's aux connection. */
+typedef gboolean (*aux_step)(worker *w, gpointer arg, GError **err);
+
+/* Run step on the aux connection, reconnecting and retrying after transient
+ * errors. Every step is idempotent: it writes whole files atomically (a
+ * retry replaces them) or only reads. */
+static gboolean with_aux_retry(worker *w, const char *what, aux_step step, gpointer arg,
+                               GError **err)
+{
+    dump_ctx *c = w->c;
+    gint64 delay_ms = BACKOFF_FIRST_MS;
+    for (int attempt = 1;; attempt++) {
+        GError *e = NULL;
+        gboolean ok = TRUE;
+        if (w->aux == NULL) {
+            w->aux = wharf_conn_open(&c->o->common.conn, &e);
+            ok = w->aux != NULL;
+        }
+        if (ok && (ok = work_begin(w, w->aux, &e))) {
+            ok = step(w, arg, &e);
+            work_end(w);
+        }
+        if (ok)
+            return TRUE;
+        if (!retry_or_fail(c, what, "on a new connection", e, attempt, &delay_ms, err))
+            return FALSE;
+        wharf_conn_close(w->aux);
+        w->aux = NULL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* interruption (runs on the signal watcher thread) */
+
+/* KILL QUERY every statement a worker is running, until none is (a kill
+ * sent just before a statement reaches the server is lost, so it is sent
+ * again each round). Workers see 1317, do not retry (stop is set), discard
+ * their temp files and leave. */
+static void kill_running(dump_ctx *c)
+{
+    MYSQL *side = NULL;
+    gint64 give_up = g_get_monotonic_time() + KILL_GIVE_UP_MS * G_TIME_SPAN_MILLISECOND;
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gulong));
+    for (;;) {
+        g_array_set_size(ids, 0);
+        g_mutex_lock(&c->qlock);
+        for (guint i = 0; c->workers && i < c->n_workers; i++)
+            if (c->workers[i].busy_id)
+                g_array_append_val(ids, c->workers[i].busy_id);
+        g_mutex_unlock(&c->qlock);
+        if (ids->len == 0 || g_get_monotonic_time() > give_up)
+            break;
+        if (side == NULL) {
+            GError *e = NULL;
+            side = wharf_conn_open(&c->o->common.conn, &e);
+            if (side == NULL) {
+                WLOG_WARN("interrupt: cannot connect to stop the running queries: %s", e->message);
+                g_error_free(e);
+                break;
+            }
+        }
+        for (guint i = 0; i < ids->len; i++) {
+            char sql[64];
+            g_snprintf(sql, sizeof sql, "KILL QUERY %lu", g_array_index(ids, gulong, i));
+            wharf_conn_exec(side, sql, NULL); /* 1094: it ended meanwhile */
+        }
+        g_mutex_lock(&c->qlock);
+        g_cond_wait_until(&c->qcond, &c->qlock,
+                          g_get_monotonic_time() + KILL_ROUND_MS * G_TIME_SPAN_MILLISECOND);
+        g_mutex_unlock(&c->qlock);
+    }
+    g_array_free(ids, TRUE);
+    wharf_conn_close(side);
+}
+
+static void on_signal(int signo, gpointer data)
+{
+    dump_ctx *c = data;
+    g_mutex_lock(&c->qlock);
+    gboolean first = c->interrupted == 0;
+    if (first)
+        c->interrupted = signo;
+    c->stop = TRUE;
+    g_cond_broadcast(&c->qcond);
+    g_mutex_unlock(&c->qlock);
+    if (first)
+        kill_running(c);
+}
+
 /* ------------------------------------------------------------------ */
 /* jobs */
 
@@ -172,8 +366,9 @@ static gint64 target_rows(const dump_opts *o, const wharf_cat_table *t)
 }
 
 /* The snapshot session to read table t with: the worker's current one,
- * or a fresh one once the current one has read `budget` distinct tables. */
-static MYSQL *session_for(worker *w, const wharf_cat_table *t)
+ * or a fresh one once the current one has read `budget` distinct tables or
+ * died. NULL when no session is left. */
+static wharf_snap_session *session_for(worker *w, const wharf_cat_table *t)
 {
     dump_ctx *c = w->c;
     wharf_snap_session *ss = w->ss;
@@ -193,11 +388,13 @@ static MYSQL *session_for(worker *w, const wharf_cat_table *t)
     }
     if (ss == NULL)
         ss = w->ss = wharf_snapshot_acquire(c->snap);
+    if (ss == NULL)
+        return NULL;
     if (!g_hash_table_contains(ss->touched, t)) {
         g_hash_table_add(ss->touched, (gpointer)t);
         ss->tables_used++;
     }
-    return ss->conn;
+    return ss;
 }
 
 static void table_finished(dump_ctx *c)
@@ -205,24 +402,90 @@ static void table_finished(dump_ctx *c)
     wharf_counter_add(&c->progress.objects_done, 1);
 }
 
+static char *chunk_what(const table_state *ts, guint i)
+{
+    char *tn = wharf_quote_table(ts->t->db, ts->t->name);
+    char *what = ts->plan.where->len > 1 ? g_strdup_printf("table %s chunk %u", tn, i)
+                                         : g_strdup_printf("table %s", tn);
+    g_free(tn);
+    return what;
+}
+
+/* Read chunk i on a snapshot session. After a lost connection the session
+ * is dead (its transaction cannot be reopened on the same snapshot): the
+ * partial file is already discarded by rows, and the chunk is read again on
+ * another session, which sees the same snapshot. */
 static gboolean run_chunk(worker *w, table_state *ts, guint i, GError **err)
 {
     dump_ctx *c = w->c;
     const wharf_cat_table *t = ts->t;
-    MYSQL *m = session_for(w, t);
-    if (!wharf_rows_dump_chunk(m, &c->o->out, t, ts->plan.where->pdata[i], ts->plan.order_by, i,
-                               &c->progress, &ts->results[i], err)) {
-        char *tn = wharf_quote_table(t->db, t->name);
-        if (ts->plan.where->len > 1)
-            wharf_error_prefix(err, "table %s chunk %u", tn, i);
-        else
-            wharf_error_prefix(err, "table %s", tn);
+    char *what = chunk_what(ts, i);
+    char *lost = NULL; /* the last lost session's error */
+    gint64 delay_ms = BACKOFF_FIRST_MS;
+    gboolean ok = FALSE;
+    for (int attempt = 1;; attempt++) {
+        GError *e = NULL;
+        wharf_snap_session *ss = session_for(w, t);
+        if (ss == NULL) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
+                        "%s: no live snapshot session is left to read it from the dump's"
+                        " snapshot (%u opened%s%s)",
+                        what, c->snap->sessions->len, lost ? "; the last one was lost: " : "",
+                        lost ? lost : "");
+            break;
+        }
+        if (work_begin(w, ss->conn, &e)) {
+            ok = wharf_rows_dump_chunk(ss->conn, &c->o->out, t, ts->plan.where->pdata[i],
+                                       ts->plan.order_by, i, &c->progress, &ts->results[i], &e);
+            work_end(w);
+        }
+        if (ok)
+            break;
+        const char *how = "on the same snapshot session";
+        if (wharf_error_is_connection_lost(e)) {
+            g_free(lost);
+            lost = g_strdup_printf("session %u: %s", ss->index, e->message);
+            wharf_snapshot_discard(c->snap, ss);
+            w->ss = NULL;
+            how = "on another snapshot session";
+        }
+        if (!retry_or_fail(c, what, how, e, attempt, &delay_ms, err))
+            break;
+    }
+    g_free(lost);
+    if (ok && g_atomic_int_dec_and_test(&ts->remaining))
+        table_finished(c);
+    if (!ok && err && *err && !g_str_has_prefix((*err)->message, what))
+        wharf_error_prefix(err, "%s", what);
+    g_free(what);
+    return ok;
+}
+
+static gboolean step_schema(worker *w, gpointer arg, GError **err)
+{
+    const wharf_cat_table *t = arg;
+    const wharf_outdir *out = &w->c->o->out;
+    return t->kind == WHARF_OBJ_VIEW ? wharf_schema_view(w->aux, out, t, err)
+                                     : wharf_schema_table(w->aux, out, t, err);
+}
+
+static gboolean step_plan(worker *w, gpointer arg, GError **err)
+{
+    table_state *ts = arg;
+    if (!wharf_chunker_plan(w->aux, ts->t, target_rows(w->c->o, ts->t), &ts->plan, err)) {
+        char *tn = wharf_quote_table(ts->t->db, ts->t->name);
+        wharf_error_prefix(err, "splitting table %s into chunks", tn);
         g_free(tn);
         return FALSE;
     }
-    if (g_atomic_int_dec_and_test(&ts->remaining))
-        table_finished(c);
     return TRUE;
+}
+
+static gboolean step_db(worker *w, gpointer arg, GError **err)
+{
+    const wharf_cat_db *d = arg;
+    const wharf_outdir *out = &w->c->o->out;
+    return wharf_schema_database(w->aux, out, d, err) && wharf_schema_post(w->aux, out, d, err);
 }
 
 static gboolean run_table(worker *w, table_state *ts, GError **err)
@@ -230,23 +493,23 @@ static gboolean run_table(worker *w, table_state *ts, GError **err)
     dump_ctx *c = w->c;
     const dump_opts *o = c->o;
     wharf_cat_table *t = ts->t;
-    if (!o->no_schema) {
-        gboolean ok = t->kind == WHARF_OBJ_VIEW ? wharf_schema_view(w->aux, &o->out, t, err)
-                                                : wharf_schema_table(w->aux, &o->out, t, err);
-        if (!ok)
-            return FALSE;
-    }
-    if (t->kind != WHARF_OBJ_TABLE || o->no_data) {
+    char *tn = wharf_quote_table(t->db, t->name);
+    char *what = g_strdup_printf("%s %s",
+                                 t->kind == WHARF_OBJ_VIEW       ? "view"
+                                 : t->kind == WHARF_OBJ_SEQUENCE ? "sequence"
+                                                                 : "table",
+                                 tn);
+    g_free(tn);
+    gboolean ok = o->no_schema || with_aux_retry(w, what, step_schema, t, err);
+    if (ok && (t->kind != WHARF_OBJ_TABLE || o->no_data)) {
         table_finished(c);
+        g_free(what);
         return TRUE;
     }
-    gint64 target = target_rows(o, t);
-    if (!wharf_chunker_plan(w->aux, t, target, &ts->plan, err)) {
-        char *tn = wharf_quote_table(t->db, t->name);
-        wharf_error_prefix(err, "splitting table %s into chunks", tn);
-        g_free(tn);
+    ok = ok && with_aux_retry(w, what, step_plan, ts, err);
+    g_free(what);
+    if (!ok)
         return FALSE;
-    }
     guint n = ts->plan.where->len;
     if (ts->plan.why_unsplit)
         WLOG_INFO("`%s`.`%s` (about %" G_GINT64_FORMAT " rows) is dumped as one stream: %s", t->db,
@@ -269,11 +532,15 @@ static gboolean run_table(worker *w, table_state *ts, GError **err)
 
 static gboolean run_job(worker *w, job *j, GError **err)
 {
-    const dump_opts *o = w->c->o;
     switch (j->kind) {
-    case JOB_DB:
-        return wharf_schema_database(w->aux, &o->out, j->db, err) &&
-               wharf_schema_post(w->aux, &o->out, j->db, err);
+    case JOB_DB: {
+        char *id = wharf_quote_ident(j->db->name);
+        char *what = g_strdup_printf("database %s", id);
+        gboolean ok = with_aux_retry(w, what, step_db, j->db, err);
+        g_free(what);
+        g_free(id);
+        return ok;
+    }
     case JOB_TABLE:
         return run_table(w, j->ts, err);
     case JOB_CHUNK:
@@ -287,11 +554,6 @@ static gpointer worker_main(gpointer data)
     worker *w = data;
     dump_ctx *c = w->c;
     GError *e = NULL;
-    w->aux = wharf_conn_open(&c->o->common.conn, &e);
-    if (w->aux == NULL) {
-        record_error(c, e);
-        return NULL;
-    }
     job *j;
     while ((j = queue_pop(c)) != NULL) {
         if (!g_atomic_int_get(&c->failed) && !run_job(w, j, &e))
@@ -300,8 +562,9 @@ static gpointer worker_main(gpointer data)
         queue_done(c);
     }
     if (w->ss) {
-        if (!wharf_snapshot_release(c->snap, w->ss, &e) && !g_atomic_int_get(&c->failed))
-            record_error(c, g_steal_pointer(&e));
+        /* A read-only transaction: a failed COMMIT loses nothing. */
+        if (!wharf_snapshot_release(c->snap, w->ss, &e))
+            WLOG_DEBUG("closing snapshot session %u: %s", w->ss->index, e->message);
         g_clear_error(&e);
         w->ss = NULL;
     }
@@ -642,6 +905,10 @@ static int run_dump(dump_opts *o, wharf_console *console)
     g_cond_init(&c.qcond);
     g_mutex_init(&c.elock);
     g_queue_init(&c.queue);
+    /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
+    wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &c, &err);
+    if (sig == NULL)
+        goto out;
 
     if (!check_outdir(o->outdir, &dir_exists, &err))
         goto out;
@@ -655,11 +922,11 @@ static int run_dump(dump_opts *o, wharf_console *console)
     wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock,
                         o->common.threads);
     snap_init = TRUE;
-    if (!wharf_snapshot_block_ddl(&snap, &err))
+    if (!wharf_snapshot_block_ddl(&snap, &err) || stopping(&c))
         goto out;
     gint64 t_cat = g_get_monotonic_time();
     cat = wharf_catalog_read(main_conn, &o->filter, &err);
-    if (cat == NULL)
+    if (cat == NULL || stopping(&c))
         goto out;
     WLOG_INFO("catalog: %u databases, %" G_GINT64_FORMAT " tables, %" G_GINT64_FORMAT
               " views, %" G_GINT64_FORMAT " sequences (read in %.2fs)",
@@ -671,14 +938,15 @@ static int run_dump(dump_opts *o, wharf_console *console)
         warn_non_transactional(cat);
 
     /* Snapshot sessions: enough that none reads more than the budget of
-     * distinct tables, within the server's connection limit. */
+     * distinct tables, plus spares for sessions that die, within the
+     * server's connection limit. */
     guint threads = (guint)o->common.threads;
-    guint n_sessions = threads;
+    guint n_sessions = threads + SPARE_SESSIONS;
     if (!o->no_data) {
         guint64 need = (guint64)(cat->n_base_tables + o->snapshot_budget - 1) /
                        (guint64)o->snapshot_budget;
         if (need > 1)
-            n_sessions = (guint)MIN(need + threads, G_MAXUINT / 2);
+            n_sessions = (guint)MIN(need + threads + SPARE_SESSIONS, G_MAXUINT / 2);
         guint limit = max_conn > threads + 12 ? max_conn - threads - 12 : threads;
         if (n_sessions > limit) {
             WLOG_WARN("%u snapshot sessions would keep each under %d tables, but max_connections"
@@ -690,6 +958,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
         n_sessions = 0;
     }
     if (n_sessions > 0 && !wharf_snapshot_open(&snap, n_sessions, &err))
+        goto out;
+    if (stopping(&c))
         goto out;
     if (n_sessions > 0)
         WLOG_INFO("snapshot: %u sessions, lock %s, commits blocked %" G_GINT64_FORMAT " ms%s%s",
@@ -736,6 +1006,10 @@ static int run_dump(dump_opts *o, wharf_console *console)
 
     wharf_reporter *rep = wharf_reporter_start(console, &c.progress);
     worker *workers = g_new0(worker, threads);
+    g_mutex_lock(&c.qlock);
+    c.workers = workers;
+    c.n_workers = threads;
+    g_mutex_unlock(&c.qlock);
     for (guint i = 0; i < threads; i++) {
         workers[i].c = &c;
         workers[i].id = i;
@@ -743,6 +1017,10 @@ static int run_dump(dump_opts *o, wharf_console *console)
     }
     for (guint i = 0; i < threads; i++)
         g_thread_join(workers[i].thread);
+    g_mutex_lock(&c.qlock);
+    c.workers = NULL;
+    c.n_workers = 0;
+    g_mutex_unlock(&c.qlock);
     g_free(workers);
     wharf_reporter_stop(rep);
     wharf_console_progress_clear(console);
@@ -752,6 +1030,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
         c.error = NULL;
         goto out;
     }
+    if (stopping(&c) || !wharf_snapshot_check_lock(&snap, &err))
+        goto out;
     /* Locks are released before the metadata is written; the metadata's
      * position was read when the snapshot was opened. */
     if (!write_metadata(&c, started, &si, &snap, &err))
@@ -774,6 +1054,19 @@ static int run_dump(dump_opts *o, wharf_console *console)
 out:
     if (snap_init)
         wharf_snapshot_finish(&snap);
+    g_mutex_lock(&c.qlock);
+    int signo = c.interrupted;
+    g_mutex_unlock(&c.qlock);
+    if (signo && rc != WHARF_EXIT_OK) {
+        WLOG_ERR("dump interrupted (%s): stopped, temp files removed, locks released; no metadata"
+                 " written%s",
+                 signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal",
+                 g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && c.cat
+                     ? " (the output directory holds an incomplete dump)"
+                     : "");
+        g_clear_error(&err);
+        rc = 128 + signo;
+    }
     if (err) {
         WLOG_ERR("dump failed: %s%s", err->message,
                  g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && dir_exists == FALSE && c.cat
@@ -799,6 +1092,8 @@ out:
     if (c.error)
         g_error_free(c.error);
     wharf_catalog_free(cat);
+    /* Last: the watcher's callback uses c. */
+    wharf_sigwatch_stop(sig);
     g_mutex_clear(&c.qlock);
     g_cond_clear(&c.qcond);
     g_mutex_clear(&c.elock);

@@ -114,6 +114,10 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
                                wharf_progress *progress, wharf_rows_result *out, GError **err)
 {
     memset(out, 0, sizeof *out);
+    /* Progress counted so far; taken back when the attempt fails, so a
+     * retried chunk is not counted twice. */
+    gint64 rows_reported = 0;
+    guint64 reported = 0;
     char *cols = select_list(t);
     char *tn = wharf_quote_table(t->db, t->name);
     GString *q = g_string_new(NULL);
@@ -162,7 +166,6 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     GString *row_buf = g_string_sized_new(4096);
     gsize stmt_bytes = 0; /* bytes of the open INSERT statement, 0 = none open */
     gint64 rows = 0;
-    guint64 reported = 0;
     gboolean ok = TRUE;
     MYSQL_ROW row;
     while ((row = mysql_fetch_row(res)) != NULL) {
@@ -205,6 +208,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
             guint64 b = wharf_writer_bytes(w);
             wharf_counter_add(&progress->rows_done, 1024);
             wharf_counter_add(&progress->bytes_done, (gint64)(b - reported));
+            rows_reported += 1024;
             reported = b;
         }
     }
@@ -223,6 +227,8 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         goto fail;
     wharf_counter_add(&progress->rows_done, rows & 1023);
     wharf_counter_add(&progress->bytes_done, (gint64)(wharf_writer_bytes(w) - reported));
+    rows_reported = rows;
+    reported = wharf_writer_bytes(w);
     out->rows = rows;
     if (rows == 0) {
         wharf_writer_abort(w);
@@ -231,10 +237,8 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     }
     out->bytes = wharf_writer_bytes(w);
     out->crc32 = wharf_writer_crc32(w);
-    if (!wharf_writer_commit(w, err)) {
-        w = NULL;
-        goto fail;
-    }
+    if (!wharf_writer_commit(w, err))
+        goto fail; /* the temp file is gone; abort() below frees w */
     w = NULL;
     if (tsv && !write_load_twin(o, t, part, err))
         goto fail;
@@ -243,6 +247,9 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     return TRUE;
 
 fail:
+    wharf_counter_add(&progress->rows_done, -rows_reported);
+    wharf_counter_add(&progress->bytes_done, -(gint64)reported);
+    memset(out, 0, sizeof *out);
     if (res)
         mysql_free_result(res);
     wharf_writer_abort(w);

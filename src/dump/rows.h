@@ -14,6 +14,9 @@
  *  - An INSERT statement stays below statement_size; a row larger than that
  *    is a statement of its own.
  *  - A chunk with no rows leaves no file (result->written = FALSE).
+ *  - A failed call leaves no temp file, *out zeroed and the progress
+ *    counters as they were before it, so the caller may simply run the
+ *    chunk again (on another snapshot session) after a transient error.
  *  - Thread-safe as long as each call has its own connection; progress
  *    counters are atomics.
  */

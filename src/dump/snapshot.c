@@ -55,6 +55,19 @@ void wharf_snapshot_init(wharf_snapshot *s, const wharf_conn_opts *opts,
     s->method = method;
 }
 
+/* A connection that never reconnects by itself: a reconnected snapshot
+ * session would read outside the snapshot, a reconnected lock connection
+ * would no longer hold the lock. */
+static MYSQL *open_pinned(const wharf_conn_opts *o, GError **err)
+{
+    MYSQL *m = wharf_conn_open(o, err);
+    if (m) {
+        my_bool no = 0;
+        mysql_optionsv(m, MYSQL_OPT_RECONNECT, &no);
+    }
+    return m;
+}
+
 static gboolean lock_exec(wharf_snapshot *s, const char *sql, GError **err)
 {
     if (!wharf_conn_exec(s->lock_conn, sql, err)) {
@@ -68,7 +81,7 @@ gboolean wharf_snapshot_block_ddl(wharf_snapshot *s, GError **err)
 {
     if (s->method == WHARF_LOCK_NONE || s->method == WHARF_LOCK_FTWRL)
         return TRUE;
-    s->lock_conn = wharf_conn_open(s->opts, err);
+    s->lock_conn = open_pinned(s->opts, err);
     if (s->lock_conn == NULL)
         return FALSE;
     if (s->method == WHARF_LOCK_INSTANCE)
@@ -95,7 +108,7 @@ typedef struct par {
 static gboolean do_step(par *p, wharf_snap_session *ss, GError **err)
 {
     if (p->step == STEP_CONNECT) {
-        ss->conn = wharf_conn_open(p->s->opts, err);
+        ss->conn = open_pinned(p->s->opts, err);
         if (ss->conn == NULL)
             return FALSE;
         return wharf_conn_exec(ss->conn, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
@@ -195,7 +208,7 @@ gboolean wharf_snapshot_open(wharf_snapshot *s, guint n_sessions, GError **err)
     if (!run_parallel(s, STEP_CONNECT, MAX((guint)s->threads, 8), err))
         return FALSE;
     if (s->lock_conn == NULL && s->method != WHARF_LOCK_NONE) {
-        s->lock_conn = wharf_conn_open(s->opts, err);
+        s->lock_conn = open_pinned(s->opts, err);
         if (s->lock_conn == NULL)
             return FALSE;
     }
@@ -271,6 +284,35 @@ gboolean wharf_snapshot_release(wharf_snapshot *s, wharf_snap_session *ss, GErro
         ss->conn = NULL;
     }
     return ok;
+}
+
+void wharf_snapshot_discard(wharf_snapshot *s, wharf_snap_session *ss)
+{
+    wharf_conn_close(ss->conn);
+    ss->conn = NULL;
+}
+
+guint wharf_snapshot_unused(wharf_snapshot *s)
+{
+    g_mutex_lock(&s->lock);
+    guint n = s->sessions->len - s->next_session;
+    g_mutex_unlock(&s->lock);
+    return n;
+}
+
+gboolean wharf_snapshot_check_lock(wharf_snapshot *s, GError **err)
+{
+    gboolean held = s->ddl_lock &&
+                    (s->method == WHARF_LOCK_BACKUP_STAGE || s->method == WHARF_LOCK_INSTANCE);
+    if (!held || s->lock_conn == NULL)
+        return TRUE;
+    if (!wharf_conn_exec(s->lock_conn, "DO 0", err)) {
+        wharf_error_prefix(err, "the DDL lock (--lock %s) was lost during the dump, so a DDL may"
+                                " have changed a table after its schema was read; dump again",
+                           wharf_lock_name(s->method));
+        return FALSE;
+    }
+    return TRUE;
 }
 
 void wharf_snapshot_finish(wharf_snapshot *s)

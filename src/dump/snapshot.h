@@ -15,11 +15,20 @@
  *                                  until wharf_snapshot_finish().
  *      wharf_snapshot_acquire()    (workers) the next unused session, or NULL
  *      wharf_snapshot_release()    (workers) COMMIT and close a used session
+ *      wharf_snapshot_discard()    (workers) close a session whose connection
+ *                                  was lost: its transaction is gone and can
+ *                                  never be reopened on the same snapshot, so
+ *                                  the worker acquires another (spare) one
+ *      wharf_snapshot_check_lock() (driver, after the workers) the DDL lock
+ *                                  is still held: its connection is alive
  *      wharf_snapshot_finish()     release the locks, close every connection.
  *  - Every session sees the same snapshot: they all start their transaction
  *    while commits are blocked. A session belongs to one worker at a time;
  *    a worker moves to a fresh session after its table budget, so no single
  *    transaction touches an unbounded number of tables.
+ *  - Sessions never reconnect by themselves (MYSQL_OPT_RECONNECT off even if
+ *    an option file asks for it): a silent reconnect would read outside the
+ *    snapshot. The driver opens a few spare sessions for the ones that die.
  *  - Locking: `lock` guards next_session only; sessions themselves are owned
  *    by one worker after acquire and need no lock. Nothing else is shared.
  *  - MariaDB BACKUP STAGE only moves forward: after BLOCK_COMMIT the stage
@@ -81,6 +90,10 @@ gboolean wharf_snapshot_block_ddl(wharf_snapshot *s, GError **err);
 gboolean wharf_snapshot_open(wharf_snapshot *s, guint n_sessions, GError **err);
 wharf_snap_session *wharf_snapshot_acquire(wharf_snapshot *s);
 gboolean wharf_snapshot_release(wharf_snapshot *s, wharf_snap_session *ss, GError **err);
+void wharf_snapshot_discard(wharf_snapshot *s, wharf_snap_session *ss);
+/* Sessions never handed out yet (spares left). */
+guint wharf_snapshot_unused(wharf_snapshot *s);
+gboolean wharf_snapshot_check_lock(wharf_snapshot *s, GError **err);
 /* Release locks and close all connections; safe after any failure. */
 void wharf_snapshot_finish(wharf_snapshot *s);
 
