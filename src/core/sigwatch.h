@@ -10,6 +10,8 @@
  *  - Each signal calls cb(signo, data) on the watcher thread, one call at a
  *    time. The callback may block (e.g. to KILL running queries); it runs
  *    under no lock of this module.
+ *  - A signal the process inherited as ignored (SIG_IGN, e.g. SIGINT in a
+ *    background job of a non-interactive shell) stays ignored, as usual.
  *  - wharf_sigwatch_stop() ends and joins the thread (waiting for a running
  *    callback) and restores the signal mask the caller had. A signal that
  *    arrives after stop gets its default action.
