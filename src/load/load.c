@@ -435,7 +435,7 @@ int wharf_load_main(int argc, char **argv)
         {"skip-binlog", 0, 0, G_OPTION_ARG_NONE, &o.skip_binlog, "Do not write the load to the binary log",
          NULL},
         {"defer-indexes", 0, 0, G_OPTION_ARG_STRING, &r.defer,
-         "Add secondary indexes after the data: auto (InnoDB tables with data), on, off", "WHEN"},
+         "Add secondary indexes after the data: auto (big InnoDB tables: 100k rows or 4 MiB), on, off", "WHEN"},
         {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o.fail_fast, "Stop starting jobs after the first failure", NULL},
         {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o.no_verify, "Do not compare row counts with the metadata",
          NULL},
