@@ -172,7 +172,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
     GPtrArray *conflicts = g_ptr_array_new_with_free_func(g_free);
     char *in = in_list_sql(p);
     char *q = g_strdup_printf("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES "
-                              "WHERE TABLE_SCHEMA IN %s", in);
+                              "WHERE TABLE_SCHEMA IN %s ORDER BY 1, 2", in);
     MYSQL_RES *res = wharf_conn_query(m, q, err);
     g_free(q);
     gboolean ok = res != NULL;
@@ -198,8 +198,8 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
          * have some already. */
         static const char *const queries[] = {
             "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES "
-            "WHERE ROUTINE_SCHEMA IN %s",
-            "SELECT EVENT_SCHEMA, EVENT_NAME, 'EVENT' FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN %s",
+            "WHERE ROUTINE_SCHEMA IN %s ORDER BY 1, 2",
+            "SELECT EVENT_SCHEMA, EVENT_NAME, 'EVENT' FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN %s ORDER BY 1, 2",
         };
         GHashTable *names_by_db = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                                         (GDestroyNotify)g_hash_table_unref);
@@ -229,8 +229,11 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
                     g_hash_table_insert(names_by_db, d, names);
                 }
                 char *k = g_strdup_printf("%s\x1f%s", row[2], row[1]);
-                if (g_hash_table_contains(names, k))
-                    g_ptr_array_add(conflicts, g_strdup_printf("%s %s.%s", row[2], row[0], row[1]));
+                if (g_hash_table_contains(names, k)) {
+                    char *kind = g_ascii_strdown(row[2], -1);
+                    g_ptr_array_add(conflicts, g_strdup_printf("%s %s.%s", kind, row[0], row[1]));
+                    g_free(kind);
+                }
                 g_free(k);
             }
             mysql_free_result(res);
