@@ -655,7 +655,10 @@ gboolean wharf_ddl_parse_load_data(const char *stmt, size_t len, wharf_ddl_load_
         }
         if (tok_punct(&lx.cur, '('))
             break;
-        if (tok_is(&lx.cur, "FIELDS") || tok_is(&lx.cur, "COLUMNS"))
+        if (tok_is(&lx.cur, "CHARACTER")) {
+            lex_next(&lx); /* SET */
+            lex_next(&lx); /* the character set */
+        } else if (tok_is(&lx.cur, "FIELDS") || tok_is(&lx.cur, "COLUMNS"))
             ctx = "FIELDS";
         else if (tok_is(&lx.cur, "LINES"))
             ctx = "LINES";
