@@ -202,11 +202,15 @@ static wharf_ddl_kind parse_create(lexer *lx, char **db, char **name, const char
      * TEMPORARY: everything up to the first kind keyword outside a value. */
     int guard = 0;
     while (lex_next(lx) != TK_END && guard++ < 64) {
-        if (tok_is(&lx->cur, "DEFINER") || tok_is(&lx->cur, "ALGORITHM")) {
-            /* = value[@host] */
+        if ((tok_is(&lx->cur, "DEFINER") || tok_is(&lx->cur, "ALGORITHM")) && lx->p < lx->end) {
+            /* = value[@host]; "SQL SECURITY DEFINER" has no '=' */
+            const char *before = lx->p;
             lex_next(lx);
-            if (tok_punct(&lx->cur, '='))
-                lex_next(lx);
+            if (!tok_punct(&lx->cur, '=')) {
+                lx->p = before;
+                continue;
+            }
+            lex_next(lx);
             const char *save = lx->p;
             lexer peek = *lx;
             peek.cur.text = NULL;

@@ -61,6 +61,12 @@ for t in a b f; do
 done
 ok "failed chunks left no rows behind"
 
+# --fail-fast: the first failure stops the run; nothing else starts
+out=$(wharf_on dst load -d "$D" -t 1 --into ff --fail-fast 2>&1) && fail "--fail-fast exited 0"
+echo "$out" | grep -q "SKIPPED .*not started: the run stopped after a failure" || fail "--fail-fast did not stop: $out"
+[ "$(echo "$out" | grep -c '^.*FAILED  ')" = 1 ] || fail "--fail-fast: more than one job failed: $out"
+ok "--fail-fast stops at the first failure"
+
 # malformed metadata: named, the rest still restored, exit non-zero
 sed -i 's/^wharf-chunks=.*/wharf-chunks=not-a-number/' "$T/mm/metadata"
 out=$(wharf_on dst load -d "$T/mm" 2>&1) && fail "malformed metadata: exit 0: $out"

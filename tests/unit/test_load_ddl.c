@@ -1,0 +1,158 @@
+/* Unit tests of src/load/ddl.c: CREATE TABLE rewriting for deferred indexes
+ * and foreign keys, object names, CREATE DATABASE renaming, LOAD DATA
+ * parsing for the INSERT fallback. */
+#include "load/ddl.h"
+
+#include <string.h>
+
+static const char *CREATE =
+    "CREATE TABLE `orders` (\n"
+    "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+    "  `cust` int(11) NOT NULL,\n"
+    "  `note` text DEFAULT 'a, KEY `x` (`y`)',\n"
+    "  PRIMARY KEY (`id`),\n"
+    "  UNIQUE KEY `uk` (`cust`,`note`(10)),\n"
+    "  KEY `k_c` (`cust`),\n"
+    "  FULLTEXT KEY `ft` (`note`),\n"
+    "  CONSTRAINT `fk1` FOREIGN KEY (`cust`) REFERENCES `customers` (`id`) ON DELETE CASCADE,\n"
+    "  CONSTRAINT `fk2` FOREIGN KEY (`cust`) REFERENCES `other`.`p` (`id`),\n"
+    "  CONSTRAINT `chk` CHECK (`cust` > 0)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;";
+
+static void test_split(void)
+{
+    wharf_ddl_table t;
+    wharf_ddl_table_init(&t);
+    g_assert_true(wharf_ddl_split_table(CREATE, strlen(CREATE), TRUE, TRUE, &t));
+    g_assert_cmpstr(t.engine, ==, "InnoDB");
+    g_assert_null(strstr(t.create, "KEY `k_c`"));
+    g_assert_null(strstr(t.create, "UNIQUE KEY"));
+    g_assert_null(strstr(t.create, "FOREIGN KEY"));
+    g_assert_nonnull(strstr(t.create, "PRIMARY KEY (`id`)"));
+    g_assert_nonnull(strstr(t.create, "CONSTRAINT `chk` CHECK (`cust` > 0)\n) ENGINE=InnoDB"));
+    g_assert_nonnull(strstr(t.create, "DEFAULT 'a, KEY `x` (`y`)',"));
+    g_assert_cmpuint(t.indexes->len, ==, 2);
+    g_assert_cmpstr(t.indexes->pdata[0], ==, "ADD UNIQUE KEY `uk` (`cust`,`note`(10))");
+    g_assert_cmpuint(t.fulltext->len, ==, 1);
+    g_assert_cmpuint(t.fks->len, ==, 2);
+    g_assert_cmpstr(t.fks->pdata[0], ==,
+                    "ADD CONSTRAINT `fk1` FOREIGN KEY (`cust`) REFERENCES `customers` (`id`) ON DELETE CASCADE");
+    g_assert_cmpuint(t.parents->len, ==, 2);
+    g_assert_cmpstr(t.parents->pdata[0], ==, "\x1f" "customers");
+    g_assert_cmpstr(t.parents->pdata[1], ==, "other\x1fp");
+    wharf_ddl_table_clear(&t);
+}
+
+static void test_auto_increment_index_kept(void)
+{
+    const char *c = "CREATE TABLE `t` (\n  `a` int NOT NULL,\n  `b` int NOT NULL AUTO_INCREMENT,\n"
+                    "  PRIMARY KEY (`a`,`b`),\n  KEY `k_b` (`b`),\n  KEY `k_a` (`a`)\n) ENGINE=InnoDB";
+    wharf_ddl_table t;
+    wharf_ddl_table_init(&t);
+    g_assert_true(wharf_ddl_split_table(c, strlen(c), TRUE, TRUE, &t));
+    g_assert_nonnull(strstr(t.create, "KEY `k_b` (`b`)\n)"));
+    g_assert_cmpuint(t.indexes->len, ==, 1);
+    g_assert_cmpstr(t.indexes->pdata[0], ==, "ADD KEY `k_a` (`a`)");
+    wharf_ddl_table_clear(&t);
+}
+
+static void test_not_a_table(void)
+{
+    const char *c = "CREATE SEQUENCE `s` start with 1";
+    wharf_ddl_table t;
+    wharf_ddl_table_init(&t);
+    g_assert_false(wharf_ddl_split_table(c, strlen(c), TRUE, TRUE, &t));
+    g_assert_cmpstr(t.create, ==, c);
+    wharf_ddl_table_clear(&t);
+}
+
+static void test_objects(void)
+{
+    static const struct {
+        const char *sql;
+        wharf_ddl_kind k;
+        const char *name;
+    } cases[] = {
+        {"CREATE DEFINER=`root`@`localhost` TRIGGER `trg` BEFORE INSERT ON `t` FOR EACH ROW SET NEW.a=1",
+         WHARF_DDL_TRIGGER, "trg"},
+        {"/*!50003 CREATE*/ /*!50017 DEFINER=`u`@`%`*/ /*!50003 TRIGGER tr2 AFTER UPDATE ON t FOR EACH ROW BEGIN END */",
+         WHARF_DDL_TRIGGER, "tr2"},
+        {"CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1",
+         WHARF_DDL_VIEW, "v"},
+        {"CREATE DEFINER=CURRENT_USER() FUNCTION `db`.`f`(x int) RETURNS int RETURN x", WHARF_DDL_FUNCTION, "f"},
+        {"CREATE OR REPLACE PROCEDURE p() SELECT 1", WHARF_DDL_PROCEDURE, "p"},
+        {"CREATE DEFINER=root@localhost EVENT `ev` ON SCHEDULE EVERY 1 DAY DO SELECT 1", WHARF_DDL_EVENT, "ev"},
+        {"INSERT INTO t VALUES (1)", WHARF_DDL_OTHER, NULL},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *db = NULL, *name = NULL;
+        wharf_ddl_kind k = wharf_ddl_object(cases[i].sql, strlen(cases[i].sql), &db, &name);
+        g_assert_cmpint(k, ==, cases[i].k);
+        g_assert_cmpstr(name, ==, cases[i].name);
+        g_free(db);
+        g_free(name);
+    }
+}
+
+static void test_create_database(void)
+{
+    const char *s = "CREATE DATABASE /*!32312 IF NOT EXISTS*/ `src` /*!40100 DEFAULT CHARACTER SET utf8mb4 */";
+    char *r = wharf_ddl_create_database(s, strlen(s), "dst`x");
+    g_assert_cmpstr(r, ==, "CREATE DATABASE IF NOT EXISTS `dst``x` /*!40100 DEFAULT CHARACTER SET utf8mb4 */");
+    g_free(r);
+    g_assert_null(wharf_ddl_create_database("SET NAMES binary", 16, "x"));
+}
+
+static void test_requalify(void)
+{
+    const char *s = "select `src`.`t`.`a` AS `a`,'`src`.' from `src`.`t` join `srcx`.`u`";
+    size_t n;
+    char *r = wharf_ddl_requalify(s, strlen(s), "src", "dst", &n);
+    g_assert_cmpstr(r, ==, "select `dst`.`t`.`a` AS `a`,'`src`.' from `dst`.`t` join `srcx`.`u`");
+    g_free(r);
+}
+
+static void test_load_data(void)
+{
+    const char *s = "LOAD DATA LOCAL INFILE 'db.t.00000.dat' REPLACE INTO TABLE `t` CHARACTER SET binary "
+                    "FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\' LINES STARTING BY '' "
+                    "TERMINATED BY '\\n' (`id`,`v`,@`b`) SET `b`=CAST(@`b` AS UNSIGNED), `c`=NOW()";
+    wharf_ddl_load_data ld;
+    GError *err = NULL;
+    g_assert_true(wharf_ddl_parse_load_data(s, strlen(s), &ld, &err));
+    g_assert_no_error(err);
+    g_assert_true(ld.default_format);
+    g_assert_cmpstr(ld.modifier, ==, "REPLACE");
+    g_assert_cmpstr(ld.table, ==, "`t`");
+    g_assert_cmpuint(ld.columns->len, ==, 3);
+    g_assert_cmpstr(ld.columns->pdata[2], ==, "@b");
+    g_assert_cmpuint(ld.set_cols->len, ==, 2);
+    g_assert_cmpstr(ld.set_expr->pdata[0], ==, "CAST(@`b` AS UNSIGNED)");
+    GPtrArray *vars = g_ptr_array_new(), *lits = g_ptr_array_new();
+    g_ptr_array_add(vars, (gpointer) "b");
+    g_ptr_array_add(lits, (gpointer) "'5'");
+    char *e = wharf_ddl_subst_vars(ld.set_expr->pdata[0], vars, lits);
+    g_assert_cmpstr(e, ==, "CAST('5' AS UNSIGNED)");
+    g_free(e);
+    g_ptr_array_free(vars, TRUE);
+    g_ptr_array_free(lits, TRUE);
+    wharf_ddl_load_data_clear(&ld);
+
+    const char *csv = "LOAD DATA LOCAL INFILE 'x' INTO TABLE t FIELDS TERMINATED BY ',' ENCLOSED BY '\"'";
+    g_assert_true(wharf_ddl_parse_load_data(csv, strlen(csv), &ld, &err));
+    g_assert_false(ld.default_format);
+    wharf_ddl_load_data_clear(&ld);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/load/ddl/split", test_split);
+    g_test_add_func("/load/ddl/auto-increment", test_auto_increment_index_kept);
+    g_test_add_func("/load/ddl/not-a-table", test_not_a_table);
+    g_test_add_func("/load/ddl/objects", test_objects);
+    g_test_add_func("/load/ddl/create-database", test_create_database);
+    g_test_add_func("/load/ddl/requalify", test_requalify);
+    g_test_add_func("/load/ddl/load-data", test_load_data);
+    return g_test_run();
+}

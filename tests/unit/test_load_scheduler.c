@@ -1,0 +1,187 @@
+/* Unit tests of src/load/scheduler.c: ordering, skip propagation, order-only
+ * edges, cycles, --fail-fast, and that every job ends final, with many
+ * threads and many jobs. Linked to the real module. */
+#include "load/scheduler.h"
+
+#include "core/error.h"
+
+#include <string.h>
+
+typedef struct rec {
+    GMutex lock;
+    GPtrArray *order; /* job names in run order */
+    GHashTable *fail; /* names that fail */
+    volatile gint finals;
+} rec;
+
+static gboolean run(void *w, wharf_job *j, GError **err)
+{
+    rec *r = w;
+    g_mutex_lock(&r->lock);
+    g_ptr_array_add(r->order, (gpointer)wharf_job_name(j));
+    g_mutex_unlock(&r->lock);
+    if (g_hash_table_contains(r->fail, wharf_job_name(j))) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "%s: boom", wharf_job_name(j));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void *wnew(void *ctx, int i) { return ctx; }
+static void final(void *ctx, wharf_job *j) { g_atomic_int_inc(&((rec *)ctx)->finals); }
+
+static rec *rec_new(void)
+{
+    rec *r = g_new0(rec, 1);
+    g_mutex_init(&r->lock);
+    r->order = g_ptr_array_new();
+    r->fail = g_hash_table_new(g_str_hash, g_str_equal);
+    return r;
+}
+
+static void rec_free(rec *r)
+{
+    g_ptr_array_free(r->order, TRUE);
+    g_hash_table_unref(r->fail);
+    g_mutex_clear(&r->lock);
+    g_free(r);
+}
+
+static int pos(rec *r, const char *name)
+{
+    for (guint i = 0; i < r->order->len; i++)
+        if (strcmp(r->order->pdata[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void go(wharf_sched *s, rec *r, int threads)
+{
+    wharf_sched_callbacks cb = {r, wnew, NULL, run, final};
+    wharf_sched_run(s, threads, &cb);
+    g_assert_cmpint(g_atomic_int_get(&r->finals), ==, (gint)wharf_sched_count(s));
+}
+
+static void test_order_and_skip(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_job *db = wharf_sched_add(s, 1, NULL, "db", TRUE);
+    wharf_job *t = wharf_sched_add(s, 1, NULL, "t", TRUE);
+    wharf_job *c1 = wharf_sched_add(s, 1, NULL, "c1", FALSE);
+    wharf_job *c2 = wharf_sched_add(s, 1, NULL, "c2", FALSE);
+    wharf_job *done = wharf_sched_add(s, 1, NULL, "done", TRUE);
+    wharf_job *trg = wharf_sched_add(s, 1, NULL, "trg", TRUE);
+    wharf_job *bar = wharf_sched_add(s, 1, NULL, "barrier", TRUE);
+    wharf_job *post = wharf_sched_add(s, 1, NULL, "post", TRUE);
+    wharf_sched_depend(s, t, db, TRUE);
+    wharf_sched_depend(s, c1, t, TRUE);
+    wharf_sched_depend(s, c2, t, TRUE);
+    wharf_sched_depend(s, done, c1, TRUE);
+    wharf_sched_depend(s, done, c2, TRUE);
+    wharf_sched_depend(s, trg, done, TRUE);
+    wharf_sched_depend(s, bar, trg, FALSE);
+    wharf_sched_depend(s, bar, done, FALSE);
+    wharf_sched_depend(s, post, bar, FALSE);
+    wharf_sched_depend(s, post, db, TRUE);
+    g_hash_table_add(r->fail, (gpointer) "c2");
+    go(s, r, 4);
+    g_assert_cmpint(wharf_job_state_get(db), ==, WHARF_JOB_DONE);
+    g_assert_cmpint(wharf_job_state_get(c2), ==, WHARF_JOB_FAILED);
+    g_assert_cmpint(wharf_job_state_get(done), ==, WHARF_JOB_SKIPPED);
+    g_assert_cmpint(wharf_job_state_get(trg), ==, WHARF_JOB_SKIPPED);
+    g_assert_cmpstr(wharf_job_reason(trg), ==, "done was skipped");
+    /* order-only edges: the barrier and the post job still run */
+    g_assert_cmpint(wharf_job_state_get(bar), ==, WHARF_JOB_DONE);
+    g_assert_cmpint(wharf_job_state_get(post), ==, WHARF_JOB_DONE);
+    g_assert_cmpint(pos(r, "db"), <, pos(r, "t"));
+    g_assert_cmpint(pos(r, "t"), <, pos(r, "c1"));
+    g_assert_cmpint(pos(r, "c2"), <, pos(r, "post"));
+    g_assert_cmpint(pos(r, "done"), ==, -1);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
+static void test_cycle(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_job *a = wharf_sched_add(s, 1, NULL, "a", TRUE);
+    wharf_job *b = wharf_sched_add(s, 1, NULL, "b", TRUE);
+    wharf_job *c = wharf_sched_add(s, 1, NULL, "c", TRUE);
+    wharf_job *free_job = wharf_sched_add(s, 1, NULL, "free", TRUE);
+    wharf_sched_depend(s, a, b, TRUE);
+    wharf_sched_depend(s, b, a, TRUE);
+    wharf_sched_depend(s, c, a, TRUE);
+    go(s, r, 3);
+    g_assert_cmpint(wharf_job_state_get(free_job), ==, WHARF_JOB_DONE);
+    g_assert_true(wharf_job_state_get(a) == WHARF_JOB_FAILED || wharf_job_state_get(b) == WHARF_JOB_FAILED);
+    g_assert_cmpint(wharf_job_state_get(c), ==, WHARF_JOB_SKIPPED);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
+static void test_fail_fast(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = wharf_sched_new(TRUE);
+    wharf_job *first = wharf_sched_add(s, 1, NULL, "first", TRUE);
+    GPtrArray *rest = g_ptr_array_new();
+    for (int i = 0; i < 100; i++) {
+        char name[16];
+        g_snprintf(name, sizeof name, "j%d", i);
+        wharf_job *j = wharf_sched_add(s, 1, NULL, name, FALSE);
+        wharf_sched_depend(s, j, first, FALSE);
+        g_ptr_array_add(rest, j);
+    }
+    g_hash_table_add(r->fail, (gpointer) "first");
+    go(s, r, 4);
+    g_assert_cmpint(wharf_job_state_get(first), ==, WHARF_JOB_FAILED);
+    for (guint i = 0; i < rest->len; i++)
+        g_assert_cmpint(wharf_job_state_get(rest->pdata[i]), ==, WHARF_JOB_SKIPPED);
+    g_assert_cmpuint(r->order->len, ==, 1);
+    g_assert_false(wharf_sched_backoff(s, g_get_monotonic_time() + G_TIME_SPAN_SECOND));
+    g_ptr_array_free(rest, TRUE);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
+/* Many tables x chunks on 32 threads: every job runs exactly once, after
+ * its dependencies. */
+static void test_many(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_job *db = wharf_sched_add(s, 1, NULL, "db", TRUE);
+    enum { TABLES = 3000, CHUNKS = 3 };
+    for (int t = 0; t < TABLES; t++) {
+        char name[32];
+        g_snprintf(name, sizeof name, "t%d", t);
+        wharf_job *tj = wharf_sched_add(s, 1, NULL, name, TRUE);
+        wharf_sched_depend(s, tj, db, TRUE);
+        g_snprintf(name, sizeof name, "d%d", t);
+        wharf_job *dj = wharf_sched_add(s, 1, NULL, name, TRUE);
+        for (int c = 0; c < CHUNKS; c++) {
+            g_snprintf(name, sizeof name, "c%d.%d", t, c);
+            wharf_job *cj = wharf_sched_add(s, 1, NULL, name, FALSE);
+            wharf_sched_depend(s, cj, tj, TRUE);
+            wharf_sched_depend(s, dj, cj, TRUE);
+        }
+    }
+    go(s, r, 32);
+    g_assert_cmpuint(r->order->len, ==, wharf_sched_count(s));
+    for (guint i = 0; i < wharf_sched_count(s); i++)
+        g_assert_cmpint(wharf_job_state_get(wharf_sched_job(s, i)), ==, WHARF_JOB_DONE);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/load/scheduler/order-and-skip", test_order_and_skip);
+    g_test_add_func("/load/scheduler/cycle", test_cycle);
+    g_test_add_func("/load/scheduler/fail-fast", test_fail_fast);
+    g_test_add_func("/load/scheduler/many", test_many);
+    return g_test_run();
+}
