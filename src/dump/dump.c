@@ -44,6 +44,7 @@
 #define BACKOFF_MAX_MS 5000
 #define KILL_ROUND_MS 200    /* interrupt: re-send KILL QUERY this often */
 #define KILL_GIVE_UP_MS 10000
+#define SCHEMA_BATCH 64      /* tables whose SHOW CREATE share a round trip */
 
 /* Options: parsed once, then read-only. */
 typedef struct dump_opts {
@@ -73,14 +74,28 @@ typedef struct table_state {
     gint remaining;             /* atomic: chunks not yet done */
 } table_state;
 
-typedef enum { JOB_DB, JOB_TABLE, JOB_CHUNK } job_kind;
+/* JOB_BATCH: small base tables (one chunk each by their estimate) whose
+ * SHOW CREATE TABLE go to the server in one round trip; then each table's
+ * data as in JOB_TABLE. */
+typedef enum { JOB_DB, JOB_TABLE, JOB_BATCH, JOB_CHUNK } job_kind;
 
 typedef struct job {
     job_kind kind;
     wharf_cat_db *db;
     table_state *ts;
     guint chunk;
+    table_state **batch; /* JOB_BATCH: n_batch tables */
+    guint n_batch;
 } job;
+
+static void job_free(gpointer p)
+{
+    job *j = p;
+    if (j) {
+        g_free(j->batch);
+        g_free(j);
+    }
+}
 
 typedef struct worker worker;
 
@@ -116,6 +131,7 @@ struct worker {
     guint id;
     MYSQL *aux;             /* autocommit: SHOW CREATE, chunk planning; NULL
                                until needed and after a lost connection */
+    gboolean aux_multi;     /* multi statements are on for aux */
     wharf_snap_session *ss; /* current snapshot session */
     GThread *thread;
     gulong busy_id;         /* server thread id of the statement running now,
@@ -289,6 +305,7 @@ static gboolean with_aux_retry(worker *w, const char *what, aux_step step, gpoin
             return FALSE;
         wharf_conn_close(w->aux);
         w->aux = NULL;
+        w->aux_multi = FALSE;
     }
 }
 
@@ -488,11 +505,26 @@ static gboolean step_db(worker *w, gpointer arg, GError **err)
     return wharf_schema_database(w->aux, out, d, err) && wharf_schema_post(w->aux, out, d, err);
 }
 
-static gboolean run_table(worker *w, table_state *ts, GError **err)
+static gboolean step_schema_batch(worker *w, gpointer arg, GError **err)
 {
-    dump_ctx *c = w->c;
-    const dump_opts *o = c->o;
-    wharf_cat_table *t = ts->t;
+    job *j = arg;
+    if (!w->aux_multi) {
+        if (mysql_set_server_option(w->aux, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+            wharf_conn_set_error(w->aux, "enabling multi statements", err);
+            return FALSE;
+        }
+        w->aux_multi = TRUE;
+    }
+    wharf_cat_table **t = g_new(wharf_cat_table *, j->n_batch);
+    for (guint i = 0; i < j->n_batch; i++)
+        t[i] = j->batch[i]->t;
+    gboolean ok = wharf_schema_tables(w->aux, &w->c->o->out, t, j->n_batch, err);
+    g_free(t);
+    return ok;
+}
+
+static char *table_what(const wharf_cat_table *t)
+{
     char *tn = wharf_quote_table(t->db, t->name);
     char *what = g_strdup_printf("%s %s",
                                  t->kind == WHARF_OBJ_VIEW       ? "view"
@@ -500,13 +532,59 @@ static gboolean run_table(worker *w, table_state *ts, GError **err)
                                                                  : "table",
                                  tn);
     g_free(tn);
+    return what;
+}
+
+/* A table's data, once its schema is written: plan, then chunk 0 here and
+ * the others as jobs. */
+static gboolean run_table_data(worker *w, table_state *ts, GError **err);
+
+static gboolean run_table(worker *w, table_state *ts, GError **err)
+{
+    dump_ctx *c = w->c;
+    const dump_opts *o = c->o;
+    wharf_cat_table *t = ts->t;
+    char *what = table_what(t);
     gboolean ok = o->no_schema || with_aux_retry(w, what, step_schema, t, err);
+    g_free(what);
     if (ok && (t->kind != WHARF_OBJ_TABLE || o->no_data)) {
         table_finished(c);
-        g_free(what);
         return TRUE;
     }
-    ok = ok && with_aux_retry(w, what, step_plan, ts, err);
+    return ok && run_table_data(w, ts, err);
+}
+
+static gboolean run_batch(worker *w, job *j, GError **err)
+{
+    dump_ctx *c = w->c;
+    const dump_opts *o = c->o;
+    if (!o->no_schema) {
+        char *a = wharf_quote_table(j->batch[0]->t->db, j->batch[0]->t->name);
+        char *b = wharf_quote_table(j->batch[j->n_batch - 1]->t->db,
+                                    j->batch[j->n_batch - 1]->t->name);
+        char *what = g_strdup_printf("schema of %u tables (%s ... %s)", j->n_batch, a, b);
+        gboolean ok = with_aux_retry(w, what, step_schema_batch, j, err);
+        g_free(what);
+        g_free(a);
+        g_free(b);
+        if (!ok)
+            return FALSE;
+    }
+    for (guint i = 0; i < j->n_batch; i++) {
+        if (o->no_data)
+            table_finished(c);
+        else if (!run_table_data(w, j->batch[i], err))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean run_table_data(worker *w, table_state *ts, GError **err)
+{
+    dump_ctx *c = w->c;
+    wharf_cat_table *t = ts->t;
+    char *what = table_what(t);
+    gboolean ok = with_aux_retry(w, what, step_plan, ts, err);
     g_free(what);
     if (!ok)
         return FALSE;
@@ -543,6 +621,8 @@ static gboolean run_job(worker *w, job *j, GError **err)
     }
     case JOB_TABLE:
         return run_table(w, j->ts, err);
+    case JOB_BATCH:
+        return run_batch(w, j, err);
     case JOB_CHUNK:
         return run_chunk(w, j->ts, j->chunk, err);
     }
@@ -558,7 +638,7 @@ static gpointer worker_main(gpointer data)
     while ((j = queue_pop(c)) != NULL) {
         if (!g_atomic_int_get(&c->failed) && !run_job(w, j, &e))
             record_error(c, g_steal_pointer(&e));
-        g_free(j);
+        job_free(j);
         queue_done(c);
     }
     if (w->ss) {
@@ -996,10 +1076,26 @@ static int run_dump(dump_opts *o, wharf_console *console)
             j->db = cat->dbs->pdata[i];
             g_queue_push_tail(&c.queue, j);
         }
+    /* Small base tables (one chunk by their estimate, no chunk query) go in
+     * batches: one round trip for all their SHOW CREATE TABLE. */
+    job *batch = NULL;
     for (guint i = 0; i < order->len; i++) {
+        table_state *ts = order->pdata[i];
+        if (ts->t->kind == WHARF_OBJ_TABLE && ts->t->rows_estimate <= target_rows(o, ts->t)) {
+            if (batch == NULL) {
+                batch = g_new0(job, 1);
+                batch->kind = JOB_BATCH;
+                batch->batch = g_new(table_state *, SCHEMA_BATCH);
+                g_queue_push_tail(&c.queue, batch);
+            }
+            batch->batch[batch->n_batch++] = ts;
+            if (batch->n_batch == SCHEMA_BATCH)
+                batch = NULL;
+            continue;
+        }
         job *j = g_new0(job, 1);
         j->kind = JOB_TABLE;
-        j->ts = order->pdata[i];
+        j->ts = ts;
         g_queue_push_tail(&c.queue, j);
     }
     g_ptr_array_unref(order);
@@ -1088,7 +1184,7 @@ out:
         }
         g_free(c.states);
     }
-    g_queue_clear_full(&c.queue, g_free);
+    g_queue_clear_full(&c.queue, job_free);
     if (c.error)
         g_error_free(c.error);
     wharf_catalog_free(cat);

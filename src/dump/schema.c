@@ -165,6 +165,89 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     return ok;
 }
 
+/* The CREATE TABLE of the current result of a multi-statement batch. */
+static char *batch_create(MYSQL *m, const char *tn, GError **err)
+{
+    MYSQL_RES *res = mysql_store_result(m);
+    if (res == NULL) {
+        wharf_conn_set_error(m, NULL, err);
+        return NULL;
+    }
+    MYSQL_ROW row = mysql_fetch_row(res);
+    char *out = NULL;
+    if (row == NULL || mysql_num_fields(res) < 2 || row[1] == NULL)
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                    "SHOW CREATE TABLE %s returned nothing (missing privilege, or the table was"
+                    " dropped)",
+                    tn);
+    else
+        out = g_strndup(row[1], mysql_fetch_lengths(res)[1]);
+    mysql_free_result(res);
+    return out;
+}
+
+gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *const *t, guint n,
+                             GError **err)
+{
+    GString *q = g_string_new(NULL);
+    for (guint i = 0; i < n; i++) {
+        char *tn = wharf_quote_table(t[i]->db, t[i]->name);
+        g_string_append_printf(q, "%sSHOW CREATE TABLE %s", i ? ";" : "", tn);
+        g_free(tn);
+    }
+    gboolean ok = TRUE;
+    guint i = 0;
+    if (mysql_real_query(m, q->str, q->len) != 0) {
+        wharf_conn_set_error(m, NULL, err);
+        ok = FALSE;
+    }
+    /* One result per statement; the server stops at the first error, which
+     * mysql_next_result() reports. Every result is consumed either way. */
+    for (; ok && i < n; i++) {
+        char *tn = wharf_quote_table(t[i]->db, t[i]->name);
+        char *create = batch_create(m, tn, err);
+        ok = create != NULL;
+        if (ok) {
+            GString *s = g_string_new(SCHEMA_HEADER);
+            g_string_append_printf(s, "%s;\n", create);
+            ok = write_file(o, wharf_layout_table_schema(t[i]->db, t[i]->name, o->compress), s,
+                            err);
+        }
+        g_free(create);
+        if (!ok)
+            wharf_error_prefix(err, "table %s", tn);
+        g_free(tn);
+        if (ok && i + 1 < n) {
+            int rc = mysql_next_result(m);
+            if (rc != 0) {
+                char *next = wharf_quote_table(t[i + 1]->db, t[i + 1]->name);
+                if (rc > 0)
+                    wharf_conn_set_error(m, NULL, err);
+                else
+                    g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "no result");
+                wharf_error_prefix(err, "table %s", next);
+                g_free(next);
+                ok = FALSE;
+            }
+        }
+    }
+    while (mysql_more_results(m) && mysql_next_result(m) == 0) {
+        MYSQL_RES *r = mysql_store_result(m);
+        if (r)
+            mysql_free_result(r);
+    }
+    g_string_free(q, TRUE);
+    for (i = 0; ok && i < n; i++) {
+        ok = write_triggers(m, o, t[i], err);
+        if (!ok) {
+            char *tn = wharf_quote_table(t[i]->db, t[i]->name);
+            wharf_error_prefix(err, "table %s", tn);
+            g_free(tn);
+        }
+    }
+    return ok;
+}
+
 gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
 {
     char *tn = wharf_quote_table(t->db, t->name);

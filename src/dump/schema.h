@@ -11,6 +11,10 @@
  *                               SEQUENCE + SETVAL to its next value) and
  *                               DB.T-schema-triggers.sql when it has triggers
  *      wharf_schema_view()      DB.V-schema-view.sql
+ *      wharf_schema_tables()    the same as wharf_schema_table() for n base
+ *                               tables, with all their SHOW CREATE TABLE sent
+ *                               in one multi-statement round trip (the
+ *                               connection must have multi statements on)
  *  - Schema text from the server is UTF-8 (identifiers and literals are
  *    converted to the system character set by SHOW CREATE), so schema files
  *    start with SET NAMES utf8mb4; each routine, trigger and event is
@@ -28,6 +32,8 @@
 gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *d, GError **err);
 gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *d, GError **err);
 gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err);
+gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *const *t, guint n,
+                             GError **err);
 gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err);
 
 #endif
