@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "format/splitter.h"
 #include "load/ddl.h"
+#include "load/journal.h"
 #include "load/plan.h"
 #include "load/restore.h"
 #include "load/scheduler.h"
@@ -39,6 +40,7 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
         g_regex_unref(o->regex);
     g_strfreev(o->exclude);
     g_free(o->into);
+    g_free(o->resume);
     g_free(r->dbs);
     g_free(r->tables);
     g_free(r->regex);
@@ -165,7 +167,8 @@ static GHashTable *post_names(const char *path, GError **err)
 
 /* One bulk query per catalog table, for all databases at once: marks the
  * planned objects that exist, and with --if-exists=fail refuses to start. */
-static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan *p, GError **err)
+static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan *p,
+                             const wharf_journal *journal, GError **err)
 {
     if (p->dbs->len == 0)
         return TRUE;
@@ -186,6 +189,11 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
         g_free(k);
         if (t == NULL)
             continue;
+        char *job = g_strdup_printf("%s %s", t->view_path ? "view" : "table", t->display);
+        gboolean ours = wharf_journal_done(journal, job);
+        g_free(job);
+        if (ours)
+            continue; /* created by the run this one resumes */
         t->existing = row[2] && strcmp(row[2], "VIEW") == 0 ? WHARF_EXISTING_VIEW : WHARF_EXISTING_TABLE;
         g_ptr_array_add(conflicts, g_strdup_printf("%s %s.%s",
                                                    t->existing == WHARF_EXISTING_VIEW ? "view" : "table",
@@ -217,6 +225,11 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
                 wharf_load_db *d = db_by_target(p, row[0]);
                 if (d == NULL || d->post_path == NULL)
                     continue;
+                char *job = g_strdup_printf("routines and events of %s", d->target);
+                gboolean ours = wharf_journal_done(journal, job);
+                g_free(job);
+                if (ours || journal)
+                    continue; /* a resumed run replaces them */
                 GHashTable *names = g_hash_table_lookup(names_by_db, d);
                 if (names == NULL) {
                     GError *e = NULL;
@@ -313,9 +326,9 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
               n_db, t_db, n_tab, t_tab, n_view, t_view, wharf_counter_get(&ctx->n_triggers),
               wharf_counter_get(&ctx->n_routines), wharf_counter_get(&ctx->n_events));
     WLOG_INFO("load summary: chunks %u/%u, rows %" G_GINT64_FORMAT ", %s in %s (%.0f rows/s), "
-              "row counts verified %u/%u, retries %" G_GINT64_FORMAT,
+              "row counts verified %u/%u, retries %" G_GINT64_FORMAT ", resumed %" G_GINT64_FORMAT,
               n_chunk, t_chunk, rows, bytes, dur, seconds > 0 ? (double)rows / seconds : 0.0, n_ver, t_ver,
-              wharf_counter_get(&ctx->n_retries));
+              wharf_counter_get(&ctx->n_retries), wharf_counter_get(&ctx->n_resumed));
     g_free(bytes);
     g_free(dur);
     if (failed + skipped > 0) {
@@ -388,7 +401,15 @@ static int run(wharf_load_opts *o, wharf_console *console)
             goto out;
         }
     }
-    if (!check_target(m, o, plan, &err))
+    if (o->resume) {
+        ctx.journal = wharf_journal_open(o->resume, o->dir, &err);
+        if (ctx.journal == NULL)
+            goto out;
+        if (wharf_journal_count(ctx.journal) > 0)
+            WLOG_INFO("%s: resuming, %u job(s) done by a previous run are skipped", o->resume,
+                      wharf_journal_count(ctx.journal));
+    }
+    if (!check_target(m, o, plan, ctx.journal, &err))
         goto out;
     wharf_conn_close(m);
     m = NULL;
@@ -413,6 +434,7 @@ out:
     wharf_conn_close(m);
     wharf_sched_free(ctx.sched);
     g_free(ctx.session_sql);
+    wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
     return rc;
 }
@@ -444,6 +466,10 @@ int wharf_load_main(int argc, char **argv)
          NULL},
         {"allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &o.allow_incomplete,
          "Load a dump directory that has no metadata file", NULL},
+        {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o.resume,
+         "Journal of completed jobs: record them, and skip those a previous run recorded", "FILE"},
+        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &r.dbs, "Same as --database", "DB,..."},
+        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &r.tables, "Same as --tables-list", "DB.T,..."},
         {"help", '?', 0, G_OPTION_ARG_NONE, &r.help, "Show this help", NULL},
         {NULL}};
     GOptionContext *octx = g_option_context_new("- restore a dump directory into a server");

@@ -35,6 +35,7 @@ typedef struct wharf_load_opts {
     gboolean no_data, no_schema;
     gboolean skip_binlog, fail_fast, no_verify;
     gboolean allow_incomplete; /* load a dump without `metadata` */
+    char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;
     wharf_defer defer;
 } wharf_load_opts;

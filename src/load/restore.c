@@ -216,6 +216,7 @@ typedef struct table_run {
     wharf_load_table *t;
     gboolean defer;
     gboolean split_fks;
+    gboolean dry; /* --resume: only compute the deferred definitions */
 } table_run;
 
 static gboolean table_stmt(worker *w, const char *stmt, size_t len, void *data, GError **err)
@@ -223,7 +224,7 @@ static gboolean table_stmt(worker *w, const char *stmt, size_t len, void *data, 
     table_run *tr = data;
     wharf_load_table *t = tr->t;
     if (!wharf_ddl_starts_with(stmt, len, "CREATE"))
-        return exec(w, stmt, len, err);
+        return tr->dry || exec(w, stmt, len, err);
     wharf_ddl_table dt;
     wharf_ddl_table_init(&dt);
     gboolean is_table = wharf_ddl_split_table(stmt, len, FALSE, FALSE, &dt);
@@ -241,7 +242,7 @@ static gboolean table_stmt(worker *w, const char *stmt, size_t len, void *data, 
         wharf_ddl_table_clear(&dt);
         wharf_ddl_table_init(&dt);
         wharf_ddl_split_table(stmt, len, defer, tr->split_fks, &dt);
-        ok = execs(w, dt.create, err);
+        ok = tr->dry || execs(w, dt.create, err);
         if (ok) {
             /* Read by the TABLE_DONE and FKS jobs, which run after this one. */
             if (dt.indexes->len) {
@@ -258,7 +259,7 @@ static gboolean table_stmt(worker *w, const char *stmt, size_t len, void *data, 
             }
         }
     } else {
-        ok = exec(w, stmt, len, err);
+        ok = tr->dry || exec(w, stmt, len, err);
     }
     wharf_ddl_table_clear(&dt);
     return ok;
@@ -296,7 +297,7 @@ static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
      * table is ours (it did not exist before the run) and nothing uses it yet. */
     if (w->attempt > 0 && !wharf_conn_execf(w->conn, err, "DROP TABLE IF EXISTS %s", t->qname))
         return FALSE;
-    table_run tr = {t, FALSE, !o->no_data && o->defer != WHARF_DEFER_OFF && t->has_fks};
+    table_run tr = {t, FALSE, !o->no_data && o->defer != WHARF_DEFER_OFF && t->has_fks, FALSE};
     if (!each_statement(w, t->schema_path, table_stmt, &tr, err)) {
         wharf_error_prefix(err, "%s", base(t->schema_path));
         return FALSE;
@@ -313,7 +314,7 @@ static gboolean alter_add(worker *w, wharf_load_table *t, GPtrArray *clauses, GE
         g_string_append_printf(s, "%s %s", i ? "," : "", (const char *)clauses->pdata[i]);
     gboolean ok = execs(w, s->str, err);
     /* A retry after a lost connection may find the ALTER already done. */
-    if (!ok && w->attempt > 0 && (*err)->domain == WHARF_SQL_ERROR &&
+    if (!ok && (w->attempt > 0 || w->ctx->journal) && (*err)->domain == WHARF_SQL_ERROR &&
         ((*err)->code == 1061 || (*err)->code == 1826 || (*err)->code == 1022)) {
         g_clear_error(err);
         ok = TRUE;
@@ -410,7 +411,7 @@ static gboolean run_triggers(worker *w, wharf_load_table *t, GError **err)
 {
     if (!use_db(w, t->db->target, err))
         return FALSE;
-    obj_run r = {t->db, w->ctx->o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0, FALSE, FALSE,
+    obj_run r = {t->db, w->ctx->o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, FALSE, FALSE,
                  &w->ctx->n_triggers};
     if (!each_statement(w, t->triggers_path, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(t->triggers_path));
@@ -426,7 +427,7 @@ static gboolean run_post(worker *w, wharf_load_db *d, GError **err)
         return FALSE;
     /* Two-phase loads: routines with the schema, events (which could fire on
      * the data) with the data. */
-    obj_run r = {d, o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0, !o->no_schema, !o->no_data,
+    obj_run r = {d, o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, !o->no_schema, !o->no_data,
                  NULL};
     if (!each_statement(w, d->post_path, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(d->post_path));
@@ -910,11 +911,37 @@ static gboolean needs_conn(int kind)
     return kind != WHARF_LJ_PROBLEM && kind != WHARF_LJ_BARRIER;
 }
 
+static gboolean journaled_kind(int kind)
+{
+    return kind != WHARF_LJ_PROBLEM && kind != WHARF_LJ_BARRIER && kind != WHARF_LJ_VERIFY;
+}
+
+/* A job a previous run completed (--resume). */
+static gboolean resume_job(worker *w, wharf_job *job, GError **err)
+{
+    wharf_load_ctx *ctx = w->ctx;
+    wharf_counter_add(&ctx->n_resumed, 1);
+    WLOG_DEBUG("%s: done by a previous run (--resume)", wharf_job_name(job));
+    if (wharf_job_kind(job) == WHARF_LJ_TABLE) {
+        wharf_load_table *t = wharf_job_payload(job);
+        const wharf_load_opts *o = ctx->o;
+        table_run tr = {t, FALSE, !o->no_data && o->defer != WHARF_DEFER_OFF && t->has_fks, TRUE};
+        if (t->schema_path && !each_statement(w, t->schema_path, table_stmt, &tr, err)) {
+            wharf_error_prefix(err, "%s: %s", wharf_job_name(job), base(t->schema_path));
+            return FALSE;
+        }
+        t->created = TRUE;
+    }
+    return TRUE;
+}
+
 gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
 {
     worker *w = pw;
     wharf_load_ctx *ctx = w->ctx;
     int kind = wharf_job_kind(job);
+    if (ctx->journal && journaled_kind(kind) && wharf_journal_done(ctx->journal, wharf_job_name(job)))
+        return resume_job(w, job, err);
     /* Jobs that follow this run's own DDL may see 1146 briefly. */
     gboolean after_ddl = kind != WHARF_LJ_DATABASE && kind != WHARF_LJ_TABLE;
     gint64 delay_ms = BACKOFF_FIRST_MS;
@@ -929,6 +956,8 @@ gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
         }
         if (ok)
             ok = run_once(w, job, &e);
+        if (ok && ctx->journal && journaled_kind(kind))
+            return wharf_journal_add(ctx->journal, wharf_job_name(job), err);
         if (ok)
             return TRUE;
         gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);

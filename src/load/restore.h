@@ -23,6 +23,11 @@
  *  - While streaming a chunk, its CRC-32 and byte count are checked against
  *    metadata's wharf-chunk entry when there is one; a mismatch rolls the
  *    chunk back and fails it, naming the file.
+ *  - With --resume, a job the journal lists is not run again (a table's
+ *    schema file is still read, without executing it, for its deferred
+ *    indexes); every job that completes is appended to the journal (a chunk
+ *    after its COMMIT). Triggers, routines and events are then replaced, as
+ *    a crashed run may have created some of them.
  *  - Counters (rows, bytes, objects) are atomics in wharf_load_ctx; progress
  *    counters of a chunk attempt that rolled back are taken back.
  */
@@ -31,6 +36,7 @@
 
 #include "core/conn.h"
 #include "core/console.h"
+#include "load/journal.h"
 #include "load/load.h"
 #include "load/plan.h"
 #include "load/scheduler.h"
@@ -48,7 +54,8 @@ typedef struct wharf_load_ctx {
     wharf_progress progress;  /* atomics */
     volatile gint infile_refused;  /* atomic: server refuses LOCAL INFILE */
     volatile gint64 chunks_loaded, rows_loaded, bytes_loaded; /* atomics, committed work */
-    volatile gint64 n_triggers, n_routines, n_events, n_retries; /* atomics */
+    volatile gint64 n_triggers, n_routines, n_events, n_retries, n_resumed; /* atomics */
+    wharf_journal *journal;   /* --resume, or NULL */
 } wharf_load_ctx;
 
 /* Open a connection with the load session. */

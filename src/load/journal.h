@@ -1,0 +1,33 @@
+/* journal: the --resume file of `wharf load`, the jobs a previous run of the
+ * same load completed, so that a rerun skips them.
+ *
+ * Contract:
+ *  - Text file, mode 0600: a header line "wharf-load-journal 1 DIR" naming
+ *    the dump directory, then one line per completed job (the job's unique
+ *    name: "chunk db.t.00003", "table db.t", ...). A line is appended and
+ *    fsynced right after its job completed (for a chunk: after its COMMIT),
+ *    so a crash loses at most the jobs that were running.
+ *  - wharf_journal_open() reads the existing entries (a journal of another
+ *    dump directory is an error) and opens the file for appending. The set
+ *    of entries read is fixed afterwards: wharf_journal_done() takes no lock.
+ *  - wharf_journal_add() is called by workers; journal->lock serialises the
+ *    appends (a leaf lock: never held while taking another).
+ *  - A partial last line (a crash mid-write) is ignored.
+ */
+#ifndef WHARF_LOAD_JOURNAL_H
+#define WHARF_LOAD_JOURNAL_H
+
+#include <glib.h>
+
+typedef struct wharf_journal wharf_journal;
+
+wharf_journal *wharf_journal_open(const char *path, const char *dump_dir, GError **err);
+void wharf_journal_close(wharf_journal *j);
+/* TRUE if a previous run completed this job. */
+gboolean wharf_journal_done(const wharf_journal *j, const char *job);
+/* Number of entries read at open. */
+guint wharf_journal_count(const wharf_journal *j);
+/* Record a completed job (append + fsync). */
+gboolean wharf_journal_add(wharf_journal *j, const char *job, GError **err);
+
+#endif
