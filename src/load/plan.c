@@ -558,11 +558,13 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
                 g_ptr_array_add(late_jobs, t->job_create);
                 continue;
             }
-            if (schema) {
+            /* --no-schema --if-exists=truncate: a TABLE job empties the existing table */
+            if (schema || o->if_exists == WHARF_IF_EXISTS_TRUNCATE) {
                 name = g_strdup_printf("table %s", t->display);
                 t->job_create = wharf_sched_add(s, WHARF_LJ_TABLE, t, name, TRUE);
                 g_free(name);
-                wharf_sched_depend(s, t->job_create, dbj, TRUE);
+                if (dbj)
+                    wharf_sched_depend(s, t->job_create, dbj, TRUE);
                 g_ptr_array_add(create_jobs, t->job_create);
             }
             if (!data) {
@@ -606,6 +608,8 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
         for (guint j = 0; j < d->tables->len; j++) {
             wharf_load_table *t = d->tables->pdata[j];
             if (t->view_path) {
+                if (t->job_create == NULL)
+                    continue; /* --no-schema: views are not loaded */
                 for (guint k = 0; k < t->parents->len; k++) {
                     wharf_load_table *x = t->parents->pdata[k];
                     if (x->job_create)

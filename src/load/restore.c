@@ -277,6 +277,12 @@ static gboolean drop_existing(worker *w, wharf_load_table *t, GError **err)
 static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
 {
     const wharf_load_opts *o = w->ctx->o;
+    if (o->no_schema) {
+        /* data only: the table must exist; only --if-exists=truncate acts */
+        if (t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_TRUNCATE)
+            return wharf_conn_execf(w->conn, err, "TRUNCATE TABLE %s", t->qname);
+        return TRUE;
+    }
     if (t->schema_path == NULL) {
         wharf_load_chunk *c = t->chunks->len ? t->chunks->pdata[0] : NULL;
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,

@@ -57,6 +57,11 @@ wharf_on dst load -d "$T/dump" -B ie --if-exists=append -q || fail "--if-exists=
 [ "$(sql dst -e 'SELECT GROUP_CONCAT(id ORDER BY id) FROM ie.t1')" = "1,2,3,99" ] || fail "append: $(sql dst -e 'SELECT id FROM ie.t1')"
 ok "--if-exists=append keeps existing rows"
 
+# data only into existing tables, emptied first
+out=$(wharf_on dst load -d "$T/dump" -B ie --no-schema --if-exists=truncate 2>&1) || fail "--no-schema --if-exists=truncate: $out"
+compare_databases src ie dst ie
+ok "--no-schema --if-exists=truncate reloads the data of existing tables"
+
 # --into: a second copy under another name; the view follows the rename
 out=$(wharf_on dst load -d "$T/dump" -B ie --into ie_copy 2>&1) || fail "--into: $out"
 compare_databases src ie dst ie_copy
