@@ -43,8 +43,10 @@ start)
     [ "$(id -u)" = 0 ] && userarg=(--user=root)
     if [ ! -d "$dir/data/mysql" ]; then
         mkdir -p "$dir/data" "$dir/tmp"
-        "$installdb" --no-defaults "${userarg[@]}" --datadir="$dir/data" \
-            --auth-root-authentication-method=normal --skip-test-db \
+        # Private tmpdir: concurrent bootstraps sharing /tmp collide on
+        # their temporary table names and fail at random.
+        TMPDIR="$dir/tmp" "$installdb" --no-defaults "${userarg[@]}" --datadir="$dir/data" \
+            --tmpdir="$dir/tmp" --auth-root-authentication-method=normal --skip-test-db \
             >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     fi
     # shellcheck disable=SC2086
