@@ -472,6 +472,7 @@ int wharf_load_main(int argc, char **argv)
         {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &r.tables, "Same as --tables-list", "DB.T,..."},
         {"help", '?', 0, G_OPTION_ARG_NONE, &r.help, "Show this help", NULL},
         {NULL}};
+    g_set_prgname("wharf load");
     GOptionContext *octx = g_option_context_new("- restore a dump directory into a server");
     g_option_context_set_help_enabled(octx, FALSE);
     g_option_context_add_main_entries(octx, entries, NULL);
