@@ -56,7 +56,7 @@ expect_fail() {
     local out rc=0
     out=$("$@" 2>&1) || rc=$?
     [ "$rc" -ne 0 ] || fail "$what: expected failure, got exit 0"
-    echo "$out" | grep -Eq -- "$pattern" || fail "$what: output does not match /$pattern/: $out"
+    grep -Eq -- "$pattern" <<<"$out" || fail "$what: output does not match /$pattern/: $out"
     ok "$what (exit $rc)"
 }
 

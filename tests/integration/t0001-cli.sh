@@ -2,8 +2,8 @@
 # The binary answers --version/--help and rejects unknown commands and options.
 . "$(dirname "$0")/../harness/lib.sh"
 
-"$WHARF_BIN" --version | grep -q '^wharf ' || fail "--version"
+grep -q '^wharf ' <<<"$("$WHARF_BIN" --version)" || fail "--version"
 ok "--version"
-"$WHARF_BIN" --help | grep -q 'dump' || fail "--help lists dump"
+grep -q 'dump' <<<"$("$WHARF_BIN" --help)" || fail "--help lists dump"
 ok "--help"
 expect_fail "unknown command" "unknown command" "$WHARF_BIN" frobnicate

@@ -97,8 +97,8 @@ for fmt in sql tsv; do
         # generated columns are not dumped, the invisible one is
         data=$(_dcat "$out"/ty.misc.00000.sql*)
         if [ "$fmt" = sql ]; then
-            echo "$data" | grep -q '`inv`' || fail "invisible column not dumped"
-            echo "$data" | grep -q '`gen`' && fail "generated column dumped"
+            grep -q '`inv`' <<<"$data" || fail "invisible column not dumped"
+            grep -q '`gen`' <<<"$data" && fail "generated column dumped"
         fi
         reset_server dst
         restore_with_client dst "$out"

@@ -43,7 +43,7 @@ wait_reader() {
     done
     return 1
 }
-no_tmp() { ! ls "$1" 2>/dev/null | grep -q '\.tmp$' || fail "temp files left in $1: $(ls "$1" | grep '\.tmp$')"; }
+no_tmp() { [ -z "$(find "$1" -name '*.tmp' 2>/dev/null)" ] || fail "temp files left in $1: $(ls "$1" | grep '\.tmp$')"; }
 
 # --- 1. KILL CONNECTION of a snapshot session mid-chunk, while the table changes
 out=$T/dump-kill

@@ -56,7 +56,7 @@ interrupt_case() {
     [ "$(grep -c 'interrupted' "$T/log-$sig")" -eq 1 ] || fail "$sig: more than one line: $(cat "$T/log-$sig")"
     ! grep -q 'retrying' "$T/log-$sig" || fail "$sig: a killed read was retried: $(cat "$T/log-$sig")"
     [ ! -e "$out/metadata" ] || fail "$sig: metadata written by an interrupted dump"
-    ! ls "$out" 2>/dev/null | grep -q '\.tmp$' || fail "$sig: temp files left: $(ls "$out")"
+    [ -z "$(find "$out" -name '*.tmp' 2>/dev/null)" ] || fail "$sig: temp files left: $(ls "$out")"
     [ -z "$(reader_id)" ] || fail "$sig: a read of ii.big still runs on the server"
     # the DDL lock is gone: a DDL does not wait
     sql src -e "SET SESSION lock_wait_timeout = 5; ALTER TABLE ii.small ADD COLUMN c$sig INT" ||

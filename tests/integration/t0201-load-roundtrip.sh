@@ -119,8 +119,8 @@ for run in "d-sql 1 on" "d-sql 8 auto" "d-tsv 1 auto" "d-tsv 8 on" "d-sql 4 off"
     set -- $run
     sql dst -e "DROP DATABASE IF EXISTS rt"
     out=$(wharf_on dst load -d "$T/$1" -t "$2" --defer-indexes="$3" -v 2>&1) || fail "load $run: $out"
-    echo "$out" | grep -q "load complete" || fail "no completion line: $out"
-    echo "$out" | grep -q "row counts verified 12/12" || fail "$run: not every table verified: $out"
+    grep -q "load complete" <<<"$out" || fail "no completion line: $out"
+    grep -q "row counts verified 12/12" <<<"$out" || fail "$run: not every table verified: $out"
     compare_databases src rt dst rt
     check_objects "$run"
 done

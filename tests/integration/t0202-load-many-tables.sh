@@ -64,8 +64,8 @@ for run in 1 2 3; do
     out=$(wharf_on dst load -d "$T/dump" --into "copy$run" -t 32 2>&1) || fail "run $run: load failed: $(echo "$out" | tail -20)"
     secs=$(( $(date +%s) - start ))
     echo "$out" | grep -E "load summary|load complete"
-    echo "$out" | grep -q "tables $((N + 1))/$((N + 1))" || fail "run $run: not every table created: $(echo "$out" | grep summary)"
-    echo "$out" | grep -q "row counts verified $((N + 1))/$((N + 1))" || fail "run $run: not every table verified"
+    grep -q "tables $((N + 1))/$((N + 1))" <<<"$out" || fail "run $run: not every table created: $(echo "$out" | grep summary)"
+    grep -q "row counts verified $((N + 1))/$((N + 1))" <<<"$out" || fail "run $run: not every table verified"
     got=$(counts dst "copy$run")
     [ "$got" = "$want_counts" ] || fail "run $run: tables/views/triggers/FKs [$got], want [$want_counts]"
     [ "$(all_rows dst "copy$run")" = "$want_rows" ] || fail "run $run: table contents differ"

@@ -37,7 +37,7 @@ out=$(wharf_on dst load -d "$T/dump" --into two --no-data 2>&1) || fail "phase 1
     fail "phase 1 tables lack their indexes"
 ok "phase 1 (--no-data): schema without data or triggers"
 out=$(wharf_on dst load -d "$T/dump" --into two --no-schema 2>&1) || fail "phase 2: $out"
-echo "$out" | grep -q "row counts verified 3/3" || fail "phase 2 did not verify: $out"
+grep -q "row counts verified 3/3" <<<"$out" || fail "phase 2 did not verify: $out"
 ok "phase 2 (--no-schema): data, triggers, events"
 
 compare_databases src tp dst one

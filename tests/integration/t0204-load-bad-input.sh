@@ -42,7 +42,7 @@ printf 'INSERT INTO `f` VALUES (1,%s);\nINSERT INTO `f` (`id`,`no_such_column`) 
 
 out=$(wharf_on dst load -d "$D" -t 4 2>&1) && fail "load of a broken dump exited 0: $out"
 echo "$out" | grep -E "FAILED|SKIPPED|incomplete"
-check() { echo "$out" | grep -Eq -- "$2" || fail "$1: no error matching /$2/ in: $out"; ok "$1"; }
+check() { grep -Eq -- "$2" <<<"$out" || fail "$1: no error matching /$2/ in: $out"; ok "$1"; }
 check "truncated .zst" "FAILED .*bad\.a\.00000\.sql\.zst.*(truncat|corrupt|unexpected end)"
 check "corrupt .gz" "FAILED .*bad\.b\.00000\.sql\.gz"
 check "data without schema" "FAILED .*no schema file for bad\.c.*bad\.c\.00000\.sql\.zst"
@@ -63,14 +63,14 @@ ok "failed chunks left no rows behind"
 
 # --fail-fast: the first failure stops the run; nothing else starts
 out=$(wharf_on dst load -d "$D" -t 1 --into ff --fail-fast 2>&1) && fail "--fail-fast exited 0"
-echo "$out" | grep -q "SKIPPED .*not started: the run stopped after a failure" || fail "--fail-fast did not stop: $out"
+grep -q "SKIPPED .*not started: the run stopped after a failure" <<<"$out" || fail "--fail-fast did not stop: $out"
 [ "$(echo "$out" | grep -c '^.*FAILED  ')" = 1 ] || fail "--fail-fast: more than one job failed: $out"
 ok "--fail-fast stops at the first failure"
 
 # malformed metadata: named, the rest still restored, exit non-zero
 sed -i 's/^wharf-chunks=.*/wharf-chunks=not-a-number/' "$T/mm/metadata"
 out=$(wharf_on dst load -d "$T/mm" 2>&1) && fail "malformed metadata: exit 0: $out"
-echo "$out" | grep -Eq "mm/metadata.*malformed" || fail "malformed metadata not named: $out"
+grep -Eq "mm/metadata.*malformed" <<<"$out" || fail "malformed metadata not named: $out"
 compare_databases src mm dst mm
 ok "malformed metadata"
 

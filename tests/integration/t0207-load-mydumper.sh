@@ -56,7 +56,7 @@ for opts in "-c -r 500" ""; do
         { cat "$T/mydumper$i.log"; fail "mydumper $opts"; }
     sql dst -e "DROP DATABASE IF EXISTS md"
     out=$(wharf_on dst load -d "$T/my$i" -t 4 2>&1) || fail "load of mydumper dump ($opts): $out"
-    echo "$out" | grep -q "old mydumper format" || fail "old metadata not recognised: $out"
+    grep -q "old mydumper format" <<<"$out" || fail "old metadata not recognised: $out"
     compare_databases src md dst md
     [ "$(objects src md)" = "$(objects dst md)" ] || fail "objects differ: $(objects dst md)"
     [ "$(sql dst -e 'SELECT COUNT(*) FROM md.v_v')" = 9 ] || fail "view on view"
@@ -99,7 +99,7 @@ want='1 alpha 5|2 NULL NULL|3 tab	here 15|4 nl
 x 0|'
 rows() { sql dst -e "SELECT GROUP_CONCAT(id, ' ', IFNULL(v,'NULL'), ' ', IFNULL(b+0,'NULL') ORDER BY id SEPARATOR '|'), '' FROM m16.t1" | tr -d '\n' | sed 's/\t$/|/'; }
 out=$(wharf_on dst load -d "$F" 2>&1) || fail "load of the 0.16 fixture: $out"
-echo "$out" | grep -q "row counts verified 2/2" || fail "0.16 row counts not verified: $out"
+grep -q "row counts verified 2/2" <<<"$out" || fail "0.16 row counts not verified: $out"
 [ "$(sql dst -e 'SELECT COUNT(*) FROM m16.t2')" = 3 ] || fail "t2 (two-part chunk numbers)"
 [ "$(sql dst -e "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA='m16'")" = 1 ] || fail "FK of t2"
 got1=$(sql dst -e "SELECT HEX(GROUP_CONCAT(id, ' ', IFNULL(v,'NULL'), ' ', IFNULL(b+0,'NULL') ORDER BY id SEPARATOR '|')) FROM m16.t1")
@@ -107,8 +107,8 @@ ok "mydumper 0.16 fixture loaded through LOAD DATA LOCAL and verified"
 
 sql dst -e "SET GLOBAL local_infile=0"
 out=$(wharf_on dst load -d "$F" --if-exists=drop 2>&1) || fail "load with local_infile=OFF: $out"
-echo "$out" | grep -q "INSERT" || fail "no warning about the INSERT fallback: $out"
-echo "$out" | grep -q "row counts verified 2/2" || fail "fallback not verified: $out"
+grep -q "INSERT" <<<"$out" || fail "no warning about the INSERT fallback: $out"
+grep -q "row counts verified 2/2" <<<"$out" || fail "fallback not verified: $out"
 got2=$(sql dst -e "SELECT HEX(GROUP_CONCAT(id, ' ', IFNULL(v,'NULL'), ' ', IFNULL(b+0,'NULL') ORDER BY id SEPARATOR '|')) FROM m16.t1")
 [ "$got1" = "$got2" ] || fail "INSERT fallback loaded different values: $got1 vs $got2"
 [ "$(sql dst -e "SELECT v FROM m16.t1 WHERE id=3")" = 'tab\there' ] || fail "escapes: $(sql dst -e 'SELECT v FROM m16.t1')"

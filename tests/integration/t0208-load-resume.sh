@@ -27,16 +27,16 @@ good=$(ls "$T"/dump/rs.c.*.sql.zst | sed -n 2p)
 cp "$good" "$T/good.zst"
 truncate -s 20 "$good"
 out=$(wharf_on dst load -d "$T/dump" -t 2 --defer-indexes=on --resume "$T/journal" 2>&1) && fail "first run exited 0"
-echo "$out" | grep -q "FAILED  chunk rs.c" || fail "first run: $out"
+grep -q "FAILED  chunk rs.c" <<<"$out" || fail "first run: $out"
 grep -q "^chunk rs.a.00000$" "$T/journal" || fail "journal lacks committed chunks: $(cat "$T/journal")"
 grep -q "^chunk $(basename "$good" .sql.zst | sed 's/^rs\.c\./rs.c./')$" "$T/journal" && fail "journal lists the failed chunk"
 ok "first run failed on $(basename "$good"), journal has $(($(wc -l <"$T/journal") - 1)) completed jobs"
 
 cp "$T/good.zst" "$good"
 out=$(wharf_on dst load -d "$T/dump" -t 2 --defer-indexes=on --resume "$T/journal" 2>&1) || fail "resumed run: $out"
-echo "$out" | grep -q "resuming" || fail "no resume message: $out"
-echo "$out" | grep -Eq "resumed [1-9]" || fail "nothing resumed: $out"
-echo "$out" | grep -q "load complete" || fail "resumed run incomplete: $out"
+grep -q "resuming" <<<"$out" || fail "no resume message: $out"
+grep -Eq "resumed [1-9]" <<<"$out" || fail "nothing resumed: $out"
+grep -q "load complete" <<<"$out" || fail "resumed run incomplete: $out"
 compare_databases src rs dst rs
 [ "$(sql dst -e "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA='rs' AND INDEX_NAME='k_v'")" = 4 ] ||
     fail "indexes missing after resume"
