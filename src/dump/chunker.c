@@ -227,6 +227,16 @@ static gboolean plan_walk(MYSQL *m, const wharf_cat_table *t, gint64 target, wha
     return TRUE;
 }
 
+gboolean wharf_chunker_can_split(const wharf_cat_table *t)
+{
+    if (t->kind != WHARF_OBJ_TABLE || t->key == NULL || t->key->len == 0)
+        return FALSE;
+    for (guint i = 0; i < t->key->len; i++)
+        if (!walkable(t->key->pdata[i]))
+            return FALSE;
+    return TRUE;
+}
+
 gboolean wharf_chunker_plan(MYSQL *m, const wharf_cat_table *t, gint64 target_rows,
                             wharf_chunk_plan *out, GError **err)
 {
@@ -238,20 +248,18 @@ gboolean wharf_chunker_plan(MYSQL *m, const wharf_cat_table *t, gint64 target_ro
         g_ptr_array_add(out->where, NULL);
         return TRUE;
     }
-    if (t->key == NULL) {
-        out->why_unsplit = g_strdup("it has no primary key and no unique key on NOT NULL columns");
+    if (!wharf_chunker_can_split(t)) {
+        wharf_column *c = NULL;
+        for (guint i = 0; t->key && i < t->key->len && c == NULL; i++)
+            if (!walkable(t->key->pdata[i]))
+                c = t->key->pdata[i];
+        out->why_unsplit =
+            c ? g_strdup_printf("its key %s has column `%s` of type %s, which is not split on",
+                                t->key_name, c->name, c->data_type)
+              : g_strdup("it has no primary key and no unique key on NOT NULL columns");
         g_ptr_array_add(out->where, NULL);
         return TRUE;
     }
-    for (guint i = 0; i < t->key->len; i++)
-        if (!walkable(t->key->pdata[i])) {
-            wharf_column *c = t->key->pdata[i];
-            out->why_unsplit = g_strdup_printf("its key %s has column `%s` of type %s, which is not"
-                                               " split on",
-                                               t->key_name, c->name, c->data_type);
-            g_ptr_array_add(out->where, NULL);
-            return TRUE;
-        }
     out->order_by = key_list(t->key);
     gboolean ok;
     if (t->key->len == 1 && is_int(((wharf_column *)t->key->pdata[0])->data_type))

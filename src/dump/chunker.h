@@ -18,6 +18,9 @@
  *    boundaries exactly as ORDER BY does.
  *  - Runs on an autocommit connection (never a snapshot session); cost is
  *    one query per chunk for walked keys, two for integer keys.
+ *  - wharf_chunker_can_split() tells from the catalog alone, without a
+ *    query, whether a big table would be split (a usable key of walkable
+ *    types); the dump uses it to start unsplittable tables first.
  */
 #ifndef WHARF_DUMP_CHUNKER_H
 #define WHARF_DUMP_CHUNKER_H
@@ -33,6 +36,7 @@ typedef struct wharf_chunk_plan {
     char *why_unsplit; /* reason the table was not split when it is big, or NULL */
 } wharf_chunk_plan;
 
+gboolean wharf_chunker_can_split(const wharf_cat_table *t);
 gboolean wharf_chunker_plan(MYSQL *m, const wharf_cat_table *t, gint64 target_rows,
                             wharf_chunk_plan *out, GError **err);
 void wharf_chunk_plan_clear(wharf_chunk_plan *p);

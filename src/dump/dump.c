@@ -35,6 +35,11 @@
 #include <string.h>
 
 #define DEFAULT_CHUNK_MB 64
+/* Without --chunk-size/--rows the chunk size is DEFAULT_CHUNK_MB, or less
+ * so that the data makes about CHUNKS_PER_THREAD chunks per thread (the
+ * last chunks then finish together), but not below MIN_AUTO_CHUNK_MB. */
+#define CHUNKS_PER_THREAD 4
+#define MIN_AUTO_CHUNK_MB 4
 #define DEFAULT_STATEMENT_SIZE (1024 * 1024)
 #define DEFAULT_SNAPSHOT_BUDGET 1500
 #define SESSION_SQL_MODE "NO_AUTO_VALUE_ON_ZERO" /* set by wharf_conn_open */
@@ -62,7 +67,6 @@ typedef struct dump_opts {
     wharf_filter filter;
     wharf_outdir out;
     wharf_lock_method lock_method;
-    gint64 chunk_bytes; /* 0 = size not used */
 } dump_opts;
 
 /* Per table: planned chunks and their results. */
@@ -72,6 +76,8 @@ typedef struct table_state {
     wharf_rows_result *results; /* [plan.where->len]; slot i written only by the
                                    worker that ran chunk i, read after join */
     gint remaining;             /* atomic: chunks not yet done */
+    gint64 unit;                /* bytes of its biggest job: the whole table
+                                   when it cannot be split (scheduling order) */
 } table_state;
 
 /* JOB_BATCH: small base tables (one chunk each by their estimate) whose
@@ -105,6 +111,8 @@ typedef struct dump_ctx {
     wharf_snapshot *snap;
     wharf_progress progress;
     table_state *states; /* one per cat->tables entry */
+    gint64 chunk_bytes;  /* chunk size in bytes, 0 = not by size (set before
+                            the workers start, then read-only) */
 
     /* Job queue and the run's stop condition. qlock guards queue, running,
      * stop, interrupted, workers/n_workers and every worker's busy_id.
@@ -370,16 +378,32 @@ static void on_signal(int signo, gpointer data)
 /* ------------------------------------------------------------------ */
 /* jobs */
 
-static gint64 target_rows(const dump_opts *o, const wharf_cat_table *t)
+static gint64 target_rows(const dump_ctx *c, const wharf_cat_table *t)
 {
     gint64 r = G_MAXINT64;
-    if (o->rows > 0)
-        r = o->rows;
-    if (o->chunk_bytes > 0) {
+    if (c->o->rows > 0)
+        r = c->o->rows;
+    if (c->chunk_bytes > 0) {
         gint64 avg = t->avg_row_length > 0 ? t->avg_row_length : 100;
-        r = MIN(r, MAX(o->chunk_bytes / avg, 1));
+        r = MIN(r, MAX(c->chunk_bytes / avg, 1));
     }
     return r;
+}
+
+/* The chunk size: --chunk-size, or with neither it nor --rows, the default
+ * lowered for a small dump so that every thread gets several chunks. */
+static gint64 chunk_bytes_for(const dump_opts *o, const wharf_catalog *cat)
+{
+    if (o->chunk_size_mb > 0)
+        return (gint64)o->chunk_size_mb * 1024 * 1024;
+    if (o->rows > 0)
+        return 0;
+    gint64 total = 0;
+    for (guint i = 0; i < cat->tables->len; i++)
+        total += ((wharf_cat_table *)cat->tables->pdata[i])->data_length;
+    gint64 per = total / ((gint64)MAX(o->common.threads, 1) * CHUNKS_PER_THREAD);
+    return CLAMP(per, (gint64)MIN_AUTO_CHUNK_MB * 1024 * 1024,
+                 (gint64)DEFAULT_CHUNK_MB * 1024 * 1024);
 }
 
 /* The snapshot session to read table t with: the worker's current one,
@@ -489,7 +513,7 @@ static gboolean step_schema(worker *w, gpointer arg, GError **err)
 static gboolean step_plan(worker *w, gpointer arg, GError **err)
 {
     table_state *ts = arg;
-    if (!wharf_chunker_plan(w->aux, ts->t, target_rows(w->c->o, ts->t), &ts->plan, err)) {
+    if (!wharf_chunker_plan(w->aux, ts->t, target_rows(w->c, ts->t), &ts->plan, err)) {
         char *tn = wharf_quote_table(ts->t->db, ts->t->name);
         wharf_error_prefix(err, "splitting table %s into chunks", tn);
         g_free(tn);
@@ -755,10 +779,6 @@ static gboolean finish_options(dump_opts *o, GError **err)
         return usage_error(err, "--rows must be positive");
     if (o->chunk_size_mb < 0)
         return usage_error(err, "--chunk-size must be positive");
-    if (o->chunk_size_mb > 0)
-        o->chunk_bytes = (gint64)o->chunk_size_mb * 1024 * 1024;
-    else if (o->rows == 0)
-        o->chunk_bytes = (gint64)DEFAULT_CHUNK_MB * 1024 * 1024;
     if (o->snapshot_budget <= 0)
         o->snapshot_budget = DEFAULT_SNAPSHOT_BUDGET;
     o->lock_method = WHARF_LOCK_AUTO;
@@ -911,9 +931,13 @@ static void warn_non_transactional(const wharf_catalog *cat)
     g_string_free(list, TRUE);
 }
 
-static int cmp_size_desc(gconstpointer a, gconstpointer b)
+/* Longest job first: a table that cannot be split is one job of its whole
+ * size, a split one is jobs of at most a chunk; then bigger tables first. */
+static int cmp_unit_desc(gconstpointer a, gconstpointer b)
 {
     const table_state *x = *(table_state *const *)a, *y = *(table_state *const *)b;
+    if (x->unit != y->unit)
+        return x->unit < y->unit ? 1 : -1;
     gint64 dx = x->t->data_length, dy = y->t->data_length;
     return dx < dy ? 1 : dx > dy ? -1 : 0;
 }
@@ -1054,19 +1078,28 @@ static int run_dump(dump_opts *o, wharf_console *console)
     if (!make_outdir(o->outdir, dir_exists, &err))
         goto out;
 
-    /* Jobs: databases, then tables largest first. */
+    /* Jobs: databases, then tables longest job first. */
     c.cat = cat;
     c.snap = &snap;
+    c.chunk_bytes = chunk_bytes_for(o, cat);
     wharf_progress_init(&c.progress, "dump");
     c.states = g_new0(table_state, cat->tables->len);
     GPtrArray *order = g_ptr_array_new();
     gint64 bytes_est = 0;
     for (guint i = 0; i < cat->tables->len; i++) {
-        c.states[i].t = cat->tables->pdata[i];
-        g_ptr_array_add(order, &c.states[i]);
-        bytes_est += c.states[i].t->data_length;
+        table_state *ts = &c.states[i];
+        ts->t = cat->tables->pdata[i];
+        ts->unit = ts->t->data_length;
+        if (wharf_chunker_can_split(ts->t)) {
+            gint64 avg = ts->t->avg_row_length > 0 ? ts->t->avg_row_length : 100;
+            gint64 rows = target_rows(&c, ts->t);
+            if (rows < G_MAXINT64 / avg)
+                ts->unit = MIN(ts->unit, rows * avg);
+        }
+        g_ptr_array_add(order, ts);
+        bytes_est += ts->t->data_length;
     }
-    g_ptr_array_sort(order, cmp_size_desc);
+    g_ptr_array_sort(order, cmp_unit_desc);
     c.progress.objects_total = cat->tables->len;
     c.progress.bytes_total = o->no_data ? 0 : bytes_est;
     if (!o->no_schema)
@@ -1081,7 +1114,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
     job *batch = NULL;
     for (guint i = 0; i < order->len; i++) {
         table_state *ts = order->pdata[i];
-        if (ts->t->kind == WHARF_OBJ_TABLE && ts->t->rows_estimate <= target_rows(o, ts->t)) {
+        if (ts->t->kind == WHARF_OBJ_TABLE && ts->t->rows_estimate <= target_rows(&c, ts->t)) {
             if (batch == NULL) {
                 batch = g_new0(job, 1);
                 batch->kind = JOB_BATCH;
@@ -1225,7 +1258,9 @@ int wharf_dump_main(int argc, char **argv)
         {"rows", 'r', 0, G_OPTION_ARG_INT64, &o.rows, "Split tables into chunks of about N rows",
          "N"},
         {"chunk-size", 'F', 0, G_OPTION_ARG_INT, &o.chunk_size_mb,
-         "Split tables into chunks of about MB megabytes (default 64)", "MB"},
+         "Split tables into chunks of about MB megabytes (default 64, less for a small dump: about 4"
+         " chunks per thread, at least 4 MB)",
+         "MB"},
         {"statement-size", 's', 0, G_OPTION_ARG_STRING, &o.statement_size,
          "Largest INSERT statement (default 1M; a bigger row is its own statement)", "SIZE"},
         {"lock", 0, 0, G_OPTION_ARG_STRING, &o.lock,
