@@ -129,7 +129,8 @@ struct wharf_writer {
     size_t in_len;
     unsigned char *outbuf; /* compressed output (NULL for NONE) */
     uint64_t bytes;
-    uint32_t crc;
+    uint32_t crc; /* of the bytes before inbuf[0..in_len): the CRC is taken
+                     per buffer, not per (small) write */
     uint64_t disk_bytes;
     gboolean dead; /* a commit failed: temp file gone, only the handle left */
     gboolean no_fsync; /* commit without fsync: caller syncs the file system */
@@ -279,6 +280,7 @@ static gboolean writer_flush_buf(wharf_writer *w, GError **err)
 {
     if (w->in_len == 0)
         return TRUE;
+    w->crc = (uint32_t)crc32_z(w->crc, w->inbuf, w->in_len);
     gboolean ok = writer_feed(w, w->inbuf, w->in_len, FALSE, err);
     w->in_len = 0;
     return ok;
@@ -289,7 +291,6 @@ gboolean wharf_writer_write(wharf_writer *w, const void *data, size_t len, GErro
     if (len == 0)
         return TRUE;
     const unsigned char *p = data;
-    w->crc = (uint32_t)crc32_z(w->crc, p, len);
     w->bytes += len;
     if (len <= WHARF_STREAM_INBUF - w->in_len) {
         memcpy(w->inbuf + w->in_len, p, len);
@@ -304,8 +305,10 @@ gboolean wharf_writer_write(wharf_writer *w, const void *data, size_t len, GErro
     len -= room;
     if (!writer_flush_buf(w, err))
         return FALSE;
-    if (len >= WHARF_STREAM_INBUF)
+    if (len >= WHARF_STREAM_INBUF) {
+        w->crc = (uint32_t)crc32_z(w->crc, p, len);
         return writer_feed(w, p, len, FALSE, err);
+    }
     memcpy(w->inbuf, p, len);
     w->in_len = len;
     return TRUE;
@@ -323,7 +326,7 @@ uint64_t wharf_writer_bytes(const wharf_writer *w)
 
 uint32_t wharf_writer_crc32(const wharf_writer *w)
 {
-    return w->crc;
+    return w->in_len ? (uint32_t)crc32_z(w->crc, w->inbuf, w->in_len) : w->crc;
 }
 
 uint64_t wharf_writer_disk_bytes(const wharf_writer *w)
@@ -337,6 +340,7 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
     if (w->compress == WHARF_COMPRESS_NONE)
         ok = writer_flush_buf(w, err);
     else {
+        w->crc = (uint32_t)crc32_z(w->crc, w->inbuf, w->in_len);
         ok = writer_feed(w, w->inbuf, w->in_len, TRUE, err);
         w->in_len = 0;
     }
