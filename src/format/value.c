@@ -94,12 +94,31 @@ wharf_value_kind wharf_value_kind_of_type_name(const char *t)
     return WHARF_VALUE_STRING;
 }
 
-static const char hexdig[] = "0123456789ABCDEF";
+/* Append len bytes (cheaper than g_string_append_len, which is an insert
+ * at the end: the dump calls this once per value). */
+static inline void put(GString *out, const char *v, size_t len)
+{
+    gsize at = out->len;
+    g_string_set_size(out, at + len);
+    memcpy(out->str + at, v, len);
+}
+
+/* Two upper-case hex digits per byte value, in order: byte b is
+ * hexpair[2b], hexpair[2b + 1]. */
+static const char hexpair[513] =
+    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
 
 static void append_hex(GString *out, const char *v, size_t len)
 {
     if (len == 0) {
-        g_string_append(out, "''");
+        put(out, "''", 2);
         return;
     }
     gsize at = out->len;
@@ -107,45 +126,60 @@ static void append_hex(GString *out, const char *v, size_t len)
     char *p = out->str + at;
     *p++ = '0';
     *p++ = 'x';
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)v[i];
-        *p++ = hexdig[c >> 4];
-        *p++ = hexdig[c & 15];
+    const unsigned char *s = (const unsigned char *)v;
+    for (size_t i = 0; i < len; i++, p += 2)
+        memcpy(p, hexpair + 2 * s[i], 2);
+}
+
+/* The letter after the backslash for each byte that is escaped, 0 for the
+ * bytes written as they are. SQL string literals: \0 \n \r \Z \\ \'. */
+static const unsigned char sql_esc[256] = {
+    [0] = '0', ['\n'] = 'n', ['\r'] = 'r', [26] = 'Z', ['\\'] = '\\', ['\''] = '\'',
+};
+/* TSV fields (LOAD DATA's defaults): \0 \n \r \t \Z \\. */
+static const unsigned char tsv_esc[256] = {
+    [0] = '0', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', [26] = 'Z', ['\\'] = '\\',
+};
+
+/* Append v with each byte that esc marks written as a backslash and its
+ * letter: room for the worst case is reserved once, runs of plain bytes are
+ * copied in bulk, and the string is cut to the real length at the end. */
+static void append_escaped(GString *out, const unsigned char esc[256], const char *v, size_t len)
+{
+    gsize at = out->len;
+    g_string_set_size(out, at + 2 * len);
+    char *p = out->str + at;
+    const unsigned char *s = (const unsigned char *)v, *end = s + len;
+    while (s < end) {
+        const unsigned char *run = s;
+        while (s < end && esc[*s] == 0)
+            s++;
+        memcpy(p, run, (size_t)(s - run));
+        p += s - run;
+        if (s == end)
+            break;
+        *p++ = '\\';
+        *p++ = (char)esc[*s++];
     }
+    g_string_truncate(out, (gsize)(p - out->str));
 }
 
 static void append_quoted(GString *out, const char *v, size_t len)
 {
     g_string_append_c(out, '\'');
-    size_t run = 0; /* bytes copied in bulk up to v[i] */
-    for (size_t i = 0; i < len; i++) {
-        const char *esc = NULL;
-        switch (v[i]) {
-        case '\0': esc = "\\0"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case 26: esc = "\\Z"; break;
-        case '\\': esc = "\\\\"; break;
-        case '\'': esc = "\\'"; break;
-        default: continue;
-        }
-        g_string_append_len(out, v + run, (gssize)(i - run));
-        g_string_append(out, esc);
-        run = i + 1;
-    }
-    g_string_append_len(out, v + run, (gssize)(len - run));
+    append_escaped(out, sql_esc, v, len);
     g_string_append_c(out, '\'');
 }
 
 void wharf_value_sql(GString *out, wharf_value_kind k, const char *v, size_t len)
 {
     if (v == NULL) {
-        g_string_append(out, "NULL");
+        put(out, "NULL", 4);
         return;
     }
     switch (k) {
     case WHARF_VALUE_NUMBER:
-        g_string_append_len(out, v, (gssize)len);
+        put(out, v, len);
         return;
     case WHARF_VALUE_BINARY:
     case WHARF_VALUE_BIT:
@@ -166,7 +200,7 @@ void wharf_value_sql(GString *out, wharf_value_kind k, const char *v, size_t len
 void wharf_value_tsv(GString *out, wharf_value_kind k, const char *v, size_t len)
 {
     if (v == NULL) {
-        g_string_append(out, "\\N");
+        put(out, "\\N", 2);
         return;
     }
     if (k == WHARF_VALUE_BIT) {
@@ -176,23 +210,7 @@ void wharf_value_tsv(GString *out, wharf_value_kind k, const char *v, size_t len
         g_string_append_printf(out, "%" G_GUINT64_FORMAT, n);
         return;
     }
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        const char *esc = NULL;
-        switch (v[i]) {
-        case '\0': esc = "\\0"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case 26: esc = "\\Z"; break;
-        case '\\': esc = "\\\\"; break;
-        default: continue;
-        }
-        g_string_append_len(out, v + run, (gssize)(i - run));
-        g_string_append(out, esc);
-        run = i + 1;
-    }
-    g_string_append_len(out, v + run, (gssize)(len - run));
+    append_escaped(out, tsv_esc, v, len);
 }
 
 gboolean wharf_value_tsv_unescape(const char *field, size_t len, GString *out, gboolean *is_null,
