@@ -79,8 +79,15 @@ typedef struct wharf_load_table {
     GPtrArray *deferred_fulltext;
     GPtrArray *deferred_fks;
     gboolean created;    /* TRUE if this run created it (vs kept an existing one) */
+    /* Written by its TABLE job (not by a --resume skip), read by its VERIFY
+     * job: this run created or truncated it, so it held no rows before. */
+    gboolean fresh;
     /* Counters updated by its chunk jobs (atomics). */
     volatile gint64 rows_loaded;
+    /* Set (atomically, never cleared) when rows_loaded may differ from the
+     * rows the table gained: a chunk retried or resumed, REPLACE/IGNORE/ON
+     * DUPLICATE KEY rows, statements that change rows without inserting. */
+    volatile gint rows_inexact;
     /* Jobs of this object (set while building the graph). */
     wharf_job *job_create; /* TABLE or VIEW job, NULL in --no-schema */
     wharf_job *job_done;   /* TABLE_DONE (or the TABLE job in --no-data) */

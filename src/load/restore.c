@@ -91,10 +91,31 @@ static gboolean exec(worker *w, const char *sql, size_t len, GError **err)
 /* Run one data statement and return its affected rows (-1 if none):
  * wharf_conn_exec_len drains results with mysql_next_result, which resets
  * the affected row count, so data statements read it first. */
-static gboolean exec_rows(worker *w, const char *sql, size_t len, gint64 *rows, GError **err)
+/* Does the affected row count of the statement just run equal the rows it
+ * added? Multi-row INSERT and LOAD DATA report duplicates (ON DUPLICATE KEY
+ * UPDATE, REPLACE, IGNORE), deleted (REPLACE) and skipped (IGNORE) rows in
+ * mysql_info(); a single-row statement has no info and reports 2 rows for a
+ * REPLACE or an update. */
+static gboolean rows_exact(MYSQL *m, my_ulonglong affected)
+{
+    const char *info = mysql_info(m);
+    if (info == NULL)
+        return affected <= 1;
+    static const char *const keys[] = {"Duplicates: ", "Deleted: ", "Skipped: "};
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+        const char *k = strstr(info, keys[i]);
+        if (k && g_ascii_strtoull(k + strlen(keys[i]), NULL, 10) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean exec_rows(worker *w, const char *sql, size_t len, gint64 *rows, gboolean *exact,
+                          GError **err)
 {
     MYSQL *m = w->conn;
     *rows = 0;
+    *exact = TRUE;
     if (mysql_real_query(m, sql, len) != 0) {
         char *head = g_strndup(sql, MIN(len, (size_t)200));
         for (char *p = head; *p; p++)
@@ -108,8 +129,10 @@ static gboolean exec_rows(worker *w, const char *sql, size_t len, gint64 *rows, 
         return FALSE;
     }
     my_ulonglong n = mysql_affected_rows(m);
-    if (n != (my_ulonglong)-1)
+    if (n != (my_ulonglong)-1) {
         *rows = (gint64)n;
+        *exact = rows_exact(m, n);
+    }
     if (mysql_field_count(m) != 0) {
         MYSQL_RES *res = mysql_store_result(m);
         if (res)
@@ -280,7 +303,7 @@ static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
     if (o->no_schema) {
         /* data only: the table must exist; only --if-exists=truncate acts */
         if (t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_TRUNCATE)
-            return wharf_conn_execf(w->conn, err, "TRUNCATE TABLE %s", t->qname);
+            return (t->fresh = wharf_conn_execf(w->conn, err, "TRUNCATE TABLE %s", t->qname));
         return TRUE;
     }
     if (t->schema_path == NULL) {
@@ -294,7 +317,7 @@ static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
     if (!use_db(w, t->db->target, err))
         return FALSE;
     if (t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_TRUNCATE)
-        return wharf_conn_execf(w->conn, err, "TRUNCATE TABLE %s", t->qname);
+        return (t->fresh = wharf_conn_execf(w->conn, err, "TRUNCATE TABLE %s", t->qname));
     if (t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_APPEND)
         return TRUE;
     if (t->existing != WHARF_EXISTING_NONE && !drop_existing(w, t, err))
@@ -309,6 +332,7 @@ static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
         return FALSE;
     }
     t->created = TRUE;
+    t->fresh = TRUE;
     return TRUE;
 }
 
@@ -541,13 +565,18 @@ static gboolean chunk_sql(chunk_run *cr, GError **err)
     gboolean ok = TRUE;
     while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
         gint64 n = 0;
-        if (!exec_rows(w, stmt, len, &n, err)) {
+        gboolean exact;
+        if (!exec_rows(w, stmt, len, &n, &exact, err)) {
             ok = FALSE;
             break;
         }
         if (n > 0 && (wharf_ddl_starts_with(stmt, len, "INSERT") || wharf_ddl_starts_with(stmt, len, "REPLACE"))) {
             cr->rows += n;
             wharf_counter_add(&w->ctx->progress.rows_done, n);
+            if (!exact)
+                g_atomic_int_set(&cr->c->table->rows_inexact, 1);
+        } else if (n > 0) {
+            g_atomic_int_set(&cr->c->table->rows_inexact, 1);
         }
         progress_bytes(cr, r);
     }
@@ -572,6 +601,8 @@ static gboolean dat_as_inserts(chunk_run *cr, const char *load_stmt, size_t load
     wharf_ddl_load_data ld;
     if (!wharf_ddl_parse_load_data(load_stmt, load_len, &ld, err))
         return FALSE;
+    if (ld.modifier) /* REPLACE / IGNORE: rows sent are not rows added */
+        g_atomic_int_set(&t->rows_inexact, 1);
     gboolean ok = FALSE;
     wharf_reader *r = NULL;
     GString *stmt = NULL, *buf = NULL;
@@ -784,7 +815,10 @@ static gboolean dat_stmt(worker *w, const char *stmt, size_t len, void *data, GE
     if (!g_atomic_int_get(&w->ctx->infile_refused)) {
         mysql_set_local_infile_handler(w->conn, infile_init, infile_read, infile_end, infile_error, cr);
         gint64 n = 0;
-        gboolean ok = exec_rows(w, stmt, len, &n, err);
+        gboolean exact;
+        gboolean ok = exec_rows(w, stmt, len, &n, &exact, err);
+        if (ok && !exact)
+            g_atomic_int_set(&cr->c->table->rows_inexact, 1);
         if (cr->r) /* not ended by the library (error before the transfer) */
             infile_end(cr);
         if (cr->read_err) {
@@ -822,6 +856,10 @@ static gboolean run_chunk(worker *w, wharf_load_chunk *c, GError **err)
     }
     if (!use_db(w, t->db->target, err))
         return FALSE;
+    /* A retry may follow a COMMIT whose answer was lost: only COUNT(*) can
+     * tell how many rows the table has. */
+    if (w->attempt > 0)
+        g_atomic_int_set(&t->rows_inexact, 1);
     chunk_run cr = {.w = w, .c = c};
     gboolean ok = execs(w, "START TRANSACTION", err);
     if (ok) {
@@ -869,6 +907,16 @@ static gboolean run_verify(worker *w, wharf_load_table *t, GError **err)
     const wharf_load_opts *o = w->ctx->o;
     if (!t->created && t->existing == WHARF_EXISTING_TABLE && o->if_exists == WHARF_IF_EXISTS_APPEND) {
         WLOG_DEBUG("%s: appended to an existing table, row count not compared", t->display);
+        return TRUE;
+    }
+    /* The table was empty and every row the server acknowledged in this
+     * run's committed chunks was an added row: that count is the table's row
+     * count, without scanning it (a COUNT(*) right after a sorted index build
+     * looks up the clustered record of every row). Any doubt, or a
+     * mismatch, and the server counts. */
+    if (t->fresh && !g_atomic_int_get(&t->rows_inexact) &&
+        wharf_counter_get(&t->rows_loaded) == t->meta->rows) {
+        WLOG_DEBUG("%s: %" G_GINT64_FORMAT " rows loaded, as in the metadata", t->display, t->meta->rows);
         return TRUE;
     }
     char *q = g_strdup_printf("SELECT COUNT(*) FROM %s", t->qname);
@@ -928,6 +976,8 @@ static gboolean resume_job(worker *w, wharf_job *job, GError **err)
     wharf_load_ctx *ctx = w->ctx;
     wharf_counter_add(&ctx->n_resumed, 1);
     WLOG_DEBUG("%s: done by a previous run (--resume)", wharf_job_name(job));
+    if (wharf_job_kind(job) == WHARF_LJ_CHUNK)
+        g_atomic_int_set(&((wharf_load_chunk *)wharf_job_payload(job))->table->rows_inexact, 1);
     if (wharf_job_kind(job) == WHARF_LJ_TABLE) {
         wharf_load_table *t = wharf_job_payload(job);
         const wharf_load_opts *o = ctx->o;
@@ -960,8 +1010,11 @@ gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
         } else {
             ok = TRUE;
         }
+        gint64 t0 = g_get_monotonic_time();
         if (ok)
             ok = run_once(w, job, &e);
+        WLOG_DEBUG("worker %d: %s %s in %.3f s", w->index, wharf_job_name(job), ok ? "done" : "failed",
+                   (double)(g_get_monotonic_time() - t0) / 1e6);
         if (ok && ctx->journal && journaled_kind(kind))
             return wharf_journal_add(ctx->journal, wharf_job_name(job), err);
         if (ok)
