@@ -525,6 +525,26 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
 
 /* --- the job graph ------------------------------------------------------- */
 
+/* Bytes a row costs the server beyond its text (parsing, a B-tree insert). */
+#define ROW_COST_BYTES 100
+
+/* Estimated server work of a table's data: its uncompressed bytes (disk
+ * bytes when the metadata has none) plus a cost per row. Chunks of the
+ * heaviest tables run first (longest job first): their index builds and
+ * verification then overlap with the loading of smaller tables instead of
+ * trailing the run. */
+static gint64 table_weight(const wharf_load_table *t)
+{
+    gint64 w = 0;
+    for (guint c = 0; c < t->chunks->len; c++) {
+        const wharf_load_chunk *ch = t->chunks->pdata[c];
+        w += ch->meta ? (gint64)ch->meta->bytes + ROW_COST_BYTES * MAX(ch->meta->rows, 0) : ch->disk_bytes;
+    }
+    if (t->meta && t->meta->rows > 0 && t->chunks->len && ((wharf_load_chunk *)t->chunks->pdata[0])->meta == NULL)
+        w += ROW_COST_BYTES * t->meta->rows;
+    return w;
+}
+
 void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s)
 {
     wharf_job *all_tables = NULL; /* every TABLE job final (views without deps) */
@@ -576,11 +596,13 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
             g_free(name);
             if (t->job_create)
                 wharf_sched_depend(s, t->job_done, t->job_create, TRUE);
+            gint64 weight = table_weight(t);
             for (guint c = 0; c < t->chunks->len; c++) {
                 wharf_load_chunk *ch = t->chunks->pdata[c];
                 name = g_strdup_printf("chunk %s", ch->name);
                 wharf_job *cj = wharf_sched_add(s, WHARF_LJ_CHUNK, ch, name, FALSE);
                 g_free(name);
+                wharf_job_set_weight(cj, weight);
                 if (t->job_create)
                     wharf_sched_depend(s, cj, t->job_create, TRUE);
                 wharf_sched_depend(s, t->job_done, cj, TRUE);

@@ -25,6 +25,8 @@ struct wharf_job {
     void *payload;
     char *name;
     gboolean schema;
+    gint64 weight;      /* data jobs: heavier first */
+    guint seq;          /* creation order: FIFO among equal weights */
     GArray *dependents; /* of edge; NULL when none */
     guint ndeps;
     /* Guarded by wharf_sched.lock during the run. */
@@ -39,8 +41,8 @@ struct wharf_sched {
     GMutex lock;         /* guards everything below and every job's run state */
     GCond cond;          /* a job became ready, a job finished, or the run ends */
     GCond stop_cond;     /* the run is stopping (wakes backoff waits) */
-    GQueue ready_schema; /* READY jobs, schema first */
-    GQueue ready_data;
+    GQueue ready_schema; /* READY jobs, schema first (FIFO) */
+    GSequence *ready_data; /* READY data jobs by (weight desc, seq): O(log n) */
     guint running;
     guint unfinished;
     gboolean stopping;
@@ -74,7 +76,7 @@ wharf_sched *wharf_sched_new(gboolean fail_fast)
     g_cond_init(&s->cond);
     g_cond_init(&s->stop_cond);
     g_queue_init(&s->ready_schema);
-    g_queue_init(&s->ready_data);
+    s->ready_data = g_sequence_new(NULL);
     return s;
 }
 
@@ -92,7 +94,7 @@ void wharf_sched_free(wharf_sched *s)
     }
     g_ptr_array_free(s->jobs, TRUE);
     g_queue_clear(&s->ready_schema);
-    g_queue_clear(&s->ready_data);
+    g_sequence_free(s->ready_data);
     g_mutex_clear(&s->lock);
     g_cond_clear(&s->cond);
     g_cond_clear(&s->stop_cond);
@@ -107,6 +109,7 @@ wharf_job *wharf_sched_add(wharf_sched *s, int kind, void *payload, const char *
     j->payload = payload;
     j->name = g_strdup(name);
     j->schema = schema;
+    j->seq = s->jobs->len;
     j->state = WHARF_JOB_PENDING;
     g_ptr_array_add(s->jobs, j);
     return j;
@@ -123,6 +126,11 @@ void wharf_sched_depend(wharf_sched *s, wharf_job *job, wharf_job *dep, gboolean
     job->ndeps++;
 }
 
+void wharf_job_set_weight(wharf_job *j, gint64 weight)
+{
+    j->weight = weight;
+}
+
 int wharf_job_kind(const wharf_job *j) { return j->kind; }
 void *wharf_job_payload(const wharf_job *j) { return j->payload; }
 const char *wharf_job_name(const wharf_job *j) { return j->name; }
@@ -133,11 +141,23 @@ wharf_job *wharf_sched_job(const wharf_sched *s, guint i) { return s->jobs->pdat
 
 /* --- state transitions (all with s->lock held) --------------------------- */
 
+static gint cmp_ready(gconstpointer a, gconstpointer b, gpointer unused)
+{
+    const wharf_job *x = a, *y = b;
+    (void)unused;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static void make_ready_locked(wharf_sched *s, wharf_job *j)
 {
     g_assert(j->state == WHARF_JOB_PENDING && j->waiting == 0);
     j->state = WHARF_JOB_READY;
-    g_queue_push_tail(j->schema ? &s->ready_schema : &s->ready_data, j);
+    if (j->schema)
+        g_queue_push_tail(&s->ready_schema, j);
+    else
+        g_sequence_insert_sorted(s->ready_data, j, cmp_ready, NULL);
     g_cond_signal(&s->cond);
 }
 
@@ -232,6 +252,16 @@ static void call_finals(const wharf_sched_callbacks *cb, GPtrArray *finals)
     g_ptr_array_set_size(finals, 0);
 }
 
+static wharf_job *pop_data_locked(wharf_sched *s)
+{
+    GSequenceIter *it = g_sequence_get_begin_iter(s->ready_data);
+    if (g_sequence_iter_is_end(it))
+        return NULL;
+    wharf_job *j = g_sequence_get(it);
+    g_sequence_remove(it);
+    return j;
+}
+
 static gpointer worker_main(gpointer data)
 {
     worker_arg *a = data;
@@ -248,7 +278,7 @@ static gpointer worker_main(gpointer data)
                 break;
             job = g_queue_pop_head(&s->ready_schema);
             if (job == NULL)
-                job = g_queue_pop_head(&s->ready_data);
+                job = pop_data_locked(s);
             if (job)
                 break;
             if (s->running == 0) {
@@ -339,7 +369,7 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
         g_ptr_array_add(finals, j);
     }
     g_queue_clear(&s->ready_schema);
-    g_queue_clear(&s->ready_data);
+    g_sequence_remove_range(g_sequence_get_begin_iter(s->ready_data), g_sequence_get_end_iter(s->ready_data));
     /* No job is ever dropped. */
     g_assert(s->unfinished == 0);
     for (guint i = 0; i < s->jobs->len; i++)

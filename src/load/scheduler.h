@@ -26,7 +26,8 @@
  *    dependencies; when a dependency becomes final the counter is
  *    decremented under the lock and a job reaching 0 is pushed to a ready
  *    queue. Nothing scans the job list per job. Two ready queues: schema
- *    jobs (priority) and data jobs.
+ *    jobs (priority, FIFO) and data jobs, heaviest weight first (O(log n)
+ *    per job), FIFO among equal weights.
  *  - Workers sleep on a GCond while nothing is ready; they are woken when a
  *    job becomes ready or the run ends.
  *  - --fail-fast: after the first FAILED job no new job starts; running jobs
@@ -78,6 +79,9 @@ void wharf_sched_free(wharf_sched *s);
  * schema = TRUE puts it in the priority queue. */
 wharf_job *wharf_sched_add(wharf_sched *s, int kind, void *payload, const char *name,
                            gboolean schema);
+/* Order among ready data jobs: a higher weight runs first (default 0).
+ * Set before wharf_sched_run. */
+void wharf_job_set_weight(wharf_job *j, gint64 weight);
 /* job waits for dep. hard: dep must succeed (else job is SKIPPED). */
 void wharf_sched_depend(wharf_sched *s, wharf_job *job, wharf_job *dep, gboolean hard);
 
