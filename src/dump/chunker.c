@@ -110,8 +110,12 @@ static char *key_list(GPtrArray *key)
     return g_string_free(s, FALSE);
 }
 
-static gboolean plan_int(MYSQL *m, const wharf_cat_table *t, gint64 target, wharf_chunk_plan *out,
-                         GError **err)
+/* Equal ranges of values of the key's first column (an integer). For a
+ * composite key (leading = TRUE) the ranges are only used when the column
+ * spans at least two values per chunk; otherwise *walk is set and nothing
+ * is added (the caller walks the whole key instead). */
+static gboolean plan_int(MYSQL *m, const wharf_cat_table *t, gint64 target, gboolean leading,
+                         gboolean *walk, wharf_chunk_plan *out, GError **err)
 {
     wharf_column *c = t->key->pdata[0];
     char *id = wharf_quote_ident(c->name);
@@ -144,6 +148,11 @@ static gboolean plan_int(MYSQL *m, const wharf_cat_table *t, gint64 target, whar
     guint64 span = umax - umin; /* values - 1 */
     gint64 est = MAX(t->rows_estimate, 1);
     guint64 n = (guint64)((est + target - 1) / target);
+    if (leading && n > 1 && span < 2 * n - 1) {
+        g_free(id);
+        *walk = TRUE;
+        return TRUE;
+    }
     if (n > span + 1)
         n = span + 1;
     if (n > MAX_WALKED_CHUNKS)
@@ -261,10 +270,10 @@ gboolean wharf_chunker_plan(MYSQL *m, const wharf_cat_table *t, gint64 target_ro
         return TRUE;
     }
     out->order_by = key_list(t->key);
-    gboolean ok;
-    if (t->key->len == 1 && is_int(((wharf_column *)t->key->pdata[0])->data_type))
-        ok = plan_int(m, t, target_rows, out, err);
-    else
+    gboolean ok = TRUE, walk = !is_int(((wharf_column *)t->key->pdata[0])->data_type);
+    if (!walk)
+        ok = plan_int(m, t, target_rows, t->key->len > 1, &walk, out, err);
+    if (ok && walk)
         ok = plan_walk(m, t, target_rows, out, err);
     if (!ok) {
         wharf_chunk_plan_clear(out);

@@ -6,8 +6,13 @@
  *      no usable key            -> one chunk (whole table), *why says why
  *      estimate <= target_rows  -> one chunk
  *      one integer column       -> MIN/MAX, then equal ranges of values
- *      other keys (composite,
- *      character, temporal...)  -> walk the key: each boundary is
+ *      composite key led by an
+ *      integer column           -> the same on the leading column alone
+ *                                  (no scan; as mydumper does), when its
+ *                                  MIN..MAX spans at least 2 values per
+ *                                  chunk; else walked as below
+ *      other keys (character,
+ *      temporal...)             -> walk the key: each boundary is
  *                                  SELECT key ... WHERE key >= prev
  *                                  ORDER BY key LIMIT 1 OFFSET target_rows
  *  - Chunks are half-open ranges [b_i, b_i+1) with the first open below and
@@ -17,7 +22,8 @@
  *    (character literals carry _charset ... COLLATE), so the server orders
  *    boundaries exactly as ORDER BY does.
  *  - Runs on an autocommit connection (never a snapshot session); cost is
- *    one query per chunk for walked keys, two for integer keys.
+ *    one query per chunk for walked keys (each reads target_rows rows of
+ *    the key: a walk is a full scan), one for integer-led keys.
  *  - wharf_chunker_can_split() tells from the catalog alone, without a
  *    query, whether a big table would be split (a usable key of walkable
  *    types); the dump uses it to start unsplittable tables first.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # wharf dump splits big tables into chunks on their key (integer PK by
-# ranges, composite and character keys by walking the key), dumps tables
+# ranges, composite keys led by an integer column with enough values by
+# ranges of that column, other composite keys (comp: 7 values of `a` for 8
+# chunks) and character keys by walking the key), dumps tables
 # without a usable key as one stream (saying why), and every row comes back
 # exactly once.
 . "$(dirname "$0")/../harness/lib.sh"
@@ -17,6 +19,8 @@ CREATE TABLE upk (id INT UNSIGNED NOT NULL PRIMARY KEY, v INT);
 INSERT INTO upk SELECT 4294967295 - seq * 1000, seq FROM seq_0_to_2999;
 CREATE TABLE comp (a INT NOT NULL, b VARCHAR(10) NOT NULL, v INT, PRIMARY KEY (a, b));
 INSERT INTO comp SELECT seq % 7, CONCAT(CHAR(65 + seq % 26), seq), seq FROM seq_1_to_4000;
+CREATE TABLE comp2 (a INT NOT NULL, b VARCHAR(10) NOT NULL, v INT, PRIMARY KEY (a, b));
+INSERT INTO comp2 SELECT seq DIV 40, CONCAT('b', seq % 40), seq FROM seq_1_to_4000;
 CREATE TABLE vpk (k VARCHAR(30) COLLATE utf8mb4_general_ci NOT NULL PRIMARY KEY, v INT);
 INSERT INTO vpk SELECT CONCAT(IF(seq % 2, LOWER(CHAR(65 + seq % 26)), CHAR(65 + seq % 26)), 'é', seq), seq FROM seq_1_to_4000;
 CREATE TABLE uk (x INT, code VARBINARY(8) NOT NULL, UNIQUE KEY (code));
@@ -27,12 +31,12 @@ CREATE TABLE empty_t (id INT PRIMARY KEY);
 CREATE TABLE dt (d DATETIME NOT NULL PRIMARY KEY);
 INSERT INTO dt SELECT '2020-01-01' + INTERVAL seq MINUTE FROM seq_1_to_3000;
 SQL
-sql src -e "ANALYZE TABLE ck.ipk, ck.upk, ck.comp, ck.vpk, ck.uk, ck.nokey, ck.dt" >/dev/null
+sql src -e "ANALYZE TABLE ck.ipk, ck.upk, ck.comp, ck.comp2, ck.vpk, ck.uk, ck.nokey, ck.dt" >/dev/null
 
 for fmt in sql tsv; do
     out=$T/dump-$fmt
     wharf_on src dump -o "$out" -B ck --rows 500 --format "$fmt" -t 3 2>"$T/log-$fmt" || fail "dump: $(cat "$T/log-$fmt")"
-    for t in ipk upk comp vpk uk dt; do
+    for t in ipk upk comp comp2 vpk uk dt; do
         n=$(ls "$out"/ck.$t.[0-9]*.sql* | wc -l)
         [ "$n" -ge 5 ] || fail "$fmt: ck.$t was split into $n chunks, expected >= 5"
     done
