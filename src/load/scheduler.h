@@ -27,7 +27,9 @@
  *    decremented under the lock and a job reaching 0 is pushed to a ready
  *    queue. Nothing scans the job list per job. Two ready queues: schema
  *    jobs (priority, FIFO) and data jobs, heaviest weight first (O(log n)
- *    per job), FIFO among equal weights.
+ *    per job), FIFO among equal weights. When 16 x threads (at least 64)
+ *    data jobs are ready, data goes first: the tables created but not yet
+ *    loaded stay few, so they stay in the server's table cache.
  *  - Workers sleep on a GCond while nothing is ready; they are woken when a
  *    job becomes ready or the run ends.
  *  - --fail-fast: after the first FAILED job no new job starts; running jobs
