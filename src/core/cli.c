@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 /* Short options that take a value, in every subcommand. */
-#define WHARF_CLI_VALUE_SHORTS "hPuSt" "odBTx"
+#define WHARF_CLI_VALUE_SHORTS "hPuSt" "odBTx" "rFs"
 
 static gboolean on_password(const gchar *name, const gchar *value, gpointer data, GError **error)
 {

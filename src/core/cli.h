@@ -12,7 +12,7 @@
  *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads.
  *  - mysql habits are accepted: -pSECRET, bare -p, and a value glued to a
  *    short option (-uroot, -P3307). The short options that take a value are
- *    fixed across subcommands: -h -P -u -S -t -o -d -B -T -x; a subcommand
+ *    fixed across subcommands: -h -P -u -S -t -o -d -B -T -x -r -F -s; a subcommand
  *    must not use these letters for flags without a value.
  */
 #ifndef WHARF_CORE_CLI_H
