@@ -23,7 +23,10 @@ wharf_writer *wharf_rows_open(const wharf_outdir *o, const char *name, GError **
     return w;
 }
 
-static char *select_list(const wharf_cat_table *t)
+/* The dumped columns (generated ones are left out), comma-separated. For
+ * the SELECT, FLOAT columns are read as `col+0e0`: the text protocol prints
+ * FLOAT with 6 digits, a DOUBLE has all of them. */
+static char *dumped_columns(const wharf_cat_table *t, gboolean for_select)
 {
     GString *s = g_string_new(NULL);
     gboolean first = TRUE;
@@ -33,23 +36,7 @@ static char *select_list(const wharf_cat_table *t)
             continue;
         char *id = wharf_quote_ident(c->name);
         g_string_append_printf(s, "%s%s%s", first ? "" : ",", id,
-                               strcmp(c->data_type, "float") == 0 ? "+0e0" : "");
-        g_free(id);
-        first = FALSE;
-    }
-    return g_string_free(s, FALSE);
-}
-
-static char *column_list(const wharf_cat_table *t)
-{
-    GString *s = g_string_new(NULL);
-    gboolean first = TRUE;
-    for (guint i = 0; i < t->columns->len; i++) {
-        wharf_column *c = t->columns->pdata[i];
-        if (c->generated)
-            continue;
-        char *id = wharf_quote_ident(c->name);
-        g_string_append_printf(s, "%s%s", first ? "" : ",", id);
+                               for_select && strcmp(c->data_type, "float") == 0 ? "+0e0" : "");
         g_free(id);
         first = FALSE;
     }
@@ -118,7 +105,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
      * retried chunk is not counted twice. */
     gint64 rows_reported = 0;
     guint64 reported = 0;
-    char *cols = select_list(t);
+    char *cols = dumped_columns(t, TRUE);
     char *tn = wharf_quote_table(t->db, t->name);
     GString *q = g_string_new(NULL);
     g_string_append_printf(q, "SELECT %s FROM %s", cols, tn);
@@ -153,7 +140,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     char *insert = NULL;
     if (!tsv) {
         char *tid = wharf_quote_ident(t->name);
-        char *cl = column_list(t);
+        char *cl = dumped_columns(t, FALSE);
         insert = g_strdup_printf("INSERT INTO %s (%s) VALUES\n", tid, cl);
         g_free(tid);
         g_free(cl);
