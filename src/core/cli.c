@@ -38,10 +38,10 @@ static gboolean on_port(const gchar *name, const gchar *value, gpointer data, GE
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c)
 {
     GOptionEntry entries[] = {
-        {"host", 'h', 0, G_OPTION_ARG_STRING, &c->conn.host, "Server host", "HOST"},
-        {"port", 'P', 0, G_OPTION_ARG_CALLBACK, (gpointer)on_port, "TCP port", "PORT"},
-        {"user", 'u', 0, G_OPTION_ARG_STRING, &c->conn.user, "User name", "USER"},
-        {"password", 'p', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_password,
+        {"host", 'h', 0, G_OPTION_ARG_FILENAME, &c->conn.host, "Server host", "HOST"},
+        {"port", 'P', G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (gpointer)on_port, "TCP port", "PORT"},
+        {"user", 'u', 0, G_OPTION_ARG_FILENAME, &c->conn.user, "User name", "USER"},
+        {"password", 'p', G_OPTION_FLAG_OPTIONAL_ARG | G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (gpointer)on_password,
          "Password (bare -p prompts)", "PASS"},
         {"socket", 'S', 0, G_OPTION_ARG_FILENAME, &c->conn.socket, "Unix socket", "PATH"},
         {"defaults-file", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.defaults_file,
@@ -54,7 +54,7 @@ GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c)
         {"ssl-capath", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_capath, "CA directory", "DIR"},
         {"ssl-cert", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_cert, "Client certificate", "FILE"},
         {"ssl-key", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_key, "Client key", "FILE"},
-        {"ssl-cipher", 0, 0, G_OPTION_ARG_STRING, &c->conn.ssl_cipher, "TLS ciphers", "LIST"},
+        {"ssl-cipher", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_cipher, "TLS ciphers", "LIST"},
         {"ssl-crl", 0, 0, G_OPTION_ARG_FILENAME, &c->conn.ssl_crl, "Certificate revocation list", "FILE"},
         {"ssl-verify-server-cert", 0, 0, G_OPTION_ARG_NONE, &c->conn.ssl_verify_server_cert,
          "Verify the server's certificate", NULL},

@@ -144,6 +144,8 @@ static void db_free(gpointer p)
     g_ptr_array_unref(d->functions);
     g_ptr_array_unref(d->procedures);
     g_ptr_array_unref(d->events);
+    g_ptr_array_unref(d->packages);
+    g_ptr_array_unref(d->package_bodies);
     g_free(d);
 }
 
@@ -336,6 +338,8 @@ static gboolean on_schema(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row,
     d->functions = g_ptr_array_new_with_free_func(g_free);
     d->procedures = g_ptr_array_new_with_free_func(g_free);
     d->events = g_ptr_array_new_with_free_func(g_free);
+    d->packages = g_ptr_array_new_with_free_func(g_free);
+    d->package_bodies = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(c->dbs, d);
     g_hash_table_replace(c->db_by_name, d->name, d);
     return TRUE;
@@ -359,20 +363,32 @@ static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
         return TRUE;
     const char *type = row[2] ? row[2] : "";
     wharf_obj_kind kind;
+    gboolean versioned = FALSE;
+    if (lookup_db(c, row[0]) == NULL)
+        return TRUE;
     if (strcmp(type, "VIEW") == 0)
         kind = WHARF_OBJ_VIEW;
     else if (strcmp(type, "SEQUENCE") == 0)
         kind = WHARF_OBJ_SEQUENCE;
     else if (strcmp(type, "BASE TABLE") == 0)
         kind = WHARF_OBJ_TABLE;
-    else
-        return TRUE; /* SYSTEM VIEW, TEMPORARY... */
-    if (lookup_db(c, row[0]) == NULL)
-        return TRUE;
+    else if (strcmp(type, "SYSTEM VERSIONED") == 0)
+        kind = WHARF_OBJ_TABLE, versioned = TRUE;
+    else {
+        /* SYSTEM VIEW, TEMPORARY or a type this version does not know: it
+         * cannot be dumped, and it is never left out without a word. */
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_UNSUPPORTED,
+                    "`%s`.`%s` is of table type '%s', which wharf cannot dump; leave it out"
+                    " with --exclude or -x",
+                    row[0], row[1], type);
+        return FALSE;
+    }
     wharf_cat_table *t = g_new0(wharf_cat_table, 1);
     t->db = g_strdup(row[0]);
     t->name = g_strdup(row[1]);
     t->kind = kind;
+    t->versioned = versioned;
+    t->history = versioned && !s->f->no_history;
     t->engine = (kind == WHARF_OBJ_VIEW || !row[3]) ? NULL : g_strdup(row[3]);
     t->rows_estimate = row[4] ? g_ascii_strtoll(row[4], NULL, 10) : 0;
     t->avg_row_length = row[5] ? g_ascii_strtoll(row[5], NULL, 10) : 0;
@@ -398,7 +414,7 @@ static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
 static gboolean on_column(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
 {
     /* TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE,
-     * CHARACTER_SET_NAME, COLLATION_NAME, EXTRA */
+     * CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION */
     if (!row[0] || !row[1] || !row[2])
         return TRUE;
     wharf_cat_table *t = lookup(c, row[0], row[1]);
@@ -415,8 +431,47 @@ static gboolean on_column(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row,
      * a generated column. */
     col->generated = strstr(extra, "VIRTUAL") != NULL || strstr(extra, "STORED") != NULL ||
                      strstr(extra, "PERSISTENT") != NULL;
+    /* A system-versioned table's named ROW START / ROW END columns. */
+    col->period = t->versioned && col->generated && row[8] &&
+                  (strcmp(row[8], "ROW START") == 0 || strcmp(row[8], "ROW END") == 0);
     g_ptr_array_add(t->columns, col);
     return TRUE;
+}
+
+gboolean wharf_column_dumped(const wharf_cat_table *t, const wharf_column *c)
+{
+    return !c->generated || (c->period && t->history);
+}
+
+char *wharf_catalog_from(const wharf_cat_table *t)
+{
+    char *tn = wharf_quote_table(t->db, t->name);
+    if (!t->history)
+        return tn;
+    char *s = g_strconcat(tn, " FOR SYSTEM_TIME ALL", NULL);
+    g_free(tn);
+    return s;
+}
+
+/* A system-versioned table that names no period columns has the implicit
+ * invisible `row_start` and `row_end` (which COLUMNS does not list). */
+static void add_implicit_periods(wharf_catalog *c)
+{
+    for (guint i = 0; i < c->tables->len; i++) {
+        wharf_cat_table *t = c->tables->pdata[i];
+        if (!t->versioned)
+            continue;
+        gboolean named = FALSE;
+        for (guint j = 0; j < t->columns->len && !named; j++)
+            named = ((wharf_column *)t->columns->pdata[j])->period;
+        for (int j = 0; j < 2 && !named; j++) {
+            wharf_column *col = g_new0(wharf_column, 1);
+            col->name = g_strdup(j == 0 ? "row_start" : "row_end");
+            col->data_type = g_strdup("timestamp");
+            col->generated = col->period = TRUE;
+            g_ptr_array_add(t->columns, col);
+        }
+    }
 }
 
 /* Unique-index candidates while streaming STATISTICS (ordered by table,
@@ -581,9 +636,16 @@ static gboolean on_routine(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row
         g_ptr_array_add(d->functions, g_strdup(row[1]));
     else if (strcmp(row[2], "PROCEDURE") == 0)
         g_ptr_array_add(d->procedures, g_strdup(row[1]));
-    else
-        WLOG_WARN("%s `%s`.`%s` is not dumped (only procedures and functions are)", row[2], row[0],
-                  row[1]);
+    else if (strcmp(row[2], "PACKAGE") == 0)
+        g_ptr_array_add(d->packages, g_strdup(row[1]));
+    else if (strcmp(row[2], "PACKAGE BODY") == 0)
+        g_ptr_array_add(d->package_bodies, g_strdup(row[1]));
+    else {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_UNSUPPORTED,
+                    "routine `%s`.`%s` is of type '%s', which wharf cannot dump", row[0], row[1],
+                    row[2]);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -661,7 +723,7 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
          on_table, "TABLE_SCHEMA", FALSE},
         {"COLUMNS",
          "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME,"
-         " COLLATION_NAME, EXTRA FROM information_schema.COLUMNS WHERE %s"
+         " COLLATION_NAME, EXTRA, GENERATION_EXPRESSION FROM information_schema.COLUMNS WHERE %s"
          " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION",
          on_column, "TABLE_SCHEMA", FALSE},
         {"VIEWS",
@@ -696,6 +758,7 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
         if (ok && i == 0)
             g_ptr_array_sort(c->dbs, cmp_db);
         if (ok && strcmp(q[i].what, "COLUMNS") == 0) {
+            add_implicit_periods(c);
             char *kc = schema_cond(&s, "TABLE_SCHEMA");
             ok = read_keys(m, c, &s, kc, err);
             g_free(kc);

@@ -15,6 +15,13 @@
  *  - For each base table the chunk key is chosen: the PRIMARY KEY, else the
  *    unique index whose columns are all NOT NULL and unprefixed, fewest
  *    columns first; none means the table is dumped as one stream.
+ *  - Completeness: every object of a selected schema is kept, or the read
+ *    fails naming it. TABLE_TYPE 'BASE TABLE', 'SYSTEM VERSIONED', 'VIEW'
+ *    and 'SEQUENCE' and ROUTINE_TYPE 'FUNCTION', 'PROCEDURE', 'PACKAGE' and
+ *    'PACKAGE BODY' are known; any other type is an error, never a skip.
+ *  - System-versioned tables keep their history unless no_history: the
+ *    ROW START/END columns (implicit `row_start`/`row_end` when the table
+ *    does not name them) are marked period columns.
  *  - The catalog is built once by one thread and then only read.
  */
 #ifndef WHARF_DUMP_CATALOG_H
@@ -33,6 +40,8 @@ typedef struct wharf_column {
     char *charset, *collation; /* NULL for non-character columns */
     gboolean is_unsigned;
     gboolean generated; /* VIRTUAL / STORED / PERSISTENT: computed, not dumped */
+    gboolean period;    /* ROW START / ROW END of a system-versioned table: dumped
+                         * (and loaded) only with the table's history */
 } wharf_column;
 
 typedef struct wharf_cat_table {
@@ -48,11 +57,15 @@ typedef struct wharf_cat_table {
     GPtrArray *triggers; /* char*: trigger names in creation order */
     GPtrArray *depends;  /* char*: "db.name" (FK parents, tables a view reads) */
     char *where;         /* --where condition for this table, or NULL */
+    gboolean versioned;  /* TABLE_TYPE 'SYSTEM VERSIONED' */
+    gboolean history;    /* versioned and dumped with its history rows (FOR SYSTEM_TIME
+                          * ALL, ROW START/END columns included): not --no-history */
 } wharf_cat_table;
 
 typedef struct wharf_cat_db {
     char *name;
     GPtrArray *functions, *procedures, *events; /* char* names */
+    GPtrArray *packages, *package_bodies;       /* char* names (sql_mode=ORACLE) */
 } wharf_cat_db;
 
 typedef struct wharf_catalog {
@@ -70,6 +83,7 @@ typedef struct wharf_filter {
     char **exclude;     /* --exclude entries, or NULL */
     char **where;       /* --where "db.t:COND" entries, or NULL */
     gboolean routines;  /* dump routines and events (off with -T) */
+    gboolean no_history; /* system-versioned tables: current rows only */
 } wharf_filter;
 
 /* Check the filter's lists (names well-formed, --where has a condition). */
@@ -81,6 +95,14 @@ gboolean wharf_catalog_parse_name(const char *s, char **db, char **table, const 
 
 wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err);
 void wharf_catalog_free(wharf_catalog *c);
+
+/* Is column c of t written to the data files? (Not generated, except the
+ * ROW START/END columns of a table dumped with its history.) */
+gboolean wharf_column_dumped(const wharf_cat_table *t, const wharf_column *c);
+
+/* The FROM operand for t's rows: `db`.`t`, with FOR SYSTEM_TIME ALL when
+ * its history is dumped (newly allocated). */
+char *wharf_catalog_from(const wharf_cat_table *t);
 
 /* "db\x1fname" key of by_name. */
 char *wharf_catalog_key(const char *db, const char *name);

@@ -119,7 +119,7 @@ static gboolean plan_int(MYSQL *m, const wharf_cat_table *t, gint64 target, gboo
 {
     wharf_column *c = t->key->pdata[0];
     char *id = wharf_quote_ident(c->name);
-    char *tn = wharf_quote_table(t->db, t->name);
+    char *tn = wharf_catalog_from(t);
     char *sql = g_strdup_printf("SELECT MIN(%s), MAX(%s) FROM %s", id, id, tn);
     MYSQL_RES *res = wharf_conn_query(m, sql, err);
     g_free(sql);
@@ -193,7 +193,7 @@ static gboolean plan_walk(MYSQL *m, const wharf_cat_table *t, gint64 target, wha
                           GError **err)
 {
     char *cols = key_list(t->key);
-    char *tn = wharf_quote_table(t->db, t->name);
+    char *tn = wharf_catalog_from(t);
     guint nk = t->key->len;
     char **prev = NULL;
     for (;;) {

@@ -978,6 +978,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
                                                             : "table");
         tm->engine = g_strdup(t->engine);
         tm->snapshot = snap->consistent && t->transactional;
+        tm->history = t->history;
         tm->rows = 0;
         if (ts->results) {
             for (guint k = 0; k < ts->plan.where->len; k++) {
@@ -1244,21 +1245,23 @@ int wharf_dump_main(int argc, char **argv)
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
          "Directory to write (must not exist or be empty)", "DIR"},
-        {"databases", 'B', 0, G_OPTION_ARG_STRING_ARRAY, &o.databases_raw,
+        {"databases", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.databases_raw,
          "Dump only these databases (comma-separated, repeatable)", "DB,..."},
-        {"tables", 'T', 0, G_OPTION_ARG_STRING_ARRAY, &o.tables_raw,
+        {"tables", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.tables_raw,
          "Dump only these tables (db.table, comma-separated, repeatable)", "DB.T,..."},
-        {"regex", 'x', 0, G_OPTION_ARG_STRING, &o.regex,
+        {"regex", 'x', 0, G_OPTION_ARG_FILENAME, &o.regex,
          "Dump only tables whose \"db.table\" matches this regular expression", "REGEX"},
-        {"exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.exclude_raw,
+        {"exclude", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.exclude_raw,
          "Skip these databases or tables (db or db.table, comma-separated, repeatable)", "LIST"},
-        {"where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.where,
+        {"where", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.where,
          "Dump only the rows of db.t matching COND (repeatable)", "DB.T:COND"},
         {"no-data", 0, 0, G_OPTION_ARG_NONE, &o.no_data, "Dump the schema only", NULL},
         {"no-schema", 0, 0, G_OPTION_ARG_NONE, &o.no_schema, "Dump the data only", NULL},
-        {"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
+        {"no-history", 0, 0, G_OPTION_ARG_NONE, &o.filter.no_history,
+         "System-versioned tables: dump the current rows only, not their history", NULL},
+        {"format", 0, 0, G_OPTION_ARG_FILENAME, &o.format,
          "Data files: sql (INSERT, default) or tsv (LOAD DATA)", "sql|tsv"},
-        {"compress", 0, 0, G_OPTION_ARG_STRING, &o.compress,
+        {"compress", 0, 0, G_OPTION_ARG_FILENAME, &o.compress,
          "Compression: zstd (default), gzip or none", "ALG"},
         {"compress-level", 0, 0, G_OPTION_ARG_INT, &o.compress_level,
          "Compression level (default: zstd 1, gzip 6)", "N"},
@@ -1268,9 +1271,9 @@ int wharf_dump_main(int argc, char **argv)
          "Split tables into chunks of about MB megabytes (default 64, less for a small dump: about 4"
          " chunks per thread, at least 4 MB)",
          "MB"},
-        {"statement-size", 's', 0, G_OPTION_ARG_STRING, &o.statement_size,
+        {"statement-size", 's', 0, G_OPTION_ARG_FILENAME, &o.statement_size,
          "Largest INSERT statement (default 1M; a bigger row is its own statement)", "SIZE"},
-        {"lock", 0, 0, G_OPTION_ARG_STRING, &o.lock,
+        {"lock", 0, 0, G_OPTION_ARG_FILENAME, &o.lock,
          "Snapshot lock: auto (default), backup-stage, instance, ftwrl, none", "METHOD"},
         {"no-ddl-lock", 0, 0, G_OPTION_ARG_NONE, &o.no_ddl_lock,
          "Do not block DDL for the whole dump (a concurrent DDL then fails the dump)", NULL},

@@ -12,6 +12,14 @@
     "/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"                                                       \
     "/*!40103 SET TIME_ZONE='+00:00'*/;\n"
 
+/* A table loaded with its history: its ROW START/END values are given. */
+#define HISTORY_HEADER "/*M!101100 SET SESSION system_versioning_insert_history=1*/;\n"
+
+static const char *data_header(const wharf_cat_table *t)
+{
+    return t->history ? DATA_HEADER HISTORY_HEADER : DATA_HEADER;
+}
+
 wharf_writer *wharf_rows_open(const wharf_outdir *o, const char *name, GError **err)
 {
     char *path = g_build_filename(o->dir, name, NULL);
@@ -32,7 +40,7 @@ static char *dumped_columns(const wharf_cat_table *t, gboolean for_select)
     gboolean first = TRUE;
     for (guint i = 0; i < t->columns->len; i++) {
         wharf_column *c = t->columns->pdata[i];
-        if (c->generated)
+        if (!wharf_column_dumped(t, c))
             continue;
         char *id = wharf_quote_ident(c->name);
         g_string_append_printf(s, "%s%s%s", first ? "" : ",", id,
@@ -49,7 +57,7 @@ static gboolean write_load_twin(const wharf_outdir *o, const wharf_cat_table *t,
 {
     char *dat = wharf_layout_chunk(t->db, t->name, part, "dat", WHARF_COMPRESS_NONE);
     char *sqlname = wharf_layout_chunk(t->db, t->name, part, "sql", o->compress);
-    GString *s = g_string_new(DATA_HEADER);
+    GString *s = g_string_new(data_header(t));
     char *lit = wharf_quote_string(dat);
     char *tid = wharf_quote_ident(t->name);
     g_string_append_printf(s,
@@ -61,7 +69,7 @@ static gboolean write_load_twin(const wharf_outdir *o, const wharf_cat_table *t,
     gboolean first = TRUE;
     for (guint i = 0; i < t->columns->len; i++) {
         wharf_column *c = t->columns->pdata[i];
-        if (c->generated)
+        if (!wharf_column_dumped(t, c))
             continue;
         char *id = wharf_quote_ident(c->name);
         wharf_value_kind k = wharf_value_kind_of_type_name(c->data_type);
@@ -106,7 +114,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     gint64 rows_reported = 0;
     guint64 reported = 0;
     char *cols = dumped_columns(t, TRUE);
-    char *tn = wharf_quote_table(t->db, t->name);
+    char *tn = wharf_catalog_from(t);
     GString *q = g_string_new(NULL);
     g_string_append_printf(q, "SELECT %s FROM %s", cols, tn);
     if (t->where && where)
@@ -144,7 +152,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         insert = g_strdup_printf("INSERT INTO %s (%s) VALUES\n", tid, cl);
         g_free(tid);
         g_free(cl);
-        if (!wharf_writer_puts(w, DATA_HEADER, err)) {
+        if (!wharf_writer_puts(w, data_header(t), err)) {
             g_free(kinds);
             g_free(insert);
             goto fail;

@@ -295,6 +295,8 @@ static GKeyFile *build_key_file(const wharf_metadata *m)
         set_str(kf, g, "wharf-kind", t->kind ? t->kind : "table");
         set_str(kf, g, "wharf-engine", t->engine);
         g_key_file_set_boolean(kf, g, "wharf-snapshot", t->snapshot);
+        if (t->history)
+            g_key_file_set_boolean(kf, g, "wharf-history", TRUE);
         if (t->kind != NULL && strcmp(t->kind, "sequence") == 0)
             g_key_file_set_integer(kf, g, "is_sequence", 1);
         g_key_file_set_uint64(kf, g, "wharf-chunks", t->chunks->len);
@@ -573,6 +575,15 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
             return FALSE;
         }
         t->snapshot = b;
+    }
+    if (g_key_file_has_key(c->kf, group, "wharf-history", NULL)) {
+        GError *e = NULL;
+        t->history = g_key_file_get_boolean(c->kf, group, "wharf-history", &e);
+        if (e != NULL) {
+            fail(c, err, group, "wharf-history", "%s", e->message);
+            g_error_free(e);
+            return FALSE;
+        }
     }
 
     gsize nkeys = 0;

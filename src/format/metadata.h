@@ -40,6 +40,8 @@ typedef struct wharf_table_meta {
     char *kind;                /* "table", "view", "sequence" */
     char *engine;
     gboolean snapshot;         /* covered by the consistent snapshot */
+    gboolean history;          /* system-versioned, rows include its history
+                                * (wharf-history; count FOR SYSTEM_TIME ALL) */
     GPtrArray *chunks;         /* of wharf_chunk_meta*, in part order */
     GPtrArray *depends;        /* of char* "db.table" this object needs (views, FKs) */
 } wharf_table_meta;

@@ -919,7 +919,9 @@ static gboolean run_verify(worker *w, wharf_load_table *t, GError **err)
         WLOG_DEBUG("%s: %" G_GINT64_FORMAT " rows loaded, as in the metadata", t->display, t->meta->rows);
         return TRUE;
     }
-    char *q = g_strdup_printf("SELECT COUNT(*) FROM %s", t->qname);
+    /* A table dumped with its history counted every version of every row. */
+    char *q = g_strdup_printf("SELECT COUNT(*) FROM %s%s", t->qname,
+                              t->meta->history ? " FOR SYSTEM_TIME ALL" : "");
     char *v = wharf_conn_query_value(w->conn, q, err);
     g_free(q);
     if (v == NULL)
