@@ -11,7 +11,7 @@
     "/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"
 
 /* Column `col` of the single row of `sql`, newly allocated. */
-static char *show_value(MYSQL *m, const char *sql, unsigned col, char **sql_mode, GError **err)
+static char *show_value(MYSQL *m, const char *sql, unsigned col, GError **err)
 {
     MYSQL_RES *res = wharf_conn_query(m, sql, err);
     if (res == NULL)
@@ -24,8 +24,6 @@ static char *show_value(MYSQL *m, const char *sql, unsigned col, char **sql_mode
     } else {
         unsigned long *len = mysql_fetch_lengths(res);
         out = g_strndup(row[col], len[col]);
-        if (sql_mode)
-            *sql_mode = g_strdup(row[1] ? row[1] : "");
     }
     mysql_free_result(res);
     return out;
@@ -47,7 +45,7 @@ gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_
 {
     char *id = wharf_quote_ident(d->name);
     char *sql = g_strdup_printf("SHOW CREATE DATABASE %s", id);
-    char *create = show_value(m, sql, 1, NULL, err);
+    char *create = show_value(m, sql, 1, err);
     g_free(sql);
     if (create == NULL) {
         wharf_error_prefix(err, "database %s", id);
@@ -64,31 +62,119 @@ gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     return ok;
 }
 
-/* One routine/trigger/event inside a DELIMITER ;; block. */
-static void append_object(GString *s, const char *sql_mode, const char *create)
+/* One SHOW CREATE result, by column name (the column order differs by
+ * object kind and server). Text is in the object's own character set
+ * (the connection's results are binary), as the server stored it. */
+typedef struct show_create {
+    char *create;                 /* the CREATE statement */
+    char *sql_mode, *time_zone;   /* NULL when the kind has none */
+    char *cs_client, *coll_conn;  /* character_set_client, collation_connection */
+} show_create;
+
+static void show_create_clear(show_create *sc)
 {
-    char *mode = wharf_quote_string(sql_mode);
-    g_string_append_printf(s, "/*!50003 SET SESSION SQL_MODE=%s*/;;\n%s;;\n", mode, create);
-    g_free(mode);
+    g_free(sc->create);
+    g_free(sc->sql_mode);
+    g_free(sc->time_zone);
+    g_free(sc->cs_client);
+    g_free(sc->coll_conn);
+    memset(sc, 0, sizeof *sc);
+}
+
+static gboolean show_create_read(MYSQL *m, const char *sql, show_create *sc, GError **err)
+{
+    memset(sc, 0, sizeof *sc);
+    MYSQL_RES *res = wharf_conn_query(m, sql, err);
+    if (res == NULL)
+        return FALSE;
+    MYSQL_ROW row = mysql_fetch_row(res);
+    unsigned long *len = row ? mysql_fetch_lengths(res) : NULL;
+    MYSQL_FIELD *f = mysql_fetch_fields(res);
+    for (unsigned i = 0; row && i < mysql_num_fields(res); i++) {
+        if (row[i] == NULL)
+            continue;
+        char **slot = NULL;
+        if (g_str_has_prefix(f[i].name, "Create ") || strcmp(f[i].name, "SQL Original Statement") == 0)
+            slot = &sc->create;
+        else if (strcmp(f[i].name, "sql_mode") == 0)
+            slot = &sc->sql_mode;
+        else if (strcmp(f[i].name, "time_zone") == 0)
+            slot = &sc->time_zone;
+        else if (strcmp(f[i].name, "character_set_client") == 0)
+            slot = &sc->cs_client;
+        else if (strcmp(f[i].name, "collation_connection") == 0)
+            slot = &sc->coll_conn;
+        if (slot && *slot == NULL)
+            *slot = g_strndup(row[i], len[i]);
+    }
+    mysql_free_result(res);
+    if (sc->create == NULL) {
+        show_create_clear(sc);
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                    "%s returned nothing (missing privilege, or the object was dropped)", sql);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The session context an object was created in, as statements ending in
+ * `term`: sql_mode, character_set_client / collation_connection (the
+ * object's text below is in that character set) and an event's time_zone.
+ * The file's footer restores the loading session (FILE_FOOTER). */
+static void append_context(GString *s, const show_create *sc, const char *term)
+{
+    if (sc->sql_mode) {
+        char *mode = wharf_quote_string(sc->sql_mode);
+        g_string_append_printf(s, "/*!50003 SET SESSION SQL_MODE=%s*/%s\n", mode, term);
+        g_free(mode);
+    }
+    if (sc->cs_client && sc->coll_conn) {
+        char *cs = wharf_quote_string(sc->cs_client), *co = wharf_quote_string(sc->coll_conn);
+        g_string_append_printf(s,
+                               "/*!50003 SET SESSION character_set_client=%s,"
+                               " collation_connection=%s*/%s\n",
+                               cs, co, term);
+        g_free(cs);
+        g_free(co);
+    }
+    if (sc->time_zone) {
+        char *tz = wharf_quote_string(sc->time_zone);
+        g_string_append_printf(s, "/*!50003 SET SESSION TIME_ZONE=%s*/%s\n", tz, term);
+        g_free(tz);
+    }
+}
+
+/* Saved at the top of an object file, restored at its end, so the loading
+ * session is as it was for the next file. */
+#define CONTEXT_SAVE                                                                               \
+    "/*!50003 SET @OLD_SQL_MODE=@@SQL_MODE, @OLD_TIME_ZONE=@@TIME_ZONE*/;\n"
+#define CONTEXT_RESTORE                                                                            \
+    "/*!50003 SET SESSION SQL_MODE=@OLD_SQL_MODE, TIME_ZONE=@OLD_TIME_ZONE*/;\n"                  \
+    "/*!40101 SET NAMES utf8mb4*/;\n"
+
+/* One routine/trigger/event inside a DELIMITER ;; block. */
+static void append_object(GString *s, const show_create *sc)
+{
+    append_context(s, sc, ";;");
+    g_string_append_printf(s, "%s;;\n", sc->create);
 }
 
 static gboolean post_list(MYSQL *m, GString *s, const char *db, GPtrArray *names, const char *what,
-                          unsigned col, GError **err)
+                          GError **err)
 {
     for (guint i = 0; i < names->len; i++) {
         char *tn = wharf_quote_table(db, names->pdata[i]);
         char *sql = g_strdup_printf("SHOW CREATE %s %s", what, tn);
-        char *mode = NULL;
-        char *create = show_value(m, sql, col, &mode, err);
+        show_create sc;
+        gboolean ok = show_create_read(m, sql, &sc, err);
         g_free(sql);
-        if (create == NULL) {
+        if (!ok) {
             wharf_error_prefix(err, "%s %s", what, tn);
             g_free(tn);
             return FALSE;
         }
-        append_object(s, mode, create);
-        g_free(create);
-        g_free(mode);
+        append_object(s, &sc);
+        show_create_clear(&sc);
         g_free(tn);
     }
     return TRUE;
@@ -96,17 +182,23 @@ static gboolean post_list(MYSQL *m, GString *s, const char *db, GPtrArray *names
 
 gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *d, GError **err)
 {
-    if (d->functions->len + d->procedures->len + d->events->len == 0)
+    if (d->functions->len + d->procedures->len + d->events->len + d->packages->len +
+            d->package_bodies->len ==
+        0)
         return TRUE;
-    GString *s = g_string_new(SCHEMA_HEADER);
-    g_string_append(s, "/*!50003 SET @OLD_SQL_MODE=@@SQL_MODE*/;\nDELIMITER ;;\n");
-    if (!post_list(m, s, d->name, d->functions, "FUNCTION", 2, err) ||
-        !post_list(m, s, d->name, d->procedures, "PROCEDURE", 2, err) ||
-        !post_list(m, s, d->name, d->events, "EVENT", 3, err)) {
+    GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE "DELIMITER ;;\n");
+    /* Functions first: a procedure, package or event may call them (the
+     * server checks nothing at CREATE time, but keep the natural order);
+     * a package body needs its package. */
+    if (!post_list(m, s, d->name, d->functions, "FUNCTION", err) ||
+        !post_list(m, s, d->name, d->procedures, "PROCEDURE", err) ||
+        !post_list(m, s, d->name, d->packages, "PACKAGE", err) ||
+        !post_list(m, s, d->name, d->package_bodies, "PACKAGE BODY", err) ||
+        !post_list(m, s, d->name, d->events, "EVENT", err)) {
         g_string_free(s, TRUE);
         return FALSE;
     }
-    g_string_append(s, "DELIMITER ;\n/*!50003 SET SESSION SQL_MODE=@OLD_SQL_MODE*/;\n");
+    g_string_append(s, "DELIMITER ;\n" CONTEXT_RESTORE);
     gboolean ok = write_file(o, wharf_layout_post(d->name, o->compress), s, err);
     if (!ok)
         wharf_error_prefix(err, "routines of database `%s`", d->name);
@@ -118,13 +210,12 @@ static gboolean write_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_
 {
     if (t->triggers->len == 0)
         return TRUE;
-    GString *s = g_string_new(SCHEMA_HEADER);
-    g_string_append(s, "/*!50003 SET @OLD_SQL_MODE=@@SQL_MODE*/;\nDELIMITER ;;\n");
-    if (!post_list(m, s, t->db, t->triggers, "TRIGGER", 2, err)) {
+    GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE "DELIMITER ;;\n");
+    if (!post_list(m, s, t->db, t->triggers, "TRIGGER", err)) {
         g_string_free(s, TRUE);
         return FALSE;
     }
-    g_string_append(s, "DELIMITER ;\n/*!50003 SET SESSION SQL_MODE=@OLD_SQL_MODE*/;\n");
+    g_string_append(s, "DELIMITER ;\n" CONTEXT_RESTORE);
     return write_file(o, wharf_layout_triggers(t->db, t->name, o->compress), s, err);
 }
 
@@ -133,7 +224,7 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     char *tn = wharf_quote_table(t->db, t->name);
     gboolean seq = t->kind == WHARF_OBJ_SEQUENCE;
     char *sql = g_strdup_printf("SHOW CREATE %s %s", seq ? "SEQUENCE" : "TABLE", tn);
-    char *create = show_value(m, sql, 1, NULL, err);
+    char *create = show_value(m, sql, 1, err);
     g_free(sql);
     gboolean ok = create != NULL;
     GString *s = g_string_new(SCHEMA_HEADER);
@@ -142,7 +233,7 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     if (ok && seq) {
         /* The sequence's state: the next value it will hand out. */
         sql = g_strdup_printf("SELECT next_not_cached_value FROM %s", tn);
-        char *next = show_value(m, sql, 0, NULL, err);
+        char *next = show_value(m, sql, 0, err);
         g_free(sql);
         ok = next != NULL;
         if (ok) {
@@ -248,19 +339,45 @@ gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *c
     return ok;
 }
 
+/* SHOW CREATE VIEW for a view the server cannot print on a connection
+ * whose collation is binary (ERROR 1253: a COLLATE clause of another
+ * character set is checked against the connection's): the same, with a
+ * utf8mb4 connection collation; results stay binary (the original text). */
+static gboolean view_utf8(MYSQL *m, const char *sql, show_create *sc, GError **err)
+{
+    if (!wharf_conn_exec(m, "SET collation_connection=utf8mb4_general_ci", err))
+        return FALSE;
+    gboolean ok = show_create_read(m, sql, sc, err);
+    GError *e2 = NULL;
+    if (!wharf_conn_exec(m, "SET NAMES binary", &e2)) {
+        if (ok) {
+            g_propagate_error(err, e2);
+            show_create_clear(sc);
+            return FALSE;
+        }
+        g_clear_error(&e2);
+    }
+    return ok;
+}
+
 gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
 {
     char *tn = wharf_quote_table(t->db, t->name);
     char *sql = g_strdup_printf("SHOW CREATE VIEW %s", tn);
-    char *create = show_value(m, sql, 1, NULL, err);
+    show_create sc;
+    gboolean ok = show_create_read(m, sql, &sc, err);
+    if (!ok && (*err)->domain == WHARF_SQL_ERROR && (*err)->code == 1253) {
+        g_clear_error(err);
+        ok = view_utf8(m, sql, &sc, err);
+    }
     g_free(sql);
-    gboolean ok = create != NULL;
     if (ok) {
-        GString *s = g_string_new(SCHEMA_HEADER);
-        g_string_append_printf(s, "%s;\n", create);
+        GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE);
+        append_context(s, &sc, ";");
+        g_string_append_printf(s, "%s;\n" CONTEXT_RESTORE, sc.create);
         ok = write_file(o, wharf_layout_view_schema(t->db, t->name, o->compress), s, err);
     }
-    g_free(create);
+    show_create_clear(&sc);
     if (!ok)
         wharf_error_prefix(err, "view %s", tn);
     g_free(tn);

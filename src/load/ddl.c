@@ -167,6 +167,8 @@ const char *wharf_ddl_kind_keyword(wharf_ddl_kind k)
     case WHARF_DDL_PROCEDURE: return "PROCEDURE";
     case WHARF_DDL_FUNCTION: return "FUNCTION";
     case WHARF_DDL_EVENT: return "EVENT";
+    case WHARF_DDL_PACKAGE: return "PACKAGE";
+    case WHARF_DDL_PACKAGE_BODY: return "PACKAGE BODY";
     default: return "";
     }
 }
@@ -180,7 +182,7 @@ static wharf_ddl_kind kind_of_word(const tok *t)
               {"TABLE", WHARF_DDL_TABLE},       {"SEQUENCE", WHARF_DDL_SEQUENCE},
               {"VIEW", WHARF_DDL_VIEW},         {"TRIGGER", WHARF_DDL_TRIGGER},
               {"PROCEDURE", WHARF_DDL_PROCEDURE}, {"FUNCTION", WHARF_DDL_FUNCTION},
-              {"EVENT", WHARF_DDL_EVENT}};
+              {"EVENT", WHARF_DDL_EVENT},       {"PACKAGE", WHARF_DDL_PACKAGE}};
     if (t->type != TK_WORD)
         return WHARF_DDL_OTHER;
     for (size_t i = 0; i < G_N_ELEMENTS(kw); i++)
@@ -236,6 +238,10 @@ static wharf_ddl_kind parse_create(lexer *lx, char **db, char **name, const char
     if (k == WHARF_DDL_OTHER)
         return k;
     lex_next(lx);
+    if (k == WHARF_DDL_PACKAGE && tok_is(&lx->cur, "BODY")) {
+        k = WHARF_DDL_PACKAGE_BODY;
+        lex_next(lx);
+    }
     if (tok_is(&lx->cur, "IF")) {
         lex_next(lx); /* NOT */
         lex_next(lx); /* EXISTS */

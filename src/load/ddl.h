@@ -48,6 +48,8 @@ typedef enum {
     WHARF_DDL_PROCEDURE,
     WHARF_DDL_FUNCTION,
     WHARF_DDL_EVENT,
+    WHARF_DDL_PACKAGE,      /* sql_mode=ORACLE package specification */
+    WHARF_DDL_PACKAGE_BODY,
 } wharf_ddl_kind;
 
 /* Kind and (unquoted) name of the object created by a CREATE statement;

@@ -225,7 +225,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
                 wharf_load_db *d = db_by_target(p, row[0]);
                 if (d == NULL || d->post_path == NULL)
                     continue;
-                char *job = g_strdup_printf("routines and events of %s", d->target);
+                char *job = g_strdup_printf("%s of %s", qi == 0 ? "routines" : "events", d->target);
                 gboolean ours = wharf_journal_done(journal, job);
                 g_free(job);
                 if (ours || journal)

@@ -662,24 +662,42 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
         for (guint i = 0; i < create_jobs->len; i++)
             wharf_sched_depend(s, all_tables, create_jobs->pdata[i], FALSE);
 
-    /* Routines and events last. */
-    gboolean any_post = FALSE;
+    /* Routines with the schema, before any view; events (which could fire
+     * on the data) last. */
+    wharf_job *all_routines = NULL;
+    gboolean any_events = FALSE;
     for (guint i = 0; i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
         if (d->post_path == NULL || o->tables != NULL)
             continue;
-        if (all_done == NULL) {
-            all_done = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables, views and triggers", TRUE);
-            any_post = TRUE;
+        if (schema) {
+            char *name = g_strdup_printf("routines of %s", d->target);
+            wharf_job *rj = wharf_sched_add(s, WHARF_LJ_ROUTINES, d, name, TRUE);
+            g_free(name);
+            if (d->job)
+                wharf_sched_depend(s, rj, d->job, TRUE);
+            if (all_routines == NULL)
+                all_routines = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all routines", TRUE);
+            wharf_sched_depend(s, all_routines, rj, FALSE);
         }
-        char *name = g_strdup_printf("routines and events of %s", d->target);
-        wharf_job *pj = wharf_sched_add(s, WHARF_LJ_POST, d, name, TRUE);
-        g_free(name);
-        wharf_sched_depend(s, pj, all_done, FALSE);
-        if (d->job)
-            wharf_sched_depend(s, pj, d->job, TRUE);
+        if (data) {
+            if (all_done == NULL)
+                all_done = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables, views and triggers", TRUE);
+            char *name = g_strdup_printf("events of %s", d->target);
+            wharf_job *ej = wharf_sched_add(s, WHARF_LJ_EVENTS, d, name, TRUE);
+            g_free(name);
+            wharf_sched_depend(s, ej, all_done, FALSE);
+            if (d->job)
+                wharf_sched_depend(s, ej, d->job, TRUE);
+            any_events = TRUE;
+        }
     }
-    if (any_post) {
+    for (guint i = 0; all_routines && i < late_jobs->len; i++) {
+        wharf_job *j = late_jobs->pdata[i];
+        if (wharf_job_kind(j) == WHARF_LJ_VIEW)
+            wharf_sched_depend(s, j, all_routines, FALSE);
+    }
+    if (any_events) {
         for (guint i = 0; i < late_jobs->len; i++)
             wharf_sched_depend(s, all_done, late_jobs->pdata[i], FALSE);
         for (guint i = 0; i < create_jobs->len; i++)

@@ -19,7 +19,9 @@
  *          -> triggers, verify
  *        views after the tables/views they read (hard edges from
  *          wharf-depends, or after all tables + the views named in them)
- *        routines/events after everything else (order-only edges)
+ *        routines after their database, before every view (a view may
+ *          call a function of any database: order-only edges through a
+ *          barrier); events after everything else (order-only edges)
  *  - The plan is immutable while jobs run, except fields documented as
  *    written by one job and read by its dependents (ordered by the
  *    scheduler's lock).
@@ -42,7 +44,8 @@ typedef enum {
     WHARF_LJ_FKS,
     WHARF_LJ_VIEW,
     WHARF_LJ_TRIGGERS,
-    WHARF_LJ_POST,        /* routines and/or events of a database */
+    WHARF_LJ_ROUTINES,    /* stored routines and packages of a database */
+    WHARF_LJ_EVENTS,      /* events of a database */
     WHARF_LJ_VERIFY,
     WHARF_LJ_BARRIER,     /* no work: orders other jobs */
 } wharf_load_job_kind;

@@ -390,7 +390,8 @@ static gboolean obj_stmt(worker *w, const char *stmt, size_t len, void *data, GE
     char *odb = NULL, *name = NULL;
     wharf_ddl_kind k = wharf_ddl_object(stmt, len, &odb, &name);
     gboolean ok = TRUE;
-    gboolean is_routine = k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_FUNCTION;
+    gboolean is_routine = k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_FUNCTION ||
+                          k == WHARF_DDL_PACKAGE || k == WHARF_DDL_PACKAGE_BODY;
     if ((is_routine && !r->routines) || (k == WHARF_DDL_EVENT && !r->events))
         goto out;
     if (k != WHARF_DDL_OTHER && r->replace && k != WHARF_DDL_VIEW && k != WHARF_DDL_TABLE) {
@@ -450,14 +451,15 @@ static gboolean run_triggers(worker *w, wharf_load_table *t, GError **err)
     return TRUE;
 }
 
-static gboolean run_post(worker *w, wharf_load_db *d, GError **err)
+/* The routines (events = FALSE) or the events of a database's post file:
+ * routines come with the schema, before views; events (which could fire on
+ * the data) after everything. */
+static gboolean run_post(worker *w, wharf_load_db *d, gboolean events, GError **err)
 {
     const wharf_load_opts *o = w->ctx->o;
     if (!use_db(w, d->target, err))
         return FALSE;
-    /* Two-phase loads: routines with the schema, events (which could fire on
-     * the data) with the data. */
-    obj_run r = {d, o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, !o->no_schema, !o->no_data,
+    obj_run r = {d, o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, !events, events,
                  NULL};
     if (!each_statement(w, d->post_path, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(d->post_path));
@@ -955,7 +957,8 @@ static gboolean run_once(worker *w, wharf_job *job, GError **err)
     case WHARF_LJ_FKS: return run_fks(w, p, err);
     case WHARF_LJ_VIEW: return run_view(w, p, err);
     case WHARF_LJ_TRIGGERS: return run_triggers(w, p, err);
-    case WHARF_LJ_POST: return run_post(w, p, err);
+    case WHARF_LJ_ROUTINES: return run_post(w, p, FALSE, err);
+    case WHARF_LJ_EVENTS: return run_post(w, p, TRUE, err);
     case WHARF_LJ_VERIFY: return run_verify(w, p, err);
     }
     g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "unknown job kind %d", wharf_job_kind(job));
