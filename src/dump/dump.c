@@ -511,6 +511,8 @@ static gboolean step_schema(worker *w, gpointer arg, GError **err)
 {
     const wharf_cat_table *t = arg;
     const wharf_outdir *out = &w->c->o->out;
+    if (w->c->o->no_schema) /* data only, but triggers go with the data */
+        return t->kind != WHARF_OBJ_TABLE || wharf_schema_triggers(w->aux, out, t, err);
     return t->kind == WHARF_OBJ_VIEW ? wharf_schema_view(w->aux, out, t, err)
                                      : wharf_schema_table(w->aux, out, t, err);
 }
@@ -531,7 +533,9 @@ static gboolean step_db(worker *w, gpointer arg, GError **err)
 {
     const wharf_cat_db *d = arg;
     const wharf_outdir *out = &w->c->o->out;
-    return wharf_schema_database(w->aux, out, d, err) && wharf_schema_post(w->aux, out, d, err);
+    /* A --no-schema dump keeps routines and events (as mydumper -m -R -E). */
+    return (w->c->o->no_schema || wharf_schema_database(w->aux, out, d, err)) &&
+           wharf_schema_post(w->aux, out, d, err);
 }
 
 static gboolean step_schema_batch(worker *w, gpointer arg, GError **err)
@@ -574,7 +578,7 @@ static gboolean run_table(worker *w, table_state *ts, GError **err)
     const dump_opts *o = c->o;
     wharf_cat_table *t = ts->t;
     char *what = table_what(t);
-    gboolean ok = o->no_schema || with_aux_retry(w, what, step_schema, t, err);
+    gboolean ok = with_aux_retry(w, what, step_schema, t, err);
     g_free(what);
     if (ok && (t->kind != WHARF_OBJ_TABLE || o->no_data)) {
         table_finished(c);
@@ -587,7 +591,15 @@ static gboolean run_batch(worker *w, job *j, GError **err)
 {
     dump_ctx *c = w->c;
     const dump_opts *o = c->o;
-    if (!o->no_schema) {
+    if (o->no_schema) {
+        for (guint i = 0; i < j->n_batch; i++) {
+            char *what = table_what(j->batch[i]->t);
+            gboolean ok = with_aux_retry(w, what, step_schema, j->batch[i]->t, err);
+            g_free(what);
+            if (!ok)
+                return FALSE;
+        }
+    } else {
         char *a = wharf_quote_table(j->batch[0]->t->db, j->batch[0]->t->name);
         char *b = wharf_quote_table(j->batch[j->n_batch - 1]->t->db,
                                     j->batch[j->n_batch - 1]->t->name);
@@ -972,6 +984,8 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     for (guint i = 0; i < c->cat->tables->len; i++) {
         table_state *ts = &c->states[i];
         wharf_cat_table *t = ts->t;
+        if (o->no_schema && t->kind == WHARF_OBJ_VIEW)
+            continue; /* a data-only dump has nothing of a view */
         wharf_table_meta *tm = wharf_metadata_table(m, t->db, t->name, TRUE);
         tm->kind = g_strdup(t->kind == WHARF_OBJ_VIEW       ? "view"
                             : t->kind == WHARF_OBJ_SEQUENCE ? "sequence"
@@ -1110,13 +1124,12 @@ static int run_dump(dump_opts *o, wharf_console *console)
     g_ptr_array_sort(order, cmp_unit_desc);
     c.progress.objects_total = cat->tables->len;
     c.progress.bytes_total = o->no_data ? 0 : bytes_est;
-    if (!o->no_schema)
-        for (guint i = 0; i < cat->dbs->len; i++) {
-            job *j = g_new0(job, 1);
-            j->kind = JOB_DB;
-            j->db = cat->dbs->pdata[i];
-            g_queue_push_tail(&c.queue, j);
-        }
+    for (guint i = 0; i < cat->dbs->len; i++) {
+        job *j = g_new0(job, 1);
+        j->kind = JOB_DB;
+        j->db = cat->dbs->pdata[i];
+        g_queue_push_tail(&c.queue, j);
+    }
     /* Small base tables (one chunk by their estimate, no chunk query) go in
      * batches: one round trip for all their SHOW CREATE TABLE. */
     job *batch = NULL;

@@ -205,7 +205,7 @@ gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *
     return ok;
 }
 
-static gboolean write_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t,
+gboolean wharf_schema_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t,
                                GError **err)
 {
     if (t->triggers->len == 0)
@@ -249,7 +249,7 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     else
         g_string_free(s, TRUE);
     if (ok)
-        ok = write_triggers(m, o, t, err);
+        ok = wharf_schema_triggers(m, o, t, err);
     if (!ok)
         wharf_error_prefix(err, "%s %s", seq ? "sequence" : "table", tn);
     g_free(tn);
@@ -329,7 +329,7 @@ gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *c
     }
     g_string_free(q, TRUE);
     for (i = 0; ok && i < n; i++) {
-        ok = write_triggers(m, o, t[i], err);
+        ok = wharf_schema_triggers(m, o, t[i], err);
         if (!ok) {
             char *tn = wharf_quote_table(t[i]->db, t[i]->name);
             wharf_error_prefix(err, "table %s", tn);

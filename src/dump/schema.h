@@ -34,6 +34,9 @@ gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *
 gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err);
 gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *const *t, guint n,
                              GError **err);
+/* DB.T-schema-triggers.sql alone (a --no-schema dump keeps triggers). */
+gboolean wharf_schema_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t,
+                               GError **err);
 gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err);
 
 #endif

@@ -328,14 +328,14 @@ GPtrArray *wharf_ddl_identifiers(const char *stmt, size_t len)
 char *wharf_ddl_requalify(const char *stmt, size_t len, const char *from, const char *to,
                           size_t *out_len)
 {
-    char *qf = wharf_quote_ident(from), *qt = wharf_quote_ident(to);
-    size_t qfl = strlen(qf);
+    char *qt = wharf_quote_ident(to);
     GString *o = g_string_sized_new(len + 16);
     lexer lx;
     lex_init(&lx, stmt, len);
     const char *copied = stmt;
     while (lex_next(&lx) != TK_END) {
-        if (lx.cur.type == TK_QIDENT && lx.cur.len == qfl && memcmp(lx.cur.start, qf, qfl) == 0 &&
+        /* `from`.x or from.x (a trigger's text is kept as it was typed) */
+        if ((lx.cur.type == TK_QIDENT || lx.cur.type == TK_WORD) && strcmp(lx.cur.text, from) == 0 &&
             lx.p < lx.end && *lx.p == '.') {
             g_string_append_len(o, copied, lx.cur.start - copied);
             g_string_append(o, qt);
@@ -344,7 +344,6 @@ char *wharf_ddl_requalify(const char *stmt, size_t len, const char *from, const 
     }
     lex_done(&lx);
     g_string_append_len(o, copied, stmt + len - copied);
-    g_free(qf);
     g_free(qt);
     *out_len = o->len;
     return g_string_free(o, FALSE);

@@ -351,6 +351,25 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
     return TRUE;
 }
 
+/* A dump of data only: data files, and no CREATE of any database, table or
+ * view (wharf dump --no-schema, mydumper -m). */
+static gboolean data_only(const wharf_load_plan *p)
+{
+    if (p->nchunks == 0)
+        return FALSE;
+    for (guint i = 0; i < p->dbs->len; i++) {
+        const wharf_load_db *d = p->dbs->pdata[i];
+        if (d->create_path)
+            return FALSE;
+        for (guint j = 0; j < d->tables->len; j++) {
+            const wharf_load_table *t = d->tables->pdata[j];
+            if (t->schema_path || t->view_path)
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static int run(wharf_load_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -364,6 +383,11 @@ static int run(wharf_load_opts *o, wharf_console *console)
     }
     WLOG_INFO("%s: %u database(s), %u table(s), %u view(s), %u data chunk(s)", o->dir, plan->dbs->len,
               plan->ntables, plan->nviews, plan->nchunks);
+    if (!o->no_schema && !o->no_data && data_only(plan)) {
+        WLOG_INFO("%s holds data without table definitions (a --no-schema dump): loading its data into "
+                  "the existing tables, as with --no-schema", o->dir);
+        o->no_schema = TRUE;
+    }
 
     wharf_load_ctx ctx = {0};
     ctx.o = o;

@@ -110,6 +110,11 @@ static void test_requalify(void)
     char *r = wharf_ddl_requalify(s, strlen(s), "src", "dst", &n);
     g_assert_cmpstr(r, ==, "select `dst`.`t`.`a` AS `a`,'`src`.' from `dst`.`t` join `srcx`.`u`");
     g_free(r);
+    /* a trigger's text as it was typed: bare qualifiers too */
+    s = "CREATE TRIGGER src.trg AFTER INSERT ON src.a FOR EACH ROW INSERT INTO srcx.b VALUES ('src.a')";
+    r = wharf_ddl_requalify(s, strlen(s), "src", "dst", &n);
+    g_assert_cmpstr(r, ==, "CREATE TRIGGER `dst`.trg AFTER INSERT ON `dst`.a FOR EACH ROW INSERT INTO srcx.b VALUES ('src.a')");
+    g_free(r);
 }
 
 static void test_load_data(void)
