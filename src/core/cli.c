@@ -72,8 +72,17 @@ void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose, "Log debug messages", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet, "Log errors only", NULL},
         {NULL}};
+    c->threads = -1; /* not given */
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_add_group(ctx, wharf_cli_conn_group(c));
+}
+
+/* Is argv[i] a bare -p / --password followed by a word that is its value? */
+static gboolean pass_word(int argc, char **argv, int i)
+{
+    const char *a = argv[i];
+    return (strcmp(a, "-p") == 0 || strcmp(a, "--password") == 0) && i + 1 < argc &&
+           argv[i + 1][0] != '-';
 }
 
 static void wipe(char *s)
@@ -90,10 +99,10 @@ void wharf_cli_scrub_argv(int argc, char **argv)
             break;
         if (strncmp(a, "--password=", 11) == 0)
             wipe(a + 11);
+        else if (pass_word(argc, argv, i))
+            wipe(argv[++i]);
         else if (a[0] == '-' && a[1] == 'p' && a[2] != '\0')
             wipe(a + 2);
-        /* "--password SECRET" is not used: the value is optional, so GLib
-         * only takes it with '='; a following word stays an argument. */
     }
 }
 
@@ -111,7 +120,11 @@ gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***res
         const char *a = argv[i];
         if (i > 0 && !options_done && strcmp(a, "--") == 0)
             options_done = TRUE;
-        if (i > 0 && !options_done && a[0] == '-' && a[1] == 'p') {
+        if (i > 0 && !options_done && pass_word(argc, argv, i)) {
+            /* -p SECRET / --password SECRET: wharf takes no positional
+             * arguments, so the word is the password (scrubbed below). */
+            copy[n++] = g_strconcat("--password=", argv[++i], NULL);
+        } else if (i > 0 && !options_done && a[0] == '-' && a[1] == 'p') {
             copy[n++] = a[2] ? g_strconcat("--password=", a + 2, NULL) : g_strdup("--password");
         } else if (i > 0 && !options_done && a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0' &&
                    strchr(WHARF_CLI_VALUE_SHORTS, a[1]) != NULL) {
@@ -182,12 +195,12 @@ gboolean wharf_cli_finish(wharf_cli_common *c, GError **err)
         if (c->conn.password == NULL)
             return FALSE;
     }
-    if (c->threads < 0 || c->threads > 1024) {
+    if (c->threads != -1 && (c->threads < 1 || c->threads > 1024)) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--threads must be between 1 and 1024, not %d",
                     c->threads);
         return FALSE;
     }
-    if (c->threads == 0) {
+    if (c->threads == -1) {
         int n = (int)g_get_num_processors();
         c->threads = n < 2 ? 2 : n;
     }

@@ -73,6 +73,33 @@ gboolean wharf_catalog_parse_name(const char *s, char **db, char **table, const 
     return TRUE;
 }
 
+/* A --where condition is one expression: outside quotes its parentheses
+ * balance and never close more than they opened, and it holds no ';' and
+ * no comment, so it cannot end the WHERE (...) it is put in. */
+static gboolean one_expression(const char *cond)
+{
+    int depth = 0;
+    for (const char *p = cond; *p; p++) {
+        if (*p == '\'' || *p == '"' || *p == '`') {
+            char q = *p;
+            for (p++; *p && *p != q; p++)
+                if (*p == '\\' && q != '`' && p[1])
+                    p++;
+            if (*p == '\0')
+                return FALSE; /* unterminated quote */
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            if (--depth < 0)
+                return FALSE;
+        } else if (*p == ';' || *p == '#' || (p[0] == '-' && p[1] == '-') ||
+                   (p[0] == '/' && p[1] == '*')) {
+            return FALSE;
+        }
+    }
+    return depth == 0;
+}
+
 gboolean wharf_filter_validate(const wharf_filter *f, GError **err)
 {
     char *db = NULL, *tb = NULL;
@@ -107,6 +134,13 @@ gboolean wharf_filter_validate(const wharf_filter *f, GError **err)
         }
         g_free(db);
         g_free(tb);
+        if (!one_expression(rest + 1)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                        "--where: '%s' is not one expression (unbalanced parentheses or quotes, ';' "
+                        "or a comment)",
+                        rest + 1);
+            return FALSE;
+        }
     }
     return TRUE;
 }
@@ -696,6 +730,18 @@ static gboolean check_named(wharf_catalog *c, const filter_sets *s, GError **err
                         (const char *)v);
             return FALSE;
         }
+    g_hash_table_iter_init(&it, s->where);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        wharf_cat_table *t = g_hash_table_lookup(c->by_name, k);
+        if (t == NULL || t->kind != WHARF_OBJ_TABLE) {
+            char **parts = g_strsplit(k, "\x1f", 2);
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "--where names `%s`.`%s`, which is not a table this dump selects",
+                        parts[0], parts[1] ? parts[1] : "");
+            g_strfreev(parts);
+            return FALSE;
+        }
+    }
     return TRUE;
 }
 

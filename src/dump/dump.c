@@ -779,11 +779,23 @@ static gboolean finish_options(dump_opts *o, GError **err)
     o->out.compress = WHARF_COMPRESS_ZSTD;
     if (o->compress && !wharf_compress_parse(o->compress, &o->out.compress))
         return usage_error(err, "--compress must be zstd, gzip or none, not '%s'", o->compress);
-    if (o->compress_level < 0 ||
-        (o->out.compress == WHARF_COMPRESS_GZIP && o->compress_level > 9) ||
-        o->compress_level > 22)
+    /* Numeric options are -1 when not given; a given value must be in range. */
+    if (o->compress_level != -1 &&
+        (o->compress_level < 1 || (o->out.compress == WHARF_COMPRESS_GZIP && o->compress_level > 9) ||
+         o->compress_level > 22))
         return usage_error(err, "--compress-level %d is out of range (zstd 1-22, gzip 1-9)",
                            o->compress_level);
+    if (o->compress_level != -1 && o->out.compress == WHARF_COMPRESS_NONE)
+        return usage_error(err, "--compress-level needs --compress zstd or gzip");
+    if (o->rows != -1 && o->rows < 1)
+        return usage_error(err, "--rows must be at least 1, not %" G_GINT64_FORMAT, o->rows);
+    if (o->chunk_size_mb != -1 && o->chunk_size_mb < 1)
+        return usage_error(err, "--chunk-size must be at least 1 (MB), not %d", o->chunk_size_mb);
+    if (o->snapshot_budget != -1 && o->snapshot_budget < 1)
+        return usage_error(err, "--snapshot-table-budget must be at least 1, not %d", o->snapshot_budget);
+    o->compress_level = MAX(o->compress_level, 0);
+    o->rows = MAX(o->rows, 0);
+    o->chunk_size_mb = MAX(o->chunk_size_mb, 0);
     o->out.level = o->compress_level;
     if (o->out.level == 0 && o->out.compress == WHARF_COMPRESS_ZSTD)
         o->out.level = DEFAULT_ZSTD_LEVEL;
@@ -794,10 +806,6 @@ static gboolean finish_options(dump_opts *o, GError **err)
     if (ss < 1024)
         return usage_error(err, "--statement-size must be at least 1K");
     o->out.statement_size = (gsize)ss;
-    if (o->rows < 0)
-        return usage_error(err, "--rows must be positive");
-    if (o->chunk_size_mb < 0)
-        return usage_error(err, "--chunk-size must be positive");
     if (o->snapshot_budget <= 0)
         o->snapshot_budget = DEFAULT_SNAPSHOT_BUDGET;
     o->lock_method = WHARF_LOCK_AUTO;
@@ -1255,6 +1263,8 @@ int wharf_dump_main(int argc, char **argv)
 {
     dump_opts o;
     memset(&o, 0, sizeof o);
+    o.compress_level = o.chunk_size_mb = o.snapshot_budget = -1; /* not given */
+    o.rows = -1;
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
          "Directory to write (must not exist or be empty)", "DIR"},

@@ -67,6 +67,10 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--no-data and --no-schema together load nothing");
         return FALSE;
     }
+    if (o->into && *o->into == '\0') {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--into needs a database name");
+        return FALSE;
+    }
     o->databases = wharf_cli_split_list(r->dbs);
     o->tables = wharf_cli_split_list(r->tables);
     if (o->tables) {
@@ -351,6 +355,35 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
     return TRUE;
 }
 
+/* Every database (-B) and table (-T) the user named is in the dump: a typo
+ * is an error, not an empty load. */
+static gboolean check_named(const wharf_load_plan *p, const wharf_load_opts *o, GError **err)
+{
+    for (char **b = o->databases; b && *b; b++)
+        if (!g_hash_table_contains(p->db_by_name, *b)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "database `%s` (named in -B) is not in the dump %s", *b, o->dir);
+            return FALSE;
+        }
+    if (o->tables == NULL)
+        return TRUE;
+    GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < p->dbs->len; i++) {
+        const wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++)
+            g_hash_table_add(have, ((wharf_load_table *)d->tables->pdata[j])->display);
+    }
+    gboolean ok = TRUE;
+    for (char **t = o->tables; ok && *t; t++)
+        if (!g_hash_table_contains(have, *t)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "table %s (named in -T) is not in the dump %s", *t, o->dir);
+            ok = FALSE;
+        }
+    g_hash_table_unref(have);
+    return ok;
+}
+
 /* A dump of data only: data files, and no CREATE of any database, table or
  * view (wharf dump --no-schema, mydumper -m). */
 static gboolean data_only(const wharf_load_plan *p)
@@ -383,6 +416,12 @@ static int run(wharf_load_opts *o, wharf_console *console)
     }
     WLOG_INFO("%s: %u database(s), %u table(s), %u view(s), %u data chunk(s)", o->dir, plan->dbs->len,
               plan->ntables, plan->nviews, plan->nchunks);
+    if (!check_named(plan, o, &err)) {
+        WLOG_ERR("%s", err->message);
+        g_error_free(err);
+        wharf_load_plan_free(plan);
+        return WHARF_EXIT_USAGE;
+    }
     if (!o->no_schema && !o->no_data && data_only(plan)) {
         WLOG_INFO("%s holds data without table definitions (a --no-schema dump): loading its data into "
                   "the existing tables, as with --no-schema", o->dir);
