@@ -2,6 +2,7 @@
 
 #include "core/console.h"
 #include "core/error.h"
+#include "format/layout.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,7 @@ static void table_free(gpointer p)
     wharf_cat_table *t = p;
     g_free(t->db);
     g_free(t->name);
+    g_free(t->fname);
     g_free(t->engine);
     g_ptr_array_unref(t->columns);
     if (t->key)
@@ -175,6 +177,7 @@ static void db_free(gpointer p)
 {
     wharf_cat_db *d = p;
     g_free(d->name);
+    g_free(d->fname);
     g_ptr_array_unref(d->functions);
     g_ptr_array_unref(d->procedures);
     g_ptr_array_unref(d->events);
@@ -704,6 +707,21 @@ static gboolean on_fk(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GEr
     return TRUE;
 }
 
+/* Names that cannot be file names get mydumper_N, in catalog order. */
+static void assign_file_names(wharf_catalog *c)
+{
+    guint n = 0;
+    for (guint i = 0; i < c->dbs->len; i++) {
+        wharf_cat_db *d = c->dbs->pdata[i];
+        d->fname = wharf_layout_name_is_plain(d->name) ? g_strdup(d->name) : wharf_layout_mapped_name(n++);
+    }
+    for (guint i = 0; i < c->tables->len; i++) {
+        wharf_cat_table *t = c->tables->pdata[i];
+        t->fdb = lookup_db(c, t->db)->fname;
+        t->fname = wharf_layout_name_is_plain(t->name) ? g_strdup(t->name) : wharf_layout_mapped_name(n++);
+    }
+}
+
 static int cmp_db(gconstpointer a, gconstpointer b)
 {
     const wharf_cat_db *x = *(wharf_cat_db *const *)a, *y = *(wharf_cat_db *const *)b;
@@ -765,7 +783,7 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
          "SCHEMA_NAME", FALSE},
         {"TABLES",
          "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH,"
-         " DATA_LENGTH FROM information_schema.TABLES WHERE %s",
+         " DATA_LENGTH FROM information_schema.TABLES WHERE %s ORDER BY TABLE_SCHEMA, TABLE_NAME",
          on_table, "TABLE_SCHEMA", FALSE},
         {"COLUMNS",
          "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME,"
@@ -812,6 +830,8 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
     }
     if (ok)
         ok = check_named(c, &s, err);
+    if (ok)
+        assign_file_names(c);
     sets_clear(&s);
     if (!ok) {
         wharf_catalog_free(c);

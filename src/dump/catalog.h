@@ -22,6 +22,8 @@
  *  - System-versioned tables keep their history unless no_history: the
  *    ROW START/END columns (implicit `row_start`/`row_end` when the table
  *    does not name them) are marked period columns.
+ *  - File names: each database and table gets its file-name form (its own
+ *    name when plain, else mydumper_N, N counted over the whole dump).
  *  - The catalog is built once by one thread and then only read.
  */
 #ifndef WHARF_DUMP_CATALOG_H
@@ -46,6 +48,8 @@ typedef struct wharf_column {
 
 typedef struct wharf_cat_table {
     char *db, *name;
+    const char *fdb;     /* file-name form of db (borrowed from its wharf_cat_db) */
+    char *fname;         /* file-name form of name: itself, or mydumper_N (format/layout.h) */
     wharf_obj_kind kind;
     char *engine;        /* NULL for views */
     gint64 rows_estimate; /* information_schema TABLE_ROWS (an estimate for InnoDB) */
@@ -64,6 +68,7 @@ typedef struct wharf_cat_table {
 
 typedef struct wharf_cat_db {
     char *name;
+    char *fname;         /* file-name form: itself, or mydumper_N */
     GPtrArray *functions, *procedures, *events; /* char* names */
     GPtrArray *packages, *package_bodies;       /* char* names (sql_mode=ORACLE) */
 } wharf_cat_db;

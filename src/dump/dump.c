@@ -995,6 +995,8 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
         if (o->no_schema && t->kind == WHARF_OBJ_VIEW)
             continue; /* a data-only dump has nothing of a view */
         wharf_table_meta *tm = wharf_metadata_table(m, t->db, t->name, TRUE);
+        tm->file_db = g_strdup(t->fdb);
+        tm->file_table = g_strdup(t->fname);
         tm->kind = g_strdup(t->kind == WHARF_OBJ_VIEW       ? "view"
                             : t->kind == WHARF_OBJ_SEQUENCE ? "sequence"
                                                             : "table");

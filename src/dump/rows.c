@@ -55,8 +55,8 @@ static char *dumped_columns(const wharf_cat_table *t, gboolean for_select)
 static gboolean write_load_twin(const wharf_outdir *o, const wharf_cat_table *t, guint64 part,
                                 GError **err)
 {
-    char *dat = wharf_layout_chunk(t->db, t->name, part, "dat", WHARF_COMPRESS_NONE);
-    char *sqlname = wharf_layout_chunk(t->db, t->name, part, "sql", o->compress);
+    char *dat = wharf_layout_chunk(t->fdb, t->fname, part, "dat", WHARF_COMPRESS_NONE);
+    char *sqlname = wharf_layout_chunk(t->fdb, t->fname, part, "sql", o->compress);
     GString *s = g_string_new(data_header(t));
     char *lit = wharf_quote_string(dat);
     char *tid = wharf_quote_ident(t->name);
@@ -129,7 +129,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     g_free(tn);
 
     const gboolean tsv = o->format == WHARF_DATA_TSV;
-    char *name = wharf_layout_chunk(t->db, t->name, part, tsv ? "dat" : "sql", o->compress);
+    char *name = wharf_layout_chunk(t->fdb, t->fname, part, tsv ? "dat" : "sql", o->compress);
     wharf_writer *w = NULL;
     MYSQL_RES *res = wharf_conn_query_stream(m, q->str, err);
     g_string_free(q, TRUE);

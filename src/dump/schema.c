@@ -55,7 +55,7 @@ gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     GString *s = g_string_new(SCHEMA_HEADER);
     g_string_append_printf(s, "%s;\n", create);
     g_free(create);
-    gboolean ok = write_file(o, wharf_layout_schema_create(d->name, o->compress), s, err);
+    gboolean ok = write_file(o, wharf_layout_schema_create(d->fname, o->compress), s, err);
     if (!ok)
         wharf_error_prefix(err, "database %s", id);
     g_free(id);
@@ -199,7 +199,7 @@ gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *
         return FALSE;
     }
     g_string_append(s, "DELIMITER ;\n" CONTEXT_RESTORE);
-    gboolean ok = write_file(o, wharf_layout_post(d->name, o->compress), s, err);
+    gboolean ok = write_file(o, wharf_layout_post(d->fname, o->compress), s, err);
     if (!ok)
         wharf_error_prefix(err, "routines of database `%s`", d->name);
     return ok;
@@ -216,7 +216,7 @@ gboolean wharf_schema_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         return FALSE;
     }
     g_string_append(s, "DELIMITER ;\n" CONTEXT_RESTORE);
-    return write_file(o, wharf_layout_triggers(t->db, t->name, o->compress), s, err);
+    return write_file(o, wharf_layout_triggers(t->fdb, t->fname, o->compress), s, err);
 }
 
 gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
@@ -245,7 +245,7 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     }
     g_free(create);
     if (ok)
-        ok = write_file(o, wharf_layout_table_schema(t->db, t->name, o->compress), s, err);
+        ok = write_file(o, wharf_layout_table_schema(t->fdb, t->fname, o->compress), s, err);
     else
         g_string_free(s, TRUE);
     if (ok)
@@ -301,7 +301,7 @@ gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *c
         if (ok) {
             GString *s = g_string_new(SCHEMA_HEADER);
             g_string_append_printf(s, "%s;\n", create);
-            ok = write_file(o, wharf_layout_table_schema(t[i]->db, t[i]->name, o->compress), s,
+            ok = write_file(o, wharf_layout_table_schema(t[i]->fdb, t[i]->fname, o->compress), s,
                             err);
         }
         g_free(create);
@@ -375,7 +375,7 @@ gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_tabl
         GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE);
         append_context(s, &sc, ";");
         g_string_append_printf(s, "%s;\n" CONTEXT_RESTORE, sc.create);
-        ok = write_file(o, wharf_layout_view_schema(t->db, t->name, o->compress), s, err);
+        ok = write_file(o, wharf_layout_view_schema(t->fdb, t->fname, o->compress), s, err);
     }
     show_create_clear(&sc);
     if (!ok)

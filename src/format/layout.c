@@ -9,6 +9,30 @@ static gboolean needs_escape(unsigned char c, gboolean first)
            (first && c == '-');
 }
 
+#define MAPPED_PREFIX "mydumper_"
+
+gboolean wharf_layout_name_is_plain(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64 || g_str_has_prefix(name, MAPPED_PREFIX) || name[0] == '-' ||
+        name[0] == ' ' || name[n - 1] == ' ')
+        return FALSE;
+    for (size_t i = 0; i < n; i++)
+        if (!g_ascii_isalnum(name[i]) && name[i] != '_' && name[i] != '-' && name[i] != ' ')
+            return FALSE;
+    return TRUE;
+}
+
+char *wharf_layout_mapped_name(guint n)
+{
+    return g_strdup_printf(MAPPED_PREFIX "%u", n);
+}
+
+gboolean wharf_layout_is_mapped(const char *fname)
+{
+    return g_str_has_prefix(fname, MAPPED_PREFIX);
+}
+
 char *wharf_layout_encode_name(const char *name)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -168,6 +192,7 @@ static gboolean parse_inner(const char *name, size_t len, wharf_file_info *info)
     } db_files[] = {
         {"-schema-create.sql", WHARF_FILE_SCHEMA_CREATE},
         {"-schema-post.sql", WHARF_FILE_POST},
+        {"-schema-triggers.sql", WHARF_FILE_DB_TRIGGERS},
     }, table_files[] = {
         {"-schema-view.sql", WHARF_FILE_VIEW_SCHEMA},
         {"-schema-triggers.sql", WHARF_FILE_TRIGGERS},

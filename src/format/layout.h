@@ -14,11 +14,15 @@
  *  5 digits or more. mydumper's extra part numbers (DB.TABLE.NNNNN.MMMMM.sql)
  *  are accepted when parsing.
  *
- *  Names: a database or table name is written into file names as is, except
- *  that bytes that would make the name ambiguous or unsafe ('.', '/', '%',
- *  '\\', control bytes, and a leading '-') are written as %XX (hex, upper
- *  case). Plain names are unchanged, so mydumper dumps of ordinary names
- *  parse. wharf_layout_parse() reverses the encoding.
+ *  Names (mydumper's rule, so that myloader reads the files): a plain name
+ *  (wharf_layout_name_is_plain: ASCII letters, digits, '_', '-' and inner
+ *  spaces, not starting with "mydumper_") is its own file name. Any other
+ *  database or table gets a mapped file name "mydumper_N" (N unique in the
+ *  dump); the real name is in the files' SQL and in `metadata`
+ *  (real_table_name, wharf-database). wharf_layout_parse() returns file-name
+ *  forms; the loader maps them back.
+ *  Dumps of wharf before this rule wrote odd bytes as %XX ('.', '/', '%',
+ *  '\\', control bytes, a leading '-'): parsing still decodes them.
  */
 #ifndef WHARF_FORMAT_LAYOUT_H
 #define WHARF_FORMAT_LAYOUT_H
@@ -35,6 +39,7 @@ typedef enum {
     WHARF_FILE_VIEW_SCHEMA,   /* db.v-schema-view.sql */
     WHARF_FILE_TRIGGERS,      /* db.t-schema-triggers.sql */
     WHARF_FILE_POST,          /* db-schema-post.sql */
+    WHARF_FILE_DB_TRIGGERS,   /* db-schema-triggers.sql: every trigger of db (mydumper 1.0) */
     WHARF_FILE_SEQUENCE,      /* db.s-schema-sequence.sql (mydumper) */
     WHARF_FILE_DATA_SQL,      /* db.t.00000.sql */
     WHARF_FILE_DATA_DAT,      /* db.t.00000.dat */
@@ -49,12 +54,20 @@ typedef struct wharf_file_info {
     wharf_compress compress;
 } wharf_file_info;
 
+/* Can this database or table name be its own file name? */
+gboolean wharf_layout_name_is_plain(const char *name);
+/* "mydumper_N", the file name of the n-th name that is not plain. */
+char *wharf_layout_mapped_name(guint n);
+/* Is this file-name part a mapped name (the real name is elsewhere)? */
+gboolean wharf_layout_is_mapped(const char *fname);
+
 /* Encode a db/table name for use in a file name (newly allocated). */
 char *wharf_layout_encode_name(const char *name);
 /* Decode; NULL if the encoding is invalid. */
 char *wharf_layout_decode_name(const char *enc);
 
-/* File names (without directory), with the compression suffix appended. */
+/* File names (without directory), with the compression suffix appended;
+ * db and table are file-name forms (plain or mapped names). */
 char *wharf_layout_schema_create(const char *db, wharf_compress c);
 char *wharf_layout_table_schema(const char *db, const char *table, wharf_compress c);
 char *wharf_layout_view_schema(const char *db, const char *view, wharf_compress c);

@@ -33,6 +33,8 @@ static void table_free(gpointer p)
     if (t == NULL)
         return;
     g_free(t->db);
+    g_free(t->file_db);
+    g_free(t->file_table);
     g_free(t->table);
     g_free(t->kind);
     g_free(t->engine);
@@ -256,7 +258,7 @@ static char *sql_quoted(const char *v)
 static GKeyFile *build_key_file(const wharf_metadata *m)
 {
     GKeyFile *kf = g_key_file_new();
-    g_key_file_set_value(kf, G_CONFIG, "quote_character", "BACKTICK");
+    g_key_file_set_value(kf, G_CONFIG, "quote-character", "BACKTICK");
 
     g_key_file_set_string(kf, G_WHARF, "tool", m->tool ? m->tool : "wharf " WHARF_VERSION);
     set_str(kf, G_WHARF, "started", m->started);
@@ -289,8 +291,11 @@ static GKeyFile *build_key_file(const wharf_metadata *m)
 
     for (guint i = 0; i < m->tables->len; i++) {
         const wharf_table_meta *t = g_ptr_array_index(m->tables, i);
-        char *g = wharf_metadata_group(t->db, t->table);
+        char *g = wharf_metadata_group(t->file_db ? t->file_db : t->db,
+                                       t->file_table ? t->file_table : t->table);
         g_key_file_set_string(kf, g, "real_table_name", t->table);
+        if (t->file_db && strcmp(t->file_db, t->db) != 0)
+            g_key_file_set_string(kf, g, "wharf-database", t->db);
         g_key_file_set_int64(kf, g, "rows", t->rows);
         set_str(kf, g, "wharf-kind", t->kind ? t->kind : "table");
         set_str(kf, g, "wharf-engine", t->engine);
@@ -525,29 +530,40 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
     char *db = NULL, *table = NULL;
     if (!wharf_metadata_parse_group(group, &db, &table))
         return TRUE; /* database groups (mydumper's [`db`]) and others: kept in raw */
-    char *real = NULL;
-    if (!get_str(c, group, "real_table_name", &real, err)) {
+    /* The group carries file-name forms; the real names are in
+     * real_table_name and (wharf, a mapped database) wharf-database. */
+    char *real = NULL, *real_db = NULL;
+    if (!get_str(c, group, "real_table_name", &real, err) ||
+        !get_str(c, group, "wharf-database", &real_db, err)) {
         g_free(db);
         g_free(table);
+        g_free(real);
         return FALSE;
     }
-    /* wharf's group names are exact; mydumper's carry file-name forms,
-     * so its real_table_name is the better source. */
-    if (!is_wharf && real != NULL && real[0] != '\0') {
-        g_free(table);
-        table = real;
-        real = NULL;
-    }
-    g_free(real);
     if (wharf_metadata_table(m, db, table, FALSE) != NULL) {
         fail(c, err, group, "real_table_name", "table `%s`.`%s` listed twice", db, table);
         g_free(db);
         g_free(table);
+        g_free(real);
+        g_free(real_db);
         return FALSE;
     }
     wharf_table_meta *t = wharf_metadata_table(m, db, table, TRUE);
-    g_free(db);
-    g_free(table);
+    (void)is_wharf;
+    if (real != NULL && real[0] != '\0') {
+        g_free(t->table);
+        t->table = real;
+        real = NULL;
+    }
+    if (real_db != NULL && real_db[0] != '\0') {
+        g_free(t->db);
+        t->db = real_db;
+        real_db = NULL;
+    }
+    t->file_db = db;
+    t->file_table = table;
+    g_free(real);
+    g_free(real_db);
 
     if (!get_i64(c, group, "rows", &t->rows, err))
         return FALSE;

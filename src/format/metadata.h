@@ -35,7 +35,10 @@ typedef struct wharf_chunk_meta {
 } wharf_chunk_meta;
 
 typedef struct wharf_table_meta {
-    char *db, *table;
+    char *db, *table;          /* real names (db: wharf-database, else the group's) */
+    /* The group's names, file-name forms (format/layout.h): the group is
+     * [`file_db`.`file_table`]. NULL when they are db and table. */
+    char *file_db, *file_table;
     gint64 rows;               /* rows dumped, -1 unknown */
     char *kind;                /* "table", "view", "sequence" */
     char *engine;
@@ -66,7 +69,10 @@ typedef struct wharf_metadata {
     char *time_zone;
     /* tables in file order; index by "db\x1ftable" */
     GPtrArray *tables;         /* of wharf_table_meta* */
-    GHashTable *by_name;       /* key "db\x1ftable" -> wharf_table_meta* (borrowed) */
+    /* key "db\x1ftable" -> wharf_table_meta* (borrowed): the names the entry
+     * was created with: real names when dumping, the group's names (file
+     * forms) when read */
+    GHashTable *by_name;
     GKeyFile *raw;             /* everything read, for keys not modelled here */
 } wharf_metadata;
 

@@ -36,6 +36,7 @@ struct wharf_splitter {
     gboolean eof, failed;
     gboolean have_sig;    /* the current statement has started */
     gboolean in_exec;     /* inside an executable comment */
+    gboolean line_end;    /* the delimiter ends a statement only at the end of a line */
     int state;
     guint64 open_at;      /* file offset where the open quote/comment began */
     guint64 exec_at;      /* file offset of the open executable comment */
@@ -121,6 +122,11 @@ guint64 wharf_splitter_offset(const wharf_splitter *s)
 guint64 wharf_splitter_count(const wharf_splitter *s)
 {
     return s->count;
+}
+
+void wharf_splitter_set_line_end(wharf_splitter *s, gboolean on)
+{
+    s->line_end = on;
 }
 
 const char *wharf_splitter_delimiter(const wharf_splitter *s)
@@ -268,9 +274,17 @@ static int scan(wharf_splitter *s, GError **err)
                         return SCAN_MORE;
                     if (s->pos + s->dlen <= s->len &&
                         memcmp(b + s->pos, s->delim, s->dlen) == 0) {
-                        s->stmt_end = s->pos;
-                        s->pos += s->dlen;
-                        return SCAN_STMT;
+                        size_t after = s->pos + s->dlen;
+                        if (s->line_end && !HAVE(s->dlen + 2))
+                            return SCAN_MORE;
+                        /* mydumper's convention: "; \n" inside a body, ";\n" at its end */
+                        gboolean ends = !s->line_end || after >= s->len || b[after] == '\n' ||
+                                        (b[after] == '\r' && (after + 1 >= s->len || b[after + 1] == '\n'));
+                        if (ends) {
+                            s->stmt_end = s->pos;
+                            s->pos = after;
+                            return SCAN_STMT;
+                        }
                     }
                 }
                 switch (c) {

@@ -50,6 +50,12 @@ wharf_splitter *wharf_splitter_new_buffer(const char *data, size_t len, const ch
 /* 1: a statement in *stmt and *len; 0: end of input; -1: error (*err set). */
 int wharf_splitter_next(wharf_splitter *s, const char **stmt, size_t *len, GError **err);
 
+/* Line-end mode (mydumper's and myloader's convention): the delimiter ends a
+ * statement only when a line break (or the end of input) follows it, so a
+ * body whose inner statements end in "; " followed by a line break stays one
+ * statement. Off by default. */
+void wharf_splitter_set_line_end(wharf_splitter *s, gboolean on);
+
 /* Byte offset of the start of the statement last returned. */
 guint64 wharf_splitter_offset(const wharf_splitter *s);
 /* Number of statements returned so far (the last one's 1-based number). */

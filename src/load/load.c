@@ -142,13 +142,13 @@ static wharf_load_db *db_by_target(const wharf_load_plan *p, const char *target)
 }
 
 /* Routine/event names created by a post file: "PROCEDURE\x1fname" ... */
-static GHashTable *post_names(const char *path, GError **err)
+static GHashTable *post_names(const wharf_load_plan *p, const char *path, GError **err)
 {
     wharf_reader *r = wharf_reader_open(path, err);
     if (r == NULL)
         return NULL;
     GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    wharf_splitter *sp = wharf_splitter_new(r, 0);
+    wharf_splitter *sp = wharf_load_plan_splitter(p, r, 0);
     const char *stmt;
     size_t len;
     int rc;
@@ -237,7 +237,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
                 GHashTable *names = g_hash_table_lookup(names_by_db, d);
                 if (names == NULL) {
                     GError *e = NULL;
-                    names = post_names(d->post_path, &e);
+                    names = post_names(p, d->post_path, &e);
                     if (names == NULL) {
                         /* The POST job reports the broken file. */
                         g_clear_error(&e);

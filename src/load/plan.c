@@ -7,11 +7,13 @@
 #include "core/error.h"
 #include "core/stream.h"
 #include "format/layout.h"
+#include "format/splitter.h"
 #include "load/ddl.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,6 +59,7 @@ static void db_free(gpointer p)
     g_free(d->target);
     g_free(d->create_path);
     g_free(d->post_path);
+    g_free(d->triggers_path);
     g_ptr_array_free(d->tables, TRUE);
     g_free(d);
 }
@@ -250,7 +253,40 @@ static gboolean is_legacy_metadata(const char *dir)
     return r;
 }
 
-wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
+/* One file of the directory, as named (file-name forms). */
+typedef struct dir_entry {
+    char *fn;
+    wharf_file_info fi;
+} dir_entry;
+
+static void dir_entry_free(gpointer x)
+{
+    dir_entry *e = x;
+    g_free(e->fn);
+    wharf_file_info_clear(&e->fi);
+    g_free(e);
+}
+
+/* The --resume journal may be kept in the dump directory. */
+static gboolean is_journal(const wharf_load_opts *o, const char *fn)
+{
+    if (o->resume == NULL)
+        return FALSE;
+    char *dir = g_path_get_dirname(o->resume), *base = g_path_get_basename(o->resume);
+    char *a = realpath(dir, NULL), *b = realpath(o->dir, NULL);
+    gboolean r = a && b && strcmp(a, b) == 0 && strcmp(base, fn) == 0;
+    free(a);
+    free(b);
+    g_free(dir);
+    g_free(base);
+    return r;
+}
+
+/* Phase 1, the one readdir pass: every name classified. A name that is not
+ * part of a dump is a problem (it could be a file the dump lost its name
+ * for, or one that does not belong): never skipped in silence. */
+static GPtrArray *scan_dir(wharf_load_plan *p, const wharf_load_opts *o, gboolean *has_metadata,
+                           GError **err)
 {
     DIR *dh = opendir(o->dir);
     if (dh == NULL) {
@@ -258,121 +294,44 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
                     g_strerror(errno));
         return NULL;
     }
-    wharf_load_plan *p = g_new0(wharf_load_plan, 1);
-    p->dir = g_strdup(o->dir);
-    p->dbs = g_ptr_array_new_with_free_func(db_free);
-    p->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    p->table_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    p->problems = g_ptr_array_new_with_free_func(g_free);
-    GHashTable *chunk_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    gboolean has_metadata = FALSE;
-    int dfd = dirfd(dh);
-
-    /* The one readdir pass. */
+    GPtrArray *files = g_ptr_array_new_with_free_func(dir_entry_free);
     struct dirent *de;
     while ((de = readdir(dh)) != NULL) {
         const char *fn = de->d_name;
-        if (fn[0] == '.')
+        if (strcmp(fn, ".") == 0 || strcmp(fn, "..") == 0 || is_journal(o, fn))
             continue;
-        wharf_file_info fi;
-        if (!wharf_layout_parse(fn, &fi)) {
-            WLOG_DEBUG("%s: not part of a dump, ignored", fn);
-            continue;
-        }
-        if (fi.kind == WHARF_FILE_METADATA) {
-            has_metadata = TRUE;
-            wharf_file_info_clear(&fi);
-            continue;
-        }
-        if ((o->databases && !in_list(o->databases, fi.db)) || in_list(o->exclude, fi.db)) {
-            wharf_file_info_clear(&fi);
+        dir_entry *e = g_new0(dir_entry, 1);
+        if (!wharf_layout_parse(fn, &e->fi)) {
+            g_ptr_array_add(p->problems,
+                            g_strdup_printf("%s/%s: not a file of a dump (unknown name); move it out of "
+                                            "the dump directory",
+                                            o->dir, fn));
+            g_free(e);
             continue;
         }
-        char *path = g_build_filename(o->dir, fn, NULL);
-        switch (fi.kind) {
-        case WHARF_FILE_SCHEMA_CREATE:
-            g_free(get_db(p, fi.db)->create_path);
-            get_db(p, fi.db)->create_path = path;
-            path = NULL;
-            break;
-        case WHARF_FILE_POST:
-            g_free(get_db(p, fi.db)->post_path);
-            get_db(p, fi.db)->post_path = path;
-            path = NULL;
-            break;
-        case WHARF_FILE_TABLE_SCHEMA:
-        case WHARF_FILE_SEQUENCE: {
-            wharf_load_table *t = get_table(p, fi.db, fi.table);
-            g_free(t->schema_path);
-            t->schema_path = path;
-            path = NULL;
-            break;
+        if (e->fi.kind == WHARF_FILE_METADATA) {
+            *has_metadata = TRUE;
+            wharf_file_info_clear(&e->fi);
+            g_free(e);
+            continue;
         }
-        case WHARF_FILE_VIEW_SCHEMA: {
-            wharf_load_table *t = get_table(p, fi.db, fi.table);
-            g_free(t->view_path);
-            t->view_path = path;
-            path = NULL;
-            break;
-        }
-        case WHARF_FILE_TRIGGERS: {
-            wharf_load_table *t = get_table(p, fi.db, fi.table);
-            g_free(t->triggers_path);
-            t->triggers_path = path;
-            path = NULL;
-            break;
-        }
-        case WHARF_FILE_DATA_SQL:
-        case WHARF_FILE_DATA_DAT: {
-            wharf_load_table *t = get_table(p, fi.db, fi.table);
-            char *ck = g_strdup_printf("%s\x1f%s\x1f%" G_GUINT64_FORMAT "\x1f%" G_GUINT64_FORMAT,
-                                       fi.db, fi.table, fi.part, fi.subpart);
-            wharf_load_chunk *c = g_hash_table_lookup(chunk_by_key, ck);
-            if (c == NULL) {
-                c = g_new0(wharf_load_chunk, 1);
-                c->table = t;
-                c->part = fi.part;
-                c->subpart = fi.subpart;
-                c->name = fi.subpart ? g_strdup_printf("%s.%s.%05" G_GUINT64_FORMAT ".%05" G_GUINT64_FORMAT,
-                                                       fi.db, fi.table, fi.part, fi.subpart)
-                                     : g_strdup_printf("%s.%s.%05" G_GUINT64_FORMAT, fi.db, fi.table, fi.part);
-                g_ptr_array_add(t->chunks, c);
-                g_hash_table_insert(chunk_by_key, ck, c);
-            } else {
-                g_free(ck);
-            }
-            struct stat st;
-            gint64 size = fstatat(dfd, fn, &st, 0) == 0 ? (gint64)st.st_size : 0;
-            if (fi.kind == WHARF_FILE_DATA_SQL) {
-                g_free(c->sql_path);
-                c->sql_path = path;
-                if (c->dat_path == NULL)
-                    c->disk_bytes = size;
-            } else {
-                g_free(c->dat_path);
-                c->dat_path = path;
-                c->disk_bytes = size;
-            }
-            path = NULL;
-            break;
-        }
-        default:
-            break;
-        }
-        g_free(path);
-        wharf_file_info_clear(&fi);
+        e->fn = g_strdup(fn);
+        g_ptr_array_add(files, e);
     }
     closedir(dh);
-    g_hash_table_unref(chunk_by_key);
+    return files;
+}
 
-    /* metadata */
+/* Phase 2: `metadata`, before the files are placed (it maps file names). */
+static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean has_metadata,
+                          GError **err)
+{
     if (!has_metadata) {
         if (!o->allow_incomplete) {
             g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
                         "%s has no `metadata` file: an interrupted or incomplete dump "
                         "(--allow-incomplete loads it anyway)", o->dir);
-            wharf_load_plan_free(p);
-            return NULL;
+            return FALSE;
         }
         WLOG_WARN("%s: no metadata file; loading an incomplete dump without checks", o->dir);
     } else if (is_legacy_metadata(o->dir)) {
@@ -391,6 +350,206 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
             p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
         }
     }
+    return TRUE;
+}
+
+/* The name a file's first CREATE statement of kind `want` gives its object
+ * (NULL if none): how a mapped name (mydumper_N) is resolved when nothing
+ * else records it, as myloader does. */
+wharf_splitter *wharf_load_plan_splitter(const wharf_load_plan *p, wharf_reader *r, size_t max_statement)
+{
+    wharf_splitter *sp = wharf_splitter_new(r, max_statement);
+    wharf_splitter_set_line_end(sp, !p->wharf_dump);
+    return sp;
+}
+
+static char *created_name(const wharf_load_plan *p, const char *fn, wharf_ddl_kind want)
+{
+    char *path = g_build_filename(p->dir, fn, NULL);
+    wharf_reader *r = wharf_reader_open(path, NULL);
+    g_free(path);
+    if (r == NULL)
+        return NULL;
+    wharf_splitter *sp = wharf_load_plan_splitter(p, r, 0);
+    const char *stmt;
+    size_t len;
+    char *found = NULL;
+    while (found == NULL && wharf_splitter_next(sp, &stmt, &len, NULL) == 1) {
+        char *db = NULL, *name = NULL;
+        wharf_ddl_kind k = wharf_ddl_object(stmt, len, &db, &name);
+        if (k == want || (want == WHARF_DDL_TABLE && k == WHARF_DDL_SEQUENCE)) {
+            found = name;
+            name = NULL;
+        }
+        g_free(db);
+        g_free(name);
+    }
+    wharf_splitter_free(sp);
+    wharf_reader_close(r);
+    return found;
+}
+
+/* Phase 3: file-name forms -> real names. Databases: a mapped name by the
+ * CREATE DATABASE of its -schema-create file, else by metadata's
+ * wharf-database. Tables: by their metadata group (real_table_name), else
+ * a mapped name by the CREATE in its schema file. Entries are rewritten to
+ * real names; metadata entries get their real database. */
+static void resolve_names(wharf_load_plan *p, const wharf_load_opts *o, GPtrArray *files)
+{
+    GHashTable *dbs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    GHashTable *tables = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (guint i = 0; i < files->len; i++) {
+        dir_entry *e = files->pdata[i];
+        if (e->fi.kind != WHARF_FILE_SCHEMA_CREATE || !wharf_layout_is_mapped(e->fi.db))
+            continue;
+        char *real = created_name(p, e->fn, WHARF_DDL_DATABASE);
+        if (real)
+            g_hash_table_replace(dbs, g_strdup(e->fi.db), real);
+    }
+    for (guint i = 0; p->meta && i < p->meta->tables->len; i++) {
+        wharf_table_meta *tm = p->meta->tables->pdata[i];
+        const char *fdb = tm->file_db ? tm->file_db : tm->db;
+        const char *known = g_hash_table_lookup(dbs, fdb);
+        if (known && strcmp(tm->db, fdb) == 0) {
+            g_free(tm->db);
+            tm->db = g_strdup(known);
+        } else if (!known && strcmp(tm->db, fdb) != 0) {
+            g_hash_table_replace(dbs, g_strdup(fdb), g_strdup(tm->db));
+        }
+        g_hash_table_replace(tables, key2(fdb, tm->file_table ? tm->file_table : tm->table),
+                             g_strdup(tm->table));
+    }
+    for (guint i = 0; i < files->len; i++) {
+        dir_entry *e = files->pdata[i];
+        gboolean schema = e->fi.kind == WHARF_FILE_TABLE_SCHEMA || e->fi.kind == WHARF_FILE_SEQUENCE;
+        if ((!schema && e->fi.kind != WHARF_FILE_VIEW_SCHEMA) || !wharf_layout_is_mapped(e->fi.table))
+            continue;
+        char *k = key2(e->fi.db, e->fi.table);
+        char *real = g_hash_table_contains(tables, k)
+                         ? NULL
+                         : created_name(p, e->fn, schema ? WHARF_DDL_TABLE : WHARF_DDL_VIEW);
+        if (real)
+            g_hash_table_replace(tables, k, real);
+        else
+            g_free(k);
+    }
+    for (guint i = 0; i < files->len; i++) {
+        dir_entry *e = files->pdata[i];
+        if (e->fi.table) {
+            char *k = key2(e->fi.db, e->fi.table);
+            const char *real = g_hash_table_lookup(tables, k);
+            g_free(k);
+            if (real) {
+                g_free(e->fi.table);
+                e->fi.table = g_strdup(real);
+            }
+        }
+        const char *rdb = g_hash_table_lookup(dbs, e->fi.db);
+        if (rdb) {
+            g_free(e->fi.db);
+            e->fi.db = g_strdup(rdb);
+        }
+    }
+    g_hash_table_unref(dbs);
+    g_hash_table_unref(tables);
+}
+
+/* Set a file slot of an object; a second file for the same slot (t-schema.sql
+ * and t-schema.sql.zst) is a problem, not a silent pick. */
+static void set_path(wharf_load_plan *p, char **slot, char *path)
+{
+    if (*slot != NULL) {
+        g_ptr_array_add(p->problems, g_strdup_printf("%s and %s are two files for the same object; keep "
+                                                     "one", *slot, path));
+        g_free(path);
+        return;
+    }
+    *slot = path;
+}
+
+static void place_chunk(wharf_load_plan *p, const dir_entry *e, char *path, gint64 size,
+                        GHashTable *chunk_by_key)
+{
+    const wharf_file_info *fi = &e->fi;
+    wharf_load_table *t = get_table(p, fi->db, fi->table);
+    char *ck = g_strdup_printf("%s\x1f%s\x1f%" G_GUINT64_FORMAT "\x1f%" G_GUINT64_FORMAT, fi->db, fi->table,
+                               fi->part, fi->subpart);
+    wharf_load_chunk *c = g_hash_table_lookup(chunk_by_key, ck);
+    if (c == NULL) {
+        c = g_new0(wharf_load_chunk, 1);
+        c->table = t;
+        c->part = fi->part;
+        c->subpart = fi->subpart;
+        c->name = fi->subpart ? g_strdup_printf("%s.%s.%05" G_GUINT64_FORMAT ".%05" G_GUINT64_FORMAT, fi->db,
+                                                fi->table, fi->part, fi->subpart)
+                              : g_strdup_printf("%s.%s.%05" G_GUINT64_FORMAT, fi->db, fi->table, fi->part);
+        g_ptr_array_add(t->chunks, c);
+        g_hash_table_insert(chunk_by_key, ck, c);
+    } else {
+        g_free(ck);
+    }
+    if (fi->kind == WHARF_FILE_DATA_SQL) {
+        set_path(p, &c->sql_path, path);
+        if (c->dat_path == NULL)
+            c->disk_bytes = size;
+    } else {
+        set_path(p, &c->dat_path, path);
+        c->disk_bytes = size;
+    }
+}
+
+/* Phase 4: each file to the object it names (real names now). */
+static void place_files(wharf_load_plan *p, const wharf_load_opts *o, GPtrArray *files)
+{
+    GHashTable *chunk_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < files->len; i++) {
+        const dir_entry *e = files->pdata[i];
+        const wharf_file_info *fi = &e->fi;
+        if ((o->databases && !in_list(o->databases, fi->db)) || in_list(o->exclude, fi->db))
+            continue;
+        char *path = g_build_filename(o->dir, e->fn, NULL);
+        switch (fi->kind) {
+        case WHARF_FILE_SCHEMA_CREATE: set_path(p, &get_db(p, fi->db)->create_path, path); break;
+        case WHARF_FILE_POST: set_path(p, &get_db(p, fi->db)->post_path, path); break;
+        case WHARF_FILE_DB_TRIGGERS: set_path(p, &get_db(p, fi->db)->triggers_path, path); break;
+        case WHARF_FILE_TABLE_SCHEMA:
+        case WHARF_FILE_SEQUENCE: set_path(p, &get_table(p, fi->db, fi->table)->schema_path, path); break;
+        case WHARF_FILE_VIEW_SCHEMA: set_path(p, &get_table(p, fi->db, fi->table)->view_path, path); break;
+        case WHARF_FILE_TRIGGERS: set_path(p, &get_table(p, fi->db, fi->table)->triggers_path, path); break;
+        case WHARF_FILE_DATA_SQL:
+        case WHARF_FILE_DATA_DAT: {
+            struct stat st;
+            place_chunk(p, e, path, stat(path, &st) == 0 ? (gint64)st.st_size : 0, chunk_by_key);
+            break;
+        }
+        default:
+            g_ptr_array_add(p->problems, g_strdup_printf("%s: not a file wharf can load", path));
+            g_free(path);
+            break;
+        }
+    }
+    g_hash_table_unref(chunk_by_key);
+}
+
+wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
+{
+    wharf_load_plan *p = g_new0(wharf_load_plan, 1);
+    p->dir = g_strdup(o->dir);
+    p->dbs = g_ptr_array_new_with_free_func(db_free);
+    p->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    p->table_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->problems = g_ptr_array_new_with_free_func(g_free);
+    gboolean has_metadata = FALSE;
+    GPtrArray *files = scan_dir(p, o, &has_metadata, err);
+    if (files == NULL || !read_meta(p, o, has_metadata, err)) {
+        if (files)
+            g_ptr_array_free(files, TRUE);
+        wharf_load_plan_free(p);
+        return NULL;
+    }
+    resolve_names(p, o, files);
+    place_files(p, o, files);
+    g_ptr_array_free(files, TRUE);
 
     /* Filters on tables and views. */
     for (guint i = 0; i < p->dbs->len; i++) {
@@ -662,6 +821,27 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
         for (guint i = 0; i < create_jobs->len; i++)
             wharf_sched_depend(s, all_tables, create_jobs->pdata[i], FALSE);
 
+    /* mydumper 1.0's DB-schema-triggers.sql: after the data of every table
+     * of the database (order-only: one failed table fails only its own
+     * triggers, named by the server). */
+    for (guint i = 0; data && i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        if (d->triggers_path == NULL)
+            continue;
+        char *name = g_strdup_printf("triggers of database %s", d->target);
+        wharf_job *tj = wharf_sched_add(s, WHARF_LJ_DB_TRIGGERS, d, name, TRUE);
+        g_free(name);
+        if (d->job)
+            wharf_sched_depend(s, tj, d->job, TRUE);
+        for (guint j = 0; j < d->tables->len; j++) {
+            wharf_load_table *t = d->tables->pdata[j];
+            if (t->job_done)
+                wharf_sched_depend(s, tj, t->job_done, FALSE);
+            else if (t->job_create)
+                wharf_sched_depend(s, tj, t->job_create, FALSE);
+        }
+        g_ptr_array_add(late_jobs, tj);
+    }
     /* Routines with the schema, before any view; events (which could fire
      * on the data) last. */
     wharf_job *all_routines = NULL;

@@ -3,9 +3,13 @@
  * Contract:
  *  - wharf_load_plan_read() reads the directory ONCE (one readdir pass,
  *    file names classified by format/layout.h) plus `metadata`
- *    (format/metadata.h), applies the filters (-B -T -x --exclude) and
- *    --into, and returns the objects to restore grouped by database.
- *    Cost is O(files); lookups are hash tables.
+ *    (format/metadata.h), maps file-name forms to real names (mapped
+ *    mydumper_N names: metadata's real_table_name / wharf-database, else the
+ *    CREATE statement in the object's own schema file), applies the filters
+ *    (-B -T -x --exclude) and --into, and returns the objects to restore
+ *    grouped by database. Cost is O(files); lookups are hash tables.
+ *  - A file whose name is not part of a dump, or a second file for the same
+ *    object, is a problem (a FAILED job naming it), never skipped.
  *  - Schema files of tables are read (small files) only to find the parent
  *    tables of their foreign keys, views only to find the views they read
  *    when `metadata` has no wharf-depends; data files are never opened here.
@@ -17,6 +21,7 @@
  *        database -> table -> chunks -> table-done (deferred indexes)
  *          -> foreign keys (also after the parent's table-done)
  *          -> triggers, verify
+ *        a database's triggers file after all its tables' data
  *        views after the tables/views they read (hard edges from
  *          wharf-depends, or after all tables + the views named in them)
  *        routines after their database, before every view (a view may
@@ -30,6 +35,7 @@
 #define WHARF_LOAD_PLAN_H
 
 #include "format/metadata.h"
+#include "format/splitter.h"
 #include "load/load.h"
 #include "load/scheduler.h"
 
@@ -44,6 +50,7 @@ typedef enum {
     WHARF_LJ_FKS,
     WHARF_LJ_VIEW,
     WHARF_LJ_TRIGGERS,
+    WHARF_LJ_DB_TRIGGERS, /* a database's triggers file (mydumper 1.0) */
     WHARF_LJ_ROUTINES,    /* stored routines and packages of a database */
     WHARF_LJ_EVENTS,      /* events of a database */
     WHARF_LJ_VERIFY,
@@ -104,6 +111,7 @@ struct wharf_load_db {
     char *target;        /* in the server (--into) */
     char *create_path;   /* -schema-create.sql, NULL if none */
     char *post_path;     /* -schema-post.sql, NULL if none */
+    char *triggers_path; /* -schema-triggers.sql: every trigger of the database (mydumper 1.0) */
     GPtrArray *tables;   /* of wharf_load_table* (tables, sequences and views) */
     wharf_job *job;      /* its DATABASE job (NULL in --no-schema) */
 };
@@ -121,6 +129,11 @@ typedef struct wharf_load_plan {
 } wharf_load_plan;
 
 wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err);
+
+/* A splitter for a file of this dump: wharf's dumps are split by full SQL
+ * lexing, other tools' (mydumper) by their convention, a delimiter at the
+ * end of a line (format/splitter.h). */
+wharf_splitter *wharf_load_plan_splitter(const wharf_load_plan *p, wharf_reader *r, size_t max_statement);
 void wharf_load_plan_free(wharf_load_plan *p);
 
 /* Build the job graph for this run into s (payloads point into the plan). */

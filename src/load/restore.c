@@ -165,7 +165,7 @@ static gboolean each_statement(worker *w, const char *path, stmt_fn fn, void *da
     wharf_reader *r = wharf_reader_open(path, err);
     if (r == NULL)
         return FALSE;
-    wharf_splitter *sp = wharf_splitter_new(r, w->ctx->max_packet);
+    wharf_splitter *sp = wharf_load_plan_splitter(w->ctx->plan, r, w->ctx->max_packet);
     const char *stmt;
     size_t len;
     int rc;
@@ -451,6 +451,19 @@ static gboolean run_triggers(worker *w, wharf_load_table *t, GError **err)
     return TRUE;
 }
 
+static gboolean run_db_triggers(worker *w, wharf_load_db *d, GError **err)
+{
+    if (!use_db(w, d->target, err))
+        return FALSE;
+    obj_run r = {d, w->ctx->o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, FALSE, FALSE,
+                 &w->ctx->n_triggers};
+    if (!each_statement(w, d->triggers_path, obj_stmt, &r, err)) {
+        wharf_error_prefix(err, "%s", base(d->triggers_path));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* The routines (events = FALSE) or the events of a database's post file:
  * routines come with the schema, before views; events (which could fire on
  * the data) after everything. */
@@ -560,7 +573,7 @@ static gboolean chunk_sql(chunk_run *cr, GError **err)
     wharf_reader *r = wharf_reader_open(path, err);
     if (r == NULL)
         return FALSE;
-    wharf_splitter *sp = wharf_splitter_new(r, w->ctx->max_packet);
+    wharf_splitter *sp = wharf_load_plan_splitter(w->ctx->plan, r, w->ctx->max_packet);
     const char *stmt;
     size_t len;
     int rc;
@@ -957,6 +970,7 @@ static gboolean run_once(worker *w, wharf_job *job, GError **err)
     case WHARF_LJ_FKS: return run_fks(w, p, err);
     case WHARF_LJ_VIEW: return run_view(w, p, err);
     case WHARF_LJ_TRIGGERS: return run_triggers(w, p, err);
+    case WHARF_LJ_DB_TRIGGERS: return run_db_triggers(w, p, err);
     case WHARF_LJ_ROUTINES: return run_post(w, p, FALSE, err);
     case WHARF_LJ_EVENTS: return run_post(w, p, TRUE, err);
     case WHARF_LJ_VERIFY: return run_verify(w, p, err);

@@ -65,7 +65,13 @@ static void test_scrub_argv(void)
     g_assert_null(strstr(argv[1], "secret"));
     g_assert_null(strstr(argv[2], "hunter2"));
     g_assert_cmpstr(argv[3], ==, "-p");
-    g_assert_cmpstr(argv[4], ==, "db");
+    /* wharf takes no positional word after -p: it is the password */
+    g_assert_null(strstr(argv[4], "db"));
+    char b0[] = "wharf", b1[] = "--password", b2[] = "s3cret", b3[] = "-p", b4[] = "-v";
+    char *bv[] = {b0, b1, b2, b3, b4, NULL};
+    wharf_cli_scrub_argv(5, bv);
+    g_assert_null(strstr(bv[2], "s3cret"));
+    g_assert_cmpstr(bv[4], ==, "-v");
 }
 
 static void test_parse_password_forms(void)

@@ -180,7 +180,7 @@ static void test_roundtrip(void)
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     g_test_message("%s", text);
     /* what myloader reads */
-    g_assert_nonnull(strstr(text, "[config]\nquote_character=BACKTICK"));
+    g_assert_nonnull(strstr(text, "[config]\nquote-character=BACKTICK"));
     g_assert_nonnull(strstr(text, "[`db`.`t`]\nreal_table_name=t\nrows=1000\n"));
     g_assert_nonnull(strstr(text, "SQL_MODE='NO_AUTO_VALUE_ON_ZERO,STRICT_TRANS_TABLES' /*!40101"));
     g_assert_nonnull(strstr(text, "[source]\nFile=binlog.000003\nPosition=12345\n"));
@@ -279,8 +279,11 @@ static void test_mydumper(void)
     g_assert_cmpstr(t->kind, ==, "table");
     g_assert_true(t->snapshot);
     g_assert_cmpuint(t->chunks->len, ==, 0);
-    t = wharf_metadata_table(m, "shop", "Mixed Case", FALSE);
+    /* entries are found by their group's names (file-name forms) */
+    t = wharf_metadata_table(m, "shop", "Mixed_Case", FALSE);
     g_assert_nonnull(t);
+    g_assert_cmpstr(t->table, ==, "Mixed Case");
+    g_assert_cmpstr(t->file_table, ==, "Mixed_Case");
     g_assert_cmpint(t->rows, ==, 0);
     t = wharf_metadata_table(m, "shop", "s1", FALSE);
     g_assert_nonnull(t);
