@@ -580,7 +580,8 @@ static gboolean run_table(worker *w, table_state *ts, GError **err)
     char *what = table_what(t);
     gboolean ok = with_aux_retry(w, what, step_schema, t, err);
     g_free(what);
-    if (ok && (t->kind != WHARF_OBJ_TABLE || o->no_data)) {
+    /* A sequence's state is its data: one chunk (INSERT of its row). */
+    if (ok && (t->kind == WHARF_OBJ_VIEW || o->no_data)) {
         table_finished(c);
         return TRUE;
     }
@@ -979,6 +980,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->finished = now_iso();
     m->server_version = g_strdup(si->version_string);
     m->data_format = g_strdup(o->out.format == WHARF_DATA_TSV ? "tsv" : "sql");
+    m->statement_end = g_strdup("line");
     m->compression = g_strdup(o->out.compress == WHARF_COMPRESS_ZSTD   ? "zstd"
                               : o->out.compress == WHARF_COMPRESS_GZIP ? "gzip"
                                                                        : "none");

@@ -128,7 +128,9 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     g_free(cols);
     g_free(tn);
 
-    const gboolean tsv = o->format == WHARF_DATA_TSV;
+    /* A sequence's one row (its state) is always an INSERT, as mydumper
+     * writes it: LOAD DATA into a sequence is not supported. */
+    const gboolean tsv = o->format == WHARF_DATA_TSV && t->kind == WHARF_OBJ_TABLE;
     char *name = wharf_layout_chunk(t->fdb, t->fname, part, tsv ? "dat" : "sql", o->compress);
     wharf_writer *w = NULL;
     MYSQL_RES *res = wharf_conn_query_stream(m, q->str, err);

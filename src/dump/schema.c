@@ -3,6 +3,7 @@
 #include "core/conn.h"
 #include "core/error.h"
 #include "format/layout.h"
+#include "format/splitter.h"
 
 #include <string.h>
 
@@ -29,6 +30,23 @@ static char *show_value(MYSQL *m, const char *sql, unsigned col, GError **err)
     return out;
 }
 
+/* A statement as the file holds it: ending with ";" at the end of its line,
+ * with the line-end escape inside it (format/splitter.h): no DELIMITER, so
+ * that myloader splits the file as wharf does, and a body with ";" at the
+ * end of an inner line comes back byte for byte. */
+static void append_stmt(GString *s, const char *text)
+{
+    size_t n = strlen(text), en = 0;
+    char *e = wharf_sql_escape_line_ends(text, n, &en);
+    if (e) {
+        g_string_append_len(s, e, (gssize)en);
+        g_free(e);
+    } else {
+        g_string_append_len(s, text, (gssize)n);
+    }
+    g_string_append(s, ";\n");
+}
+
 static gboolean write_file(const wharf_outdir *o, char *name, GString *content, GError **err)
 {
     wharf_writer *w = wharf_rows_open(o, name, err);
@@ -53,7 +71,7 @@ gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         return FALSE;
     }
     GString *s = g_string_new(SCHEMA_HEADER);
-    g_string_append_printf(s, "%s;\n", create);
+    append_stmt(s, create);
     g_free(create);
     gboolean ok = write_file(o, wharf_layout_schema_create(d->fname, o->compress), s, err);
     if (!ok)
@@ -125,38 +143,39 @@ static void append_context(GString *s, const show_create *sc, const char *term)
 {
     if (sc->sql_mode) {
         char *mode = wharf_quote_string(sc->sql_mode);
-        g_string_append_printf(s, "/*!50003 SET SESSION SQL_MODE=%s*/%s\n", mode, term);
+        g_string_append_printf(s, "SET SESSION SQL_MODE=%s%s\n", mode, term);
         g_free(mode);
     }
     if (sc->cs_client && sc->coll_conn) {
         char *cs = wharf_quote_string(sc->cs_client), *co = wharf_quote_string(sc->coll_conn);
         g_string_append_printf(s,
-                               "/*!50003 SET SESSION character_set_client=%s,"
-                               " collation_connection=%s*/%s\n",
+                               "SET SESSION character_set_client=%s, collation_connection=%s%s\n",
                                cs, co, term);
         g_free(cs);
         g_free(co);
     }
     if (sc->time_zone) {
         char *tz = wharf_quote_string(sc->time_zone);
-        g_string_append_printf(s, "/*!50003 SET SESSION TIME_ZONE=%s*/%s\n", tz, term);
+        g_string_append_printf(s, "SET SESSION TIME_ZONE=%s%s\n", tz, term);
         g_free(tz);
     }
 }
 
 /* Saved at the top of an object file, restored at its end, so the loading
- * session is as it was for the next file. */
+ * session is as it was for the next file. Plain statements, not executable
+ * comments: myloader 1.0 takes an executable-comment statement after the
+ * first CREATE of a file as a header line and crashes. */
 #define CONTEXT_SAVE                                                                               \
-    "/*!50003 SET @OLD_SQL_MODE=@@SQL_MODE, @OLD_TIME_ZONE=@@TIME_ZONE*/;\n"
+    "SET @OLD_SQL_MODE=@@SQL_MODE, @OLD_TIME_ZONE=@@TIME_ZONE;\n"
 #define CONTEXT_RESTORE                                                                            \
-    "/*!50003 SET SESSION SQL_MODE=@OLD_SQL_MODE, TIME_ZONE=@OLD_TIME_ZONE*/;\n"                  \
-    "/*!40101 SET NAMES utf8mb4*/;\n"
+    "SET SESSION SQL_MODE=@OLD_SQL_MODE, TIME_ZONE=@OLD_TIME_ZONE;\n"                  \
+    "SET NAMES utf8mb4;\n"
 
-/* One routine/trigger/event inside a DELIMITER ;; block. */
+/* One routine, trigger or event with its context. */
 static void append_object(GString *s, const show_create *sc)
 {
-    append_context(s, sc, ";;");
-    g_string_append_printf(s, "%s;;\n", sc->create);
+    append_context(s, sc, ";");
+    append_stmt(s, sc->create);
 }
 
 static gboolean post_list(MYSQL *m, GString *s, const char *db, GPtrArray *names, const char *what,
@@ -186,7 +205,7 @@ gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *
             d->package_bodies->len ==
         0)
         return TRUE;
-    GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE "DELIMITER ;;\n");
+    GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE);
     /* Functions first: a procedure, package or event may call them (the
      * server checks nothing at CREATE time, but keep the natural order);
      * a package body needs its package. */
@@ -198,7 +217,7 @@ gboolean wharf_schema_post(MYSQL *m, const wharf_outdir *o, const wharf_cat_db *
         g_string_free(s, TRUE);
         return FALSE;
     }
-    g_string_append(s, "DELIMITER ;\n" CONTEXT_RESTORE);
+    g_string_append(s, CONTEXT_RESTORE);
     gboolean ok = write_file(o, wharf_layout_post(d->fname, o->compress), s, err);
     if (!ok)
         wharf_error_prefix(err, "routines of database `%s`", d->name);
@@ -210,12 +229,12 @@ gboolean wharf_schema_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_
 {
     if (t->triggers->len == 0)
         return TRUE;
-    GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE "DELIMITER ;;\n");
+    GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE);
     if (!post_list(m, s, t->db, t->triggers, "TRIGGER", err)) {
         g_string_free(s, TRUE);
         return FALSE;
     }
-    g_string_append(s, "DELIMITER ;\n" CONTEXT_RESTORE);
+    g_string_append(s, CONTEXT_RESTORE);
     return write_file(o, wharf_layout_triggers(t->fdb, t->fname, o->compress), s, err);
 }
 
@@ -229,20 +248,7 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     gboolean ok = create != NULL;
     GString *s = g_string_new(SCHEMA_HEADER);
     if (ok)
-        g_string_append_printf(s, "%s;\n", create);
-    if (ok && seq) {
-        /* The sequence's state: the next value it will hand out. */
-        sql = g_strdup_printf("SELECT next_not_cached_value FROM %s", tn);
-        char *next = show_value(m, sql, 0, err);
-        g_free(sql);
-        ok = next != NULL;
-        if (ok) {
-            char *id = wharf_quote_ident(t->name);
-            g_string_append_printf(s, "DO SETVAL(%s, %s, 0);\n", id, next);
-            g_free(id);
-        }
-        g_free(next);
-    }
+        append_stmt(s, create);
     g_free(create);
     if (ok)
         ok = write_file(o, wharf_layout_table_schema(t->fdb, t->fname, o->compress), s, err);
@@ -300,7 +306,7 @@ gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *c
         ok = create != NULL;
         if (ok) {
             GString *s = g_string_new(SCHEMA_HEADER);
-            g_string_append_printf(s, "%s;\n", create);
+            append_stmt(s, create);
             ok = write_file(o, wharf_layout_table_schema(t[i]->fdb, t[i]->fname, o->compress), s,
                             err);
         }
@@ -360,6 +366,26 @@ static gboolean view_utf8(MYSQL *m, const char *sql, show_create *sc, GError **e
     return ok;
 }
 
+/* DB.V-schema.sql, as mydumper writes it: a MEMORY table of the view's
+ * columns (all int) that myloader creates with the tables and the view file
+ * replaces; wharf's loader does not run it. */
+static GString *view_placeholder(const wharf_cat_table *t)
+{
+    char *id = wharf_quote_ident(t->name);
+    GString *s = g_string_new(SCHEMA_HEADER);
+    g_string_append_printf(s, "CREATE TABLE IF NOT EXISTS %s(\n", id);
+    g_free(id);
+    for (guint i = 0; i < t->columns->len; i++) {
+        char *c = wharf_quote_ident(((wharf_column *)t->columns->pdata[i])->name);
+        g_string_append_printf(s, "%s%s int", i ? ",\n" : "", c);
+        g_free(c);
+    }
+    if (t->columns->len == 0)
+        g_string_append(s, "`wharf_placeholder` int");
+    g_string_append(s, "\n) ENGINE=MEMORY;\n");
+    return s;
+}
+
 gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
 {
     char *tn = wharf_quote_table(t->db, t->name);
@@ -372,9 +398,20 @@ gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_tabl
     }
     g_free(sql);
     if (ok) {
-        GString *s = g_string_new(SCHEMA_HEADER CONTEXT_SAVE);
+        /* The placeholder goes first: myloader creates views in directory
+         * order, so a view reading a later view needs its placeholder. */
+        ok = write_file(o, wharf_layout_table_schema(t->fdb, t->fname, o->compress),
+                        view_placeholder(t), err);
+    }
+    if (ok) {
+        char *id = wharf_quote_ident(t->name);
+        GString *s = g_string_new(SCHEMA_HEADER);
+        g_string_append_printf(s, "DROP TABLE IF EXISTS %s;\nDROP VIEW IF EXISTS %s;\n" CONTEXT_SAVE,
+                               id, id);
+        g_free(id);
         append_context(s, &sc, ";");
-        g_string_append_printf(s, "%s;\n" CONTEXT_RESTORE, sc.create);
+        append_stmt(s, sc.create);
+        g_string_append(s, CONTEXT_RESTORE);
         ok = write_file(o, wharf_layout_view_schema(t->fdb, t->fname, o->compress), s, err);
     }
     show_create_clear(&sc);

@@ -61,6 +61,7 @@ void wharf_metadata_free(wharf_metadata *m)
     g_free(m->finished);
     g_free(m->server_version);
     g_free(m->data_format);
+    g_free(m->statement_end);
     g_free(m->compression);
     g_free(m->lock_method);
     g_free(m->binlog_file);
@@ -265,6 +266,7 @@ static GKeyFile *build_key_file(const wharf_metadata *m)
     set_str(kf, G_WHARF, "finished", m->finished);
     set_str(kf, G_WHARF, "server-version", m->server_version);
     set_str(kf, G_WHARF, "format", m->data_format);
+    set_str(kf, G_WHARF, "statement-end", m->statement_end);
     set_str(kf, G_WHARF, "compression", m->compression);
     set_str(kf, G_WHARF, "lock", m->lock_method);
     if (m->commit_block_ms >= 0)
@@ -302,8 +304,8 @@ static GKeyFile *build_key_file(const wharf_metadata *m)
         g_key_file_set_boolean(kf, g, "wharf-snapshot", t->snapshot);
         if (t->history)
             g_key_file_set_boolean(kf, g, "wharf-history", TRUE);
-        if (t->kind != NULL && strcmp(t->kind, "sequence") == 0)
-            g_key_file_set_integer(kf, g, "is_sequence", 1);
+        /* No is_sequence = 1: myloader 1.0 then skips the sequence's data
+         * file, which holds its state (wharf-kind says what it is). */
         g_key_file_set_uint64(kf, g, "wharf-chunks", t->chunks->len);
         for (guint c = 0; c < t->chunks->len; c++) {
             const wharf_chunk_meta *ch = g_ptr_array_index(t->chunks, c);
@@ -655,6 +657,7 @@ static gboolean read_all(const reader_ctx *c, wharf_metadata *m, GError **err)
             !get_str(c, G_WHARF, "finished", &m->finished, err) ||
             !get_str(c, G_WHARF, "server-version", &m->server_version, err) ||
             !get_str(c, G_WHARF, "format", &m->data_format, err) ||
+            !get_str(c, G_WHARF, "statement-end", &m->statement_end, err) ||
             !get_str(c, G_WHARF, "compression", &m->compression, err) ||
             !get_str(c, G_WHARF, "lock", &m->lock_method, err) ||
             !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err))

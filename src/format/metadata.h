@@ -55,6 +55,10 @@ typedef struct wharf_metadata {
     char *started, *finished;  /* ISO 8601 UTC */
     char *server_version;
     char *data_format;         /* "sql" or "tsv" */
+    /* "line": statements end with ';' at the end of a line, the line-end
+     * escape inside them (format/splitter.h); NULL: older wharf dumps, full
+     * SQL lexing with DELIMITER blocks */
+    char *statement_end;
     char *compression;         /* "zstd", "gzip", "none" */
     char *lock_method;         /* backup-stage, instance, ftwrl, none */
     gint64 commit_block_ms;    /* how long commits were blocked; -1 unknown */

@@ -124,6 +124,46 @@ guint64 wharf_splitter_count(const wharf_splitter *s)
     return s->count;
 }
 
+/* ';' + k spaces + '\n' -> ';' + (k + delta) spaces + '\n' (delta = +1 or -1;
+ * for -1 only k >= 1 is rewritten). */
+static char *shift_line_ends(const char *s, size_t len, int delta, size_t *out_len)
+{
+    GString *o = NULL;
+    size_t copied = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != ';')
+            continue;
+        size_t j = i + 1;
+        while (j < len && s[j] == ' ')
+            j++;
+        size_t k = j - i - 1;
+        if (j >= len || s[j] != '\n' || (delta < 0 && k == 0))
+            continue;
+        if (o == NULL)
+            o = g_string_sized_new(len + 16);
+        g_string_append_len(o, s + copied, (gssize)(i + 1 - copied));
+        for (size_t n = 0; n < (size_t)((gssize)k + delta); n++)
+            g_string_append_c(o, ' ');
+        copied = j;
+        i = j;
+    }
+    if (o == NULL)
+        return NULL;
+    g_string_append_len(o, s + copied, (gssize)(len - copied));
+    *out_len = o->len;
+    return g_string_free(o, FALSE);
+}
+
+char *wharf_sql_escape_line_ends(const char *s, size_t len, size_t *out_len)
+{
+    return shift_line_ends(s, len, 1, out_len);
+}
+
+char *wharf_sql_unescape_line_ends(const char *s, size_t len, size_t *out_len)
+{
+    return shift_line_ends(s, len, -1, out_len);
+}
+
 void wharf_splitter_set_line_end(wharf_splitter *s, gboolean on)
 {
     s->line_end = on;
@@ -200,11 +240,57 @@ static int exec_opener(const wharf_splitter *s)
     return 0;
 }
 
+/* Line-end mode: as myloader reads a file, a statement ends where the
+ * delimiter is followed by a line break (or the end of input); nothing else
+ * is looked at: quotes, comments and sql_mode (NO_BACKSLASH_ESCAPES,
+ * ANSI_QUOTES) cannot mislead it. DELIMITER lines are obeyed. */
+static int scan_line_end(wharf_splitter *s, GError **err)
+{
+    const char *b = s->buf;
+    while (!s->have_sig) {
+        while (s->pos < s->len && is_blank((unsigned char)b[s->pos]))
+            s->pos++;
+        if (s->pos >= s->len)
+            return SCAN_MORE;
+        int r = try_delimiter_cmd(s, err);
+        if (r < 0)
+            return -1;
+        if (r == 2)
+            return SCAN_MORE;
+        if (r == 0) {
+            s->have_sig = TRUE;
+            s->start = s->pos;
+        }
+    }
+    for (;;) {
+        const char *d = memchr(b + s->pos, s->delim[0], s->len - s->pos);
+        if (d == NULL) {
+            s->pos = s->len;
+            return SCAN_MORE;
+        }
+        size_t i = (size_t)(d - b), after = i + s->dlen;
+        if (after + 1 >= s->len && !s->eof) {
+            s->pos = i; /* look again with more input */
+            return SCAN_MORE;
+        }
+        gboolean match = after <= s->len && memcmp(d, s->delim, s->dlen) == 0;
+        if (match && (after >= s->len || b[after] == '\n' ||
+                      (b[after] == '\r' && (after + 1 >= s->len || b[after + 1] == '\n')))) {
+            s->stmt_end = i;
+            s->pos = after;
+            return SCAN_STMT;
+        }
+        s->pos = i + 1;
+    }
+}
+
 /* Scan from pos. SCAN_STMT: a delimiter was found (statement in
  * [start, stmt_end)); SCAN_MORE: need more input (or at EOF: input done).
  * -1 on error. */
 static int scan(wharf_splitter *s, GError **err)
 {
+    if (s->line_end)
+        return scan_line_end(s, err);
     const unsigned char *b = (const unsigned char *)s->buf;
     for (;;) {
         if (s->pos >= s->len)
@@ -274,17 +360,9 @@ static int scan(wharf_splitter *s, GError **err)
                         return SCAN_MORE;
                     if (s->pos + s->dlen <= s->len &&
                         memcmp(b + s->pos, s->delim, s->dlen) == 0) {
-                        size_t after = s->pos + s->dlen;
-                        if (s->line_end && !HAVE(s->dlen + 2))
-                            return SCAN_MORE;
-                        /* mydumper's convention: "; \n" inside a body, ";\n" at its end */
-                        gboolean ends = !s->line_end || after >= s->len || b[after] == '\n' ||
-                                        (b[after] == '\r' && (after + 1 >= s->len || b[after + 1] == '\n'));
-                        if (ends) {
-                            s->stmt_end = s->pos;
-                            s->pos = after;
-                            return SCAN_STMT;
-                        }
+                        s->stmt_end = s->pos;
+                        s->pos += s->dlen;
+                        return SCAN_STMT;
                     }
                 }
                 switch (c) {

@@ -53,8 +53,18 @@ int wharf_splitter_next(wharf_splitter *s, const char **stmt, size_t *len, GErro
 /* Line-end mode (mydumper's and myloader's convention): the delimiter ends a
  * statement only when a line break (or the end of input) follows it, so a
  * body whose inner statements end in "; " followed by a line break stays one
- * statement. Off by default. */
+ * statement. Quotes and comments are not looked at (as myloader does not),
+ * so an object's sql_mode cannot mislead the split; DELIMITER lines are
+ * obeyed. Off by default. */
 void wharf_splitter_set_line_end(wharf_splitter *s, gboolean on);
+
+/* The line-end convention (docs/FORMAT.md), lossless: inside a statement
+ * written to a file, every ';' followed by k >= 0 spaces and a line break
+ * gets one more space, so no ";\n" is left inside it (myloader splits at
+ * every ";\n"). unescape reverses it exactly. Both return NULL when the
+ * text has nothing to change, else a new string (*out_len its length). */
+char *wharf_sql_escape_line_ends(const char *s, size_t len, size_t *out_len);
+char *wharf_sql_unescape_line_ends(const char *s, size_t len, size_t *out_len);
 
 /* Byte offset of the start of the statement last returned. */
 guint64 wharf_splitter_offset(const wharf_splitter *s);

@@ -144,6 +144,13 @@ static gboolean tok_ident(const tok *t)
     return t->type == TK_QIDENT || t->type == TK_WORD;
 }
 
+/* An object's name in a CREATE header: also "name" (ANSI_QUOTES and
+ * sql_mode=ORACLE objects are printed that way). */
+static gboolean tok_name(const tok *t)
+{
+    return tok_ident(t) || (t->type == TK_STRING && t->start[0] == '"');
+}
+
 gboolean wharf_ddl_starts_with(const char *stmt, size_t len, const char *word)
 {
     lexer lx;
@@ -155,6 +162,7 @@ gboolean wharf_ddl_starts_with(const char *stmt, size_t len, const char *word)
 }
 
 /* --- object names -------------------------------------------------------- */
+
 
 const char *wharf_ddl_kind_keyword(wharf_ddl_kind k)
 {
@@ -189,6 +197,23 @@ static wharf_ddl_kind kind_of_word(const tok *t)
         if (g_ascii_strcasecmp(t->text, kw[i].w) == 0)
             return kw[i].k;
     return WHARF_DDL_OTHER;
+}
+
+wharf_ddl_kind wharf_ddl_drop_kind(const char *stmt, size_t len)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    wharf_ddl_kind k = WHARF_DDL_OTHER;
+    if (lex_next(&lx) == TK_WORD && tok_is(&lx.cur, "DROP")) {
+        lex_next(&lx);
+        if (tok_is(&lx.cur, "TEMPORARY"))
+            lex_next(&lx);
+        k = kind_of_word(&lx.cur);
+        if (k == WHARF_DDL_PACKAGE && lex_next(&lx) == TK_WORD && tok_is(&lx.cur, "BODY"))
+            k = WHARF_DDL_PACKAGE_BODY;
+    }
+    lex_done(&lx);
+    return k;
 }
 
 /* After CREATE: skip to the kind keyword; leaves the lexer after the name.
@@ -247,7 +272,7 @@ static wharf_ddl_kind parse_create(lexer *lx, char **db, char **name, const char
         lex_next(lx); /* EXISTS */
         lex_next(lx);
     }
-    if (!tok_ident(&lx->cur))
+    if (!tok_name(&lx->cur))
         return WHARF_DDL_OTHER;
     char *first = g_strdup(lx->cur.text);
     *name_end = lx->p;
@@ -255,7 +280,7 @@ static wharf_ddl_kind parse_create(lexer *lx, char **db, char **name, const char
     lex_next(lx);
     if (tok_punct(&lx->cur, '.')) {
         lex_next(lx);
-        if (tok_ident(&lx->cur)) {
+        if (tok_name(&lx->cur)) {
             *db = first;
             *name = g_strdup(lx->cur.text);
             *name_end = lx->p;

@@ -56,6 +56,8 @@ typedef enum {
  * WHARF_DDL_OTHER (name NULL) for any other statement. *db gets the
  * qualifier if the name is qualified (else NULL). */
 wharf_ddl_kind wharf_ddl_object(const char *stmt, size_t len, char **db, char **name);
+/* Kind of the object a DROP statement drops (WHARF_DDL_OTHER if not DROP). */
+wharf_ddl_kind wharf_ddl_drop_kind(const char *stmt, size_t len);
 /* "PROCEDURE", "FUNCTION", ... for DROP statements. */
 const char *wharf_ddl_kind_keyword(wharf_ddl_kind k);
 

@@ -350,6 +350,10 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
             p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
         }
     }
+    /* wharf's own convention, else (mydumper, or no metadata) mydumper's */
+    gboolean line = p->meta && p->meta->statement_end && strcmp(p->meta->statement_end, "line") == 0;
+    p->line_ends = !p->wharf_dump || line;
+    p->unescape = p->wharf_dump && line;
     return TRUE;
 }
 
@@ -359,8 +363,13 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
 wharf_splitter *wharf_load_plan_splitter(const wharf_load_plan *p, wharf_reader *r, size_t max_statement)
 {
     wharf_splitter *sp = wharf_splitter_new(r, max_statement);
-    wharf_splitter_set_line_end(sp, !p->wharf_dump);
+    wharf_splitter_set_line_end(sp, p->line_ends);
     return sp;
+}
+
+char *wharf_load_plan_statement(const wharf_load_plan *p, const char *stmt, size_t len, size_t *out_len)
+{
+    return p->unescape ? wharf_sql_unescape_line_ends(stmt, len, out_len) : NULL;
 }
 
 static char *created_name(const wharf_load_plan *p, const char *fn, wharf_ddl_kind want)

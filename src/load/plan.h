@@ -120,6 +120,9 @@ typedef struct wharf_load_plan {
     char *dir;
     wharf_metadata *meta;  /* NULL for a dump without usable metadata */
     gboolean wharf_dump;   /* metadata written by wharf (has wharf-depends) */
+    gboolean line_ends;    /* statements end at ';' + line break (mydumper's and
+                            * wharf's convention since statement-end = line) */
+    gboolean unescape;     /* wharf's line-end escape to undo (format/splitter.h) */
     GPtrArray *dbs;        /* of wharf_load_db*, sorted by name */
     GHashTable *db_by_name;    /* name -> wharf_load_db* */
     GHashTable *table_by_key;  /* "db\x1fname" -> wharf_load_table* */
@@ -130,10 +133,14 @@ typedef struct wharf_load_plan {
 
 wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err);
 
-/* A splitter for a file of this dump: wharf's dumps are split by full SQL
- * lexing, other tools' (mydumper) by their convention, a delimiter at the
- * end of a line (format/splitter.h). */
+/* A splitter for a file of this dump: by the convention of a delimiter at
+ * the end of a line (mydumper's, and wharf's with statement-end = line), or
+ * by full SQL lexing (older wharf dumps). Statements of a wharf dump with
+ * the line-end escape must pass through wharf_load_plan_statement(). */
 wharf_splitter *wharf_load_plan_splitter(const wharf_load_plan *p, wharf_reader *r, size_t max_statement);
+/* A statement as the server must get it: NULL when unchanged, else a new
+ * string with the line-end escape undone (*out_len its length). */
+char *wharf_load_plan_statement(const wharf_load_plan *p, const char *stmt, size_t len, size_t *out_len);
 void wharf_load_plan_free(wharf_load_plan *p);
 
 /* Build the job graph for this run into s (payloads point into the plan). */

@@ -171,7 +171,11 @@ static gboolean each_statement(worker *w, const char *path, stmt_fn fn, void *da
     int rc;
     gboolean ok = TRUE;
     while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
-        if (!fn(w, stmt, len, data, err)) {
+        size_t ulen = 0;
+        char *u = wharf_load_plan_statement(w->ctx->plan, stmt, len, &ulen);
+        gboolean good = u ? fn(w, u, ulen, data, err) : fn(w, stmt, len, data, err);
+        g_free(u);
+        if (!good) {
             ok = FALSE;
             break;
         }
@@ -390,9 +394,13 @@ static gboolean obj_stmt(worker *w, const char *stmt, size_t len, void *data, GE
     char *odb = NULL, *name = NULL;
     wharf_ddl_kind k = wharf_ddl_object(stmt, len, &odb, &name);
     gboolean ok = TRUE;
-    gboolean is_routine = k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_FUNCTION ||
-                          k == WHARF_DDL_PACKAGE || k == WHARF_DDL_PACKAGE_BODY;
-    if ((is_routine && !r->routines) || (k == WHARF_DDL_EVENT && !r->events))
+    /* The routines job and the events job read the same post file: each
+     * runs only its own objects' CREATE and DROP (mydumper writes DROP ...
+     * IF EXISTS before each CREATE). */
+    wharf_ddl_kind acted = k != WHARF_DDL_OTHER ? k : wharf_ddl_drop_kind(stmt, len);
+    gboolean is_routine = acted == WHARF_DDL_PROCEDURE || acted == WHARF_DDL_FUNCTION ||
+                          acted == WHARF_DDL_PACKAGE || acted == WHARF_DDL_PACKAGE_BODY;
+    if ((is_routine && !r->routines) || (acted == WHARF_DDL_EVENT && !r->events))
         goto out;
     if (k != WHARF_DDL_OTHER && r->replace && k != WHARF_DDL_VIEW && k != WHARF_DDL_TABLE) {
         char *q = wharf_quote_ident(name);
@@ -1040,6 +1048,10 @@ gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
             return TRUE;
         gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);
         if (!transient || w->attempt + 1 >= MAX_ATTEMPTS) {
+            /* A file that failed half-way may have left its session changed
+             * (sql_mode, character set, time zone): the next job gets a
+             * fresh connection. */
+            drop_conn(w);
             if (transient)
                 wharf_error_prefix(&e, "%s: gave up after %d attempts", wharf_job_name(job), w->attempt + 1);
             else

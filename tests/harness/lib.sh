@@ -92,3 +92,6 @@ compare_databases() {
     done <<<"$stables"
     ok "compared $n tables of $sdb: row counts and checksums equal"
 }
+
+# compare_full (every object and row of a database) and list_catalog_objects
+. "$HARNESS_DIR/compare.sh"

@@ -349,6 +349,53 @@ static void test_delimiter_accessor(void)
     wharf_splitter_free(s);
 }
 
+/* mydumper's convention: a statement ends at a delimiter at the end of a line. */
+static void test_line_end(void)
+{
+    const char *in = "/*!40101 SET NAMES binary*/;\n"
+                     "CREATE PROCEDURE p() BEGIN\n  SET @a = 1; \n  SELECT 'x\\'; SET @b = \"2;\t\nEND;\n"
+                     "SELECT 2;\r\nDELIMITER $$\nSELECT 3;\nSELECT 4$$\nDELIMITER ;\nSELECT ';\n';";
+    wharf_splitter *sp = wharf_splitter_new_buffer(in, strlen(in), "t", 0);
+    wharf_splitter_set_line_end(sp, TRUE);
+    const char *expect[] = {"/*!40101 SET NAMES binary*/",
+                            /* quotes are not looked at: a NO_BACKSLASH_ESCAPES string, a lone " */
+                            "CREATE PROCEDURE p() BEGIN\n  SET @a = 1; \n  SELECT 'x\\'; SET @b = \"2;\t\nEND",
+                            "SELECT 2", "SELECT 3;\nSELECT 4", "SELECT '", "'", NULL};
+    const char *stmt;
+    size_t len;
+    GError *err = NULL;
+    for (int i = 0; expect[i]; i++) {
+        g_assert_cmpint(wharf_splitter_next(sp, &stmt, &len, &err), ==, 1);
+        g_assert_cmpstr(stmt, ==, expect[i]);
+    }
+    g_assert_cmpint(wharf_splitter_next(sp, &stmt, &len, &err), ==, 0);
+    g_assert_no_error(err);
+    wharf_splitter_free(sp);
+}
+
+/* The escape is lossless and leaves no ";\n" inside a statement. */
+static void test_line_end_escape(void)
+{
+    const char *texts[] = {"BEGIN\n a;\n b; \n c;  \n d;\t\nEND", "x;", "no change here", ";\n;\n",
+                           "'str;\n' ; \n", NULL};
+    for (int i = 0; texts[i]; i++) {
+        size_t n = strlen(texts[i]), en = 0, un = 0;
+        char *e = wharf_sql_escape_line_ends(texts[i], n, &en);
+        const char *esc = e ? e : texts[i];
+        if (e == NULL)
+            en = n;
+        g_assert_null(g_strstr_len(esc, (gssize)en, ";\n"));
+        char *u = wharf_sql_unescape_line_ends(esc, en, &un);
+        g_assert_nonnull(e == NULL ? (u == NULL ? "ok" : NULL) : u);
+        if (u) {
+            g_assert_cmpuint(un, ==, n);
+            g_assert_cmpmem(u, un, texts[i], n);
+        }
+        g_free(e);
+        g_free(u);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -359,5 +406,7 @@ int main(int argc, char **argv)
     g_test_add_func("/splitter/many-and-offsets", test_many_statements_and_offsets);
     g_test_add_func("/splitter/truncated-input", test_truncated_input);
     g_test_add_func("/splitter/delimiter", test_delimiter_accessor);
+    g_test_add_func("/splitter/line-end", test_line_end);
+    g_test_add_func("/splitter/line-end-escape", test_line_end_escape);
     return g_test_run();
 }
