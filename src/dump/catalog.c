@@ -163,6 +163,7 @@ static void table_free(gpointer p)
     g_free(t->name);
     g_free(t->fname);
     g_free(t->engine);
+    g_free(t->create_options);
     g_ptr_array_unref(t->columns);
     if (t->key)
         g_ptr_array_unref(t->key);
@@ -395,7 +396,8 @@ static gboolean is_transactional(const char *engine)
 
 static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
 {
-    /* TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH */
+    /* TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH,
+     * CREATE_OPTIONS */
     if (!row[0] || !row[1] || !table_selected(s, row[0], row[1]))
         return TRUE;
     const char *type = row[2] ? row[2] : "";
@@ -427,6 +429,7 @@ static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
     t->versioned = versioned;
     t->history = versioned && !s->f->no_history;
     t->engine = (kind == WHARF_OBJ_VIEW || !row[3]) ? NULL : g_strdup(row[3]);
+    t->create_options = g_strdup(row[7]);
     t->rows_estimate = row[4] ? g_ascii_strtoll(row[4], NULL, 10) : 0;
     t->avg_row_length = row[5] ? g_ascii_strtoll(row[5], NULL, 10) : 0;
     t->data_length = row[6] ? g_ascii_strtoll(row[6], NULL, 10) : 0;
@@ -783,7 +786,8 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
          "SCHEMA_NAME", FALSE},
         {"TABLES",
          "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH,"
-         " DATA_LENGTH FROM information_schema.TABLES WHERE %s ORDER BY TABLE_SCHEMA, TABLE_NAME",
+         " DATA_LENGTH, CREATE_OPTIONS FROM information_schema.TABLES WHERE %s"
+         " ORDER BY TABLE_SCHEMA, TABLE_NAME",
          on_table, "TABLE_SCHEMA", FALSE},
         {"COLUMNS",
          "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME,"

@@ -52,6 +52,7 @@ typedef struct wharf_cat_table {
     char *fname;         /* file-name form of name: itself, or mydumper_N (format/layout.h) */
     wharf_obj_kind kind;
     char *engine;        /* NULL for views */
+    char *create_options; /* information_schema TABLES.CREATE_OPTIONS, or NULL */
     gint64 rows_estimate; /* information_schema TABLE_ROWS (an estimate for InnoDB) */
     gint64 avg_row_length, data_length;
     gboolean transactional; /* engine gives a consistent snapshot (InnoDB...) */

@@ -178,6 +178,44 @@ static void append_object(GString *s, const show_create *sc)
     append_stmt(s, sc->create);
 }
 
+/* SHOW CREATE PACKAGE [BODY] drops the label after the final END ("END
+ * pkg" becomes "END"); information_schema keeps the body as written. The
+ * body is put back so the package is recreated exactly. */
+static gboolean package_body(MYSQL *m, const char *db, const char *name, const char *what,
+                             show_create *sc, GError **err)
+{
+    if (sc->cs_client == NULL || !g_str_has_prefix(sc->cs_client, "utf8"))
+        return TRUE; /* information_schema's text is utf8: only then the same bytes */
+    char *qdb = wharf_quote_string(db), *qn = wharf_quote_string(name), *qt = wharf_quote_string(what);
+    char *sql = g_strdup_printf("SELECT ROUTINE_DEFINITION FROM information_schema.ROUTINES WHERE "
+                                "ROUTINE_SCHEMA=%s AND ROUTINE_NAME=%s AND ROUTINE_TYPE=%s",
+                                qdb, qn, qt);
+    char *def = wharf_conn_query_value(m, sql, err);
+    g_free(sql);
+    g_free(qdb);
+    g_free(qn);
+    g_free(qt);
+    if (def == NULL)
+        return err == NULL || *err == NULL;
+    /* the longest prefix of def that ends the CREATE text is the body */
+    size_t cl = strlen(sc->create), dl = strlen(def);
+    for (size_t k = MIN(cl, dl); k > 0; k--) {
+        if (memcmp(sc->create + cl - k, def, k) == 0) {
+            /* only a missing label: most of the body matched */
+            if (k < dl && dl - k <= 64 + 4 && k >= dl / 2) {
+                char *fixed = g_malloc(cl - k + dl + 1);
+                memcpy(fixed, sc->create, cl - k);
+                memcpy(fixed + cl - k, def, dl + 1);
+                g_free(sc->create);
+                sc->create = fixed;
+            }
+            break;
+        }
+    }
+    g_free(def);
+    return TRUE;
+}
+
 static gboolean post_list(MYSQL *m, GString *s, const char *db, GPtrArray *names, const char *what,
                           GError **err)
 {
@@ -187,6 +225,8 @@ static gboolean post_list(MYSQL *m, GString *s, const char *db, GPtrArray *names
         show_create sc;
         gboolean ok = show_create_read(m, sql, &sc, err);
         g_free(sql);
+        if (ok && g_str_has_prefix(what, "PACKAGE") && !package_body(m, db, names->pdata[i], what, &sc, err))
+            show_create_clear(&sc), ok = FALSE;
         if (!ok) {
             wharf_error_prefix(err, "%s %s", what, tn);
             g_free(tn);
@@ -238,6 +278,25 @@ gboolean wharf_schema_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     return write_file(o, wharf_layout_triggers(t->fdb, t->fname, o->compress), s, err);
 }
 
+/* SHOW CREATE TABLE of an Aria table prints PAGE_CHECKSUM=1 when the table
+ * only has it by default; replayed, it becomes an explicit option
+ * (CREATE_OPTIONS gains page_checksum=1). Left out unless it was given. */
+static void append_table(GString *s, const wharf_cat_table *t, const char *create)
+{
+    const char *close = strrchr(create, ')');
+    const char *pc = close ? strstr(close, " PAGE_CHECKSUM=1") : NULL;
+    if (pc && t->engine && g_ascii_strcasecmp(t->engine, "Aria") == 0 &&
+        (t->create_options == NULL || strstr(t->create_options, "page_checksum") == NULL)) {
+        char *c = g_strdup(create);
+        char *at = c + (pc - create);
+        memmove(at, at + 16, strlen(at + 16) + 1);
+        append_stmt(s, c);
+        g_free(c);
+        return;
+    }
+    append_stmt(s, create);
+}
+
 gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
 {
     char *tn = wharf_quote_table(t->db, t->name);
@@ -248,7 +307,7 @@ gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_tab
     gboolean ok = create != NULL;
     GString *s = g_string_new(SCHEMA_HEADER);
     if (ok)
-        append_stmt(s, create);
+        append_table(s, t, create);
     g_free(create);
     if (ok)
         ok = write_file(o, wharf_layout_table_schema(t->fdb, t->fname, o->compress), s, err);
@@ -306,7 +365,7 @@ gboolean wharf_schema_tables(MYSQL *m, const wharf_outdir *o, wharf_cat_table *c
         ok = create != NULL;
         if (ok) {
             GString *s = g_string_new(SCHEMA_HEADER);
-            append_stmt(s, create);
+            append_table(s, t[i], create);
             ok = write_file(o, wharf_layout_table_schema(t[i]->fdb, t[i]->fname, o->compress), s,
                             err);
         }

@@ -41,6 +41,7 @@ static void table_free(gpointer p)
     g_free(t->triggers_path);
     g_ptr_array_free(t->chunks, TRUE);
     g_ptr_array_free(t->parents, TRUE);
+    g_ptr_array_free(t->sequences, TRUE);
     if (t->deferred_indexes)
         g_ptr_array_free(t->deferred_indexes, TRUE);
     if (t->deferred_fulltext)
@@ -101,6 +102,7 @@ static wharf_load_table *get_table(wharf_load_plan *p, const char *db, const cha
         t->db = d;
         t->name = g_strdup(name);
         t->chunks = g_ptr_array_new_with_free_func(chunk_free);
+        t->sequences = g_ptr_array_new();
         t->parents = g_ptr_array_new();
         t->display = g_strdup_printf("%s.%s", db, name);
         g_ptr_array_add(d->tables, t);
@@ -190,6 +192,22 @@ static void scan_table_schema(wharf_load_plan *p, wharf_load_table *t)
         /* The TABLE job reports it, naming the file. */
         g_clear_error(&err);
         return;
+    }
+    /* DEFAULT nextval(`db`.`seq`): the sequence must exist first */
+    for (const char *nv = text; (nv = g_strstr_len(nv, (gssize)(len - (size_t)(nv - text)), "nextval(")) != NULL;) {
+        nv += 8;
+        const char *close = memchr(nv, ')', len - (size_t)(nv - text));
+        if (close == NULL)
+            break;
+        GPtrArray *ids = wharf_ddl_identifiers(nv, (size_t)(close - nv));
+        if (ids->len == 1 || ids->len == 2) {
+            char *k = ids->len == 2 ? key2(ids->pdata[0], ids->pdata[1]) : key2(t->db->name, ids->pdata[0]);
+            wharf_load_table *sq = g_hash_table_lookup(p->table_by_key, k);
+            g_free(k);
+            if (sq && sq != t)
+                g_ptr_array_add(t->sequences, sq);
+        }
+        g_ptr_array_free(ids, TRUE);
     }
     if (g_strstr_len(text, (gssize)len, "FOREIGN KEY") != NULL) {
         const char *c = g_strstr_len(text, (gssize)len, "CREATE TABLE");
@@ -789,6 +807,18 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
                 wharf_job *vj = wharf_sched_add(s, WHARF_LJ_VERIFY, t, name, TRUE);
                 g_free(name);
                 wharf_sched_depend(s, vj, t->job_done, TRUE);
+            }
+        }
+    }
+    /* A table whose DEFAULT reads a sequence: created after it. */
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++) {
+            wharf_load_table *t = d->tables->pdata[j];
+            for (guint k = 0; t->job_create && k < t->sequences->len; k++) {
+                wharf_load_table *sq = t->sequences->pdata[k];
+                if (sq->job_create)
+                    wharf_sched_depend(s, t->job_create, sq->job_create, TRUE);
             }
         }
     }
