@@ -55,7 +55,7 @@ static char *dumped_columns(const wharf_cat_table *t, gboolean for_select)
 static gboolean write_load_twin(const wharf_outdir *o, const wharf_cat_table *t, guint64 part,
                                 GError **err)
 {
-    char *dat = wharf_layout_chunk(t->fdb, t->fname, part, "dat", WHARF_COMPRESS_NONE);
+    char *dat = wharf_layout_chunk(t->fdb, t->fname, part, "dat", o->compress);
     char *sqlname = wharf_layout_chunk(t->fdb, t->fname, part, "sql", o->compress);
     GString *s = g_string_new(data_header(t));
     char *lit = wharf_quote_string(dat);

@@ -1,17 +1,14 @@
 # Helpers for dump tests (sourced after lib.sh): restore a wharf dump with
-# the mariadb client alone, so dump tests do not depend on `wharf load`.
+# another tool, so dump tests do not depend on `wharf load`.
 #
-#   restore_with_client SERVER DIR   load every file of the dump DIR into
-#                                    SERVER: schema-create, table schemas,
-#                                    views (retried until their dependencies
-#                                    exist), data (.sql INSERT files, or the
-#                                    LOAD DATA twin of .dat files), then
-#                                    triggers and routines.
-#   dump_name_decode ENC             a file-name part back to the real name.
+#   restore_with_client SERVER DIR   load the dump DIR into SERVER with
+#                                    upstream myloader 1.0.1 (built from
+#                                    ../shared/peers by peers.sh, cached):
+#                                    the independent reader of wharf's format
+#                                    (myloader's layout, names, metadata and
+#                                    statement convention).
 
-dump_name_decode() { local s=${1//%/\\x}; printf '%b' "$s"; }
-
-# cat a possibly compressed file
+# _dcat FILE: a possibly compressed file's content
 _dcat() {
     case "$1" in
     *.zst) zstd -dcq "$1" ;;
@@ -20,67 +17,17 @@ _dcat() {
     esac
 }
 
-_strip_z() { local f=${1%.zst}; echo "${f%.gz}"; }
-
-# _load SERVER DB FILE
-_load() {
-    local srv=$1 db=$2 f=$3
-    _dcat "$f" | sql "$srv" --binary-mode -D "$db" || fail "loading $(basename "$f") into $srv"
-}
-
 restore_with_client() {
-    local srv=$1 dir=$2 f base db tb
+    local srv=$1 dir=$2 ml log
     [ -f "$dir/metadata" ] || fail "$dir has no metadata file"
-    for f in "$dir"/*-schema-create.sql*; do
-        [ -e "$f" ] || continue
-        _dcat "$f" | sql "$srv" --binary-mode || fail "loading $(basename "$f")"
-    done
-    for f in "$dir"/*-schema.sql*; do
-        [ -e "$f" ] || continue
-        base=$(basename "$(_strip_z "$f")" -schema.sql)
-        db=$(dump_name_decode "${base%%.*}")
-        _load "$srv" "$db" "$f"
-    done
-    local pending=() left tries=0
-    for f in "$dir"/*-schema-view.sql*; do [ -e "$f" ] && pending+=("$f"); done
-    while [ ${#pending[@]} -gt 0 ]; do
-        left=()
-        for f in "${pending[@]}"; do
-            base=$(basename "$(_strip_z "$f")" -schema-view.sql)
-            db=$(dump_name_decode "${base%%.*}")
-            _dcat "$f" | sql "$srv" --binary-mode -D "$db" 2>/dev/null || left+=("$f")
-        done
-        tries=$((tries + 1))
-        [ "$tries" -lt 20 ] || fail "views do not load: ${left[*]}"
-        pending=("${left[@]+"${left[@]}"}")
-    done
-    local tmp
-    tmp=$(mktemp -d "$T/restore.XXXXXX")
-    for f in "$dir"/*.[0-9][0-9][0-9][0-9][0-9].sql*; do
-        [ -e "$f" ] || continue
-        base=$(basename "$(_strip_z "$f")")
-        db=$(dump_name_decode "${base%%.*}")
-        local dat
-        dat=$(ls "$dir/${base%.sql}".dat* 2>/dev/null || true)
-        if [ -n "$dat" ]; then
-            _dcat "$dat" >"$tmp/${base%.sql}.dat"
-            (cd "$tmp" && _dcat "$f" | sql "$srv" --local-infile=1 --binary-mode -D "$db") ||
-                fail "LOAD DATA of $(basename "$dat")"
-            rm -f "$tmp/${base%.sql}.dat"
-        else
-            _load "$srv" "$db" "$f"
-        fi
-    done
-    for f in "$dir"/*-schema-triggers.sql*; do
-        [ -e "$f" ] || continue
-        base=$(basename "$(_strip_z "$f")" -schema-triggers.sql)
-        _load "$srv" "$(dump_name_decode "${base%%.*}")" "$f"
-    done
-    for f in "$dir"/*-schema-post.sql*; do
-        [ -e "$f" ] || continue
-        base=$(basename "$(_strip_z "$f")" -schema-post.sql)
-        _load "$srv" "$(dump_name_decode "$base")" "$f"
-    done
+    ml=$("$HARNESS_DIR/peers.sh" path myloader) || fail "cannot build myloader 1.0.1 (tests/harness/peers.sh)"
+    printf '[myloader]\n' >"$T/myloader.cnf"
+    log=$(mktemp "$T/myloader.XXXXXX")
+    timeout 300 "$ml" --defaults-file "$T/myloader.cnf" -S "$T/$srv/sock" -u root -d "$dir" -t 2 >"$log" 2>&1 ||
+        { tail -20 "$log" >&2; fail "myloader 1.0.1 could not load $dir (log: $log)"; }
+    if grep -E "CRITICAL|WARNING \*\*" "$log" | grep -v "g_key_file_get_groups" >&2; then
+        fail "myloader 1.0.1 reported errors loading $dir (log: $log)"
+    fi
 }
 
 # reset_server SERVER: drop every non-system database.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Names with backticks, dots, spaces, slashes, percent signs and unicode
-# survive a dump: file names are encoded, SQL quotes them, and the restore
-# recreates the same objects with the same content.
+# survive a dump: a name that cannot be a file name gets mydumper's mapped
+# file name (mydumper_N, the real name in metadata and in the SQL), plain
+# names stay, SQL quotes them, and the restore (by myloader 1.0.1 and by
+# wharf) recreates the same objects with the same content.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$(dirname "$0")/../harness/dumplib.sh"
 
@@ -28,12 +30,20 @@ sql src -e "ANALYZE TABLE \`we.ird db\`.\`50% off/now\`" >/dev/null
 out=$T/dump
 wharf_on src dump -o "$out" --rows 100 -q || fail dump
 ls "$out" >"$T/files"
-grep -q '^we%2Eird db.ta`ble-schema.sql' "$T/files" || fail "encoded names: $(cat "$T/files")"
-grep -q '^we%2Eird db.50%25 off%2Fnow.00002.sql' "$T/files" || fail "encoded names with % and /: $(cat "$T/files")"
-grep -q '^we%2Eird db.%2Ddash-schema.sql' "$T/files" || fail "leading dash: $(cat "$T/files")"
-grep -q '^ünï.表格-schema-triggers.sql' "$T/files" || fail "unicode names: $(cat "$T/files")"
+# every name here is odd: every file name is mapped, none holds a real name
+grep -Evq '^(metadata|mydumper_[0-9]+(-schema-create|-schema-post|\.mydumper_[0-9]+(-schema|-schema-view|-schema-triggers|\.[0-9]{5}))\.sql\.zst)$' \
+    "$T/files" && fail "file names not mapped: $(cat "$T/files")"
+[ "$(grep -c 'schema-create' "$T/files")" = 2 ] || fail "two databases: $(cat "$T/files")"
+grep -q 'mydumper_[0-9]*\.mydumper_[0-9]*\.00002\.sql' "$T/files" || fail "chunks of a mapped table: $(cat "$T/files")"
 grep -q 'real_table_name=50% off/now' "$out/metadata" || fail "real_table_name"
-ok "file names encoded"
+grep -q 'wharf-database=we.ird db' "$out/metadata" || fail "wharf-database"
+ok "file names mapped"
+# a plain name keeps its own file name
+sql src -e "CREATE DATABASE plain_db; CREATE TABLE plain_db.\`t-1 x\` (id INT)"
+wharf_on src dump -o "$T/dump-plain" -B plain_db -q || fail dump
+[ -e "$T/dump-plain/plain_db.t-1 x-schema.sql.zst" ] || fail "plain names: $(ls "$T/dump-plain")"
+sql src -e "DROP DATABASE plain_db"
+ok "plain names kept"
 
 restore_with_client dst "$out"
 compare_databases src 'we.ird db' dst 'we.ird db'
@@ -41,7 +51,12 @@ compare_databases src 'ünï' dst 'ünï'
 [ "$(sql dst -e 'SELECT COUNT(*) FROM `ünï`.`v ü`')" = 2 ] || fail "view"
 sql dst -e "INSERT INTO \`ünï\`.\`表格\` VALUES (3,'x')"
 [ "$(sql dst -e 'SELECT `ß` FROM `ünï`.`表格` WHERE `列`=3')" = "x;" ] || fail "trigger"
-ok "names with backticks, dots, spaces, unicode round-trip"
+ok "names with backticks, dots, spaces, unicode round-trip (myloader 1.0.1)"
+reset_server dst
+wharf_on dst load -d "$out" -q || fail "wharf load"
+compare_databases src 'we.ird db' dst 'we.ird db'
+compare_databases src 'ünï' dst 'ünï'
+ok "names round-trip (wharf load)"
 
 # -T and --exclude accept backticked names
 out=$T/dump2
