@@ -55,7 +55,10 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
         /* Reads [client], [client-server], [client-mariadb] and [wharf]. */
         mysql_optionsv(m, MYSQL_READ_DEFAULT_GROUP, "wharf");
     }
-    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "binary");
+    /* The handshake in utf8mb4, so a user name or password in UTF-8 is
+     * taken as such (binary would make the server read its bytes as
+     * latin1); the session then runs with SET NAMES binary. */
+    mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     unsigned timeout = o->connect_timeout ? o->connect_timeout : 30;
     mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     unsigned rw_timeout = 24 * 3600;

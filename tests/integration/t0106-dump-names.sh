@@ -63,3 +63,19 @@ out=$T/dump2
 wharf_on src dump -o "$out" -T '`we.ird db`.`ta``ble`' -q || fail "-T with backticks"
 [ "$(ls "$out" | grep -c '\.00000\.sql')" = 1 ] || fail "-T with backticks: $(ls "$out")"
 ok "-T with quoted names"
+
+# UTF-8 names and passwords on the command line, in the C locale too
+sql src -e "CREATE USER 'üser'@'localhost' IDENTIFIED BY 'pässwörd€'; GRANT ALL ON *.* TO 'üser'@'localhost'"
+for loc in C C.UTF-8; do
+    out=$T/dump-$loc
+    LC_ALL=$loc LANG=$loc "$WHARF_BIN" dump --no-defaults -u 'üser' -p'pässwörd€' -S "$T/src/sock" -B 'ünï' \
+        -T 'ünï.表格' --where 'ünï.表格:`列` > 1' -o "$out" -q || fail "dump with UTF-8 names in LC_ALL=$loc"
+    grep -q 'rows=1' "$out/metadata" || fail "--where with a UTF-8 name ($loc): $(cat "$out/metadata")"
+    LC_ALL=$loc "$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -B 'ünï' --exclude 'ünï.表格' -o "$out-x" -q ||
+        fail "--exclude with a UTF-8 name ($loc)"
+    ! grep -q '表格' "$out-x/metadata" || fail "--exclude ünï.表格 ($loc)"
+    LC_ALL=$loc "$WHARF_BIN" load --no-defaults -u root -S "$T/dst/sock" -d "$out" -B 'ünï' --into "ünï_$loc" -q ||
+        fail "load --into with a UTF-8 name ($loc)"
+    [ "$(sql dst -e "SELECT COUNT(*) FROM \`ünï_$loc\`.\`表格\`")" = 1 ] || fail "--into ünï_$loc"
+done
+ok "UTF-8 names and passwords in LC_ALL=C and C.UTF-8"
