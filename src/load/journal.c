@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define HEADER "wharf-load-journal 1 "
+#define HEADER "wharf-load-journal 2 "
 
 struct wharf_journal {
     char *path;
@@ -100,9 +100,28 @@ void wharf_journal_close(wharf_journal *j)
     g_free(j);
 }
 
+/* A key as one line: bytes below 0x20, 0x7F and '%' as %XX, so that no
+ * name can end a line or forge another entry. */
+static char *encode(const char *key)
+{
+    GString *s = g_string_new(NULL);
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F || *p == '%')
+            g_string_append_printf(s, "%%%02X", *p);
+        else
+            g_string_append_c(s, (char)*p);
+    }
+    return g_string_free(s, FALSE);
+}
+
 gboolean wharf_journal_done(const wharf_journal *j, const char *job)
 {
-    return j != NULL && g_hash_table_contains(j->done, job);
+    if (j == NULL)
+        return FALSE;
+    char *e = encode(job);
+    gboolean r = g_hash_table_contains(j->done, e);
+    g_free(e);
+    return r;
 }
 
 guint wharf_journal_count(const wharf_journal *j)
@@ -112,7 +131,9 @@ guint wharf_journal_count(const wharf_journal *j)
 
 gboolean wharf_journal_add(wharf_journal *j, const char *job, GError **err)
 {
-    char *line = g_strconcat(job, "\n", NULL);
+    char *enc = encode(job);
+    char *line = g_strconcat(enc, "\n", NULL);
+    g_free(enc);
     size_t n = strlen(line);
     g_mutex_lock(&j->lock);
     gboolean ok = write(j->fd, line, n) == (ssize_t)n && fsync(j->fd) == 0;

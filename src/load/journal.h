@@ -2,9 +2,10 @@
  * same load completed, so that a rerun skips them.
  *
  * Contract:
- *  - Text file, mode 0600: a header line "wharf-load-journal 1 DIR" naming
- *    the dump directory, then one line per completed job (the job's unique
- *    name: "chunk db.t.00003", "table db.t", ...). A line is appended and
+ *  - Text file, mode 0600: a header line "wharf-load-journal 2 DIR" naming
+ *    the dump directory, then one line per completed job: its key
+ *    (plan.h wharf_load_job_key: kind and quoted names) with bytes below
+ *    0x20, 0x7F and '%' written as %XX, so a name cannot forge a line. A line is appended and
  *    fsynced right after its job completed (for a chunk: after its COMMIT),
  *    so a crash loses at most the jobs that were running.
  *  - wharf_journal_open() reads the existing entries (a journal of another

@@ -193,7 +193,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
         g_free(k);
         if (t == NULL)
             continue;
-        char *job = g_strdup_printf("%s %s", t->view_path ? "view" : "table", t->display);
+        char *job = wharf_load_job_key(t->view_path ? WHARF_LJ_VIEW : WHARF_LJ_TABLE, t);
         gboolean ours = wharf_journal_done(journal, job);
         g_free(job);
         if (ours)
@@ -229,7 +229,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
                 wharf_load_db *d = db_by_target(p, row[0]);
                 if (d == NULL || d->post_path == NULL)
                     continue;
-                char *job = g_strdup_printf("%s of %s", qi == 0 ? "routines" : "events", d->target);
+                char *job = wharf_load_job_key(qi == 0 ? WHARF_LJ_ROUTINES : WHARF_LJ_EVENTS, d);
                 gboolean ours = wharf_journal_done(journal, job);
                 g_free(job);
                 if (ours || journal)

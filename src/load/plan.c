@@ -711,6 +711,42 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
 
 /* --- the job graph ------------------------------------------------------- */
 
+char *wharf_load_job_key(int kind, const void *payload)
+{
+    switch ((wharf_load_job_kind)kind) {
+    case WHARF_LJ_DATABASE:
+    case WHARF_LJ_ROUTINES:
+    case WHARF_LJ_EVENTS:
+    case WHARF_LJ_DB_TRIGGERS: {
+        char *q = wharf_quote_ident(((const wharf_load_db *)payload)->name);
+        char *k = g_strdup_printf("%d %s", kind, q);
+        g_free(q);
+        return k;
+    }
+    case WHARF_LJ_CHUNK: {
+        const wharf_load_chunk *c = payload;
+        char *q = wharf_quote_table(c->table->db->name, c->table->name);
+        char *k = g_strdup_printf("%d %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, kind, q, c->part, c->subpart);
+        g_free(q);
+        return k;
+    }
+    case WHARF_LJ_TABLE:
+    case WHARF_LJ_TABLE_DONE:
+    case WHARF_LJ_FKS:
+    case WHARF_LJ_VIEW:
+    case WHARF_LJ_TRIGGERS:
+    case WHARF_LJ_VERIFY: {
+        const wharf_load_table *t = payload;
+        char *q = wharf_quote_table(t->db->name, t->name);
+        char *k = g_strdup_printf("%d %s", kind, q);
+        g_free(q);
+        return k;
+    }
+    default:
+        return g_strdup_printf("%d", kind);
+    }
+}
+
 /* Bytes a row costs the server beyond its text (parsing, a B-tree insert). */
 #define ROW_COST_BYTES 100
 

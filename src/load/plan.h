@@ -144,6 +144,11 @@ wharf_splitter *wharf_load_plan_splitter(const wharf_load_plan *p, wharf_reader 
 char *wharf_load_plan_statement(const wharf_load_plan *p, const char *stmt, size_t len, size_t *out_len);
 void wharf_load_plan_free(wharf_load_plan *p);
 
+/* The journal key of a job (--resume): its kind and its object's source
+ * names, quoted, so that no two objects share a key (`a.b`.`c` is not
+ * `a`.`b.c`). Newly allocated. */
+char *wharf_load_job_key(int kind, const void *payload);
+
 /* Build the job graph for this run into s (payloads point into the plan). */
 void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s);
 

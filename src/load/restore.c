@@ -1018,13 +1018,29 @@ static gboolean resume_job(worker *w, wharf_job *job, GError **err)
     return TRUE;
 }
 
+static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError **err);
+
 gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
 {
     worker *w = pw;
     wharf_load_ctx *ctx = w->ctx;
     int kind = wharf_job_kind(job);
-    if (ctx->journal && journaled_kind(kind) && wharf_journal_done(ctx->journal, wharf_job_name(job)))
+    char *jkey = ctx->journal && journaled_kind(kind) ? wharf_load_job_key(kind, wharf_job_payload(job)) : NULL;
+    if (jkey && wharf_journal_done(ctx->journal, jkey)) {
+        g_free(jkey);
         return resume_job(w, job, err);
+    }
+    gboolean r = run_attempts(w, job, jkey, err);
+    g_free(jkey);
+    return r;
+}
+
+/* Attempts of one job, retried on transient errors; jkey: its journal key,
+ * or NULL when not journaled. */
+static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError **err)
+{
+    wharf_load_ctx *ctx = w->ctx;
+    int kind = wharf_job_kind(job);
     /* Jobs that follow this run's own DDL may see 1146 briefly. */
     gboolean after_ddl = kind != WHARF_LJ_DATABASE && kind != WHARF_LJ_TABLE;
     gint64 delay_ms = BACKOFF_FIRST_MS;
@@ -1042,8 +1058,8 @@ gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
             ok = run_once(w, job, &e);
         WLOG_DEBUG("worker %d: %s %s in %.3f s", w->index, wharf_job_name(job), ok ? "done" : "failed",
                    (double)(g_get_monotonic_time() - t0) / 1e6);
-        if (ok && ctx->journal && journaled_kind(kind))
-            return wharf_journal_add(ctx->journal, wharf_job_name(job), err);
+        if (ok && jkey)
+            return wharf_journal_add(ctx->journal, jkey, err);
         if (ok)
             return TRUE;
         gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);

@@ -28,8 +28,10 @@ cp "$good" "$T/good.zst"
 truncate -s 20 "$good"
 out=$(wharf_on dst load -d "$T/dump" -t 2 --defer-indexes=on --resume "$T/journal" 2>&1) && fail "first run exited 0"
 grep -q "FAILED  chunk rs.c" <<<"$out" || fail "first run: $out"
-grep -q "^chunk rs.a.00000$" "$T/journal" || fail "journal lacks committed chunks: $(cat "$T/journal")"
-grep -q "^chunk $(basename "$good" .sql.zst | sed 's/^rs\.c\./rs.c./')$" "$T/journal" && fail "journal lists the failed chunk"
+# journal keys: job kind (4: chunk), quoted source names, part, subpart
+grep -q '^4 `rs`.`a` 0 0$' "$T/journal" || fail "journal lacks committed chunks: $(cat "$T/journal")"
+part=$(basename "$good" .sql.zst | sed 's/^rs\.c\.0*//')
+grep -q "^4 \`rs\`.\`c\` ${part:-0} 0$" "$T/journal" && fail "journal lists the failed chunk"
 ok "first run failed on $(basename "$good"), journal has $(($(wc -l <"$T/journal") - 1)) completed jobs"
 
 cp "$T/good.zst" "$good"
