@@ -40,6 +40,35 @@ void wharf_conn_set_error(MYSQL *m, const char *what, GError **err)
                 what ? what : "", what ? ": " : "", no, state ? state : "HY000", mysql_error(m));
 }
 
+/* LOCAL INFILE requests nobody asked for: the server may name any file in
+ * its answer to any statement; none is ever read. */
+static int refuse_init(void **ptr, const char *filename, void *userdata)
+{
+    *ptr = (void *)filename;
+    return 1;
+}
+
+static int refuse_read(void *ptr, char *buf, unsigned int len)
+{
+    return -1;
+}
+
+static void refuse_end(void *ptr)
+{
+}
+
+static int refuse_error(void *ptr, char *msg, unsigned int len)
+{
+    g_snprintf(msg, len, "wharf refuses LOCAL INFILE '%s': not the data file being loaded",
+               ptr ? (const char *)ptr : "");
+    return CR_UNKNOWN_ERROR;
+}
+
+void wharf_conn_refuse_local_infile(MYSQL *m)
+{
+    mysql_set_local_infile_handler(m, refuse_init, refuse_read, refuse_end, refuse_error, NULL);
+}
+
 MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
 {
     MYSQL *m = mysql_init(NULL);
@@ -89,6 +118,8 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
         mysql_close(m);
         return NULL;
     }
+    if (o->local_infile)
+        wharf_conn_refuse_local_infile(m);
     /* Exact bytes both ways; UTC so TIMESTAMP values are stable; no sql_mode
      * surprises; generous timeouts for long chunks. */
     if (!wharf_conn_exec(m,

@@ -53,6 +53,11 @@ void wharf_conn_close(MYSQL *m);
 void wharf_conn_server_info(MYSQL *m, wharf_server_info *out);
 
 /* Run a statement that returns no rows (or whose rows are discarded). */
+/* Install the handler that refuses every LOAD DATA LOCAL request (the
+ * default of every connection opened with local_infile); a loader installs
+ * its own for exactly one statement and then calls this again. */
+void wharf_conn_refuse_local_infile(MYSQL *m);
+
 gboolean wharf_conn_exec(MYSQL *m, const char *sql, GError **err);
 gboolean wharf_conn_execf(MYSQL *m, GError **err, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* Same for a statement of known length (may contain NUL bytes). */

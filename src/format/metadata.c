@@ -551,7 +551,16 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
         return FALSE;
     }
     wharf_table_meta *t = wharf_metadata_table(m, db, table, TRUE);
-    (void)is_wharf;
+    if (!is_wharf && real != NULL) {
+        /* mydumper writes the name raw (no key-file escapes: a backslash is
+         * a backslash), a line break as U+1000 then '0' */
+        g_free(real);
+        char *raw = g_key_file_get_value(c->kf, group, "real_table_name", NULL);
+        GString *r = g_string_new(raw ? raw : "");
+        g_string_replace(r, "\xE1\x80\x80" "0", "\n", 0);
+        real = g_string_free(r, FALSE);
+        g_free(raw);
+    }
     if (real != NULL && real[0] != '\0') {
         g_free(t->table);
         t->table = real;

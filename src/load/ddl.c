@@ -53,9 +53,9 @@ static void skip_blank(lexer *lx)
             while (lx->p < e && *lx->p != '\n')
                 lx->p++;
         } else if (*p == '/' && p + 1 < e && p[1] == '*') {
-            if (p + 2 < e && p[2] == '!') {
-                /* versioned comment marker: its content is code */
-                lx->p += 3;
+            if (p + 2 < e && (p[2] == '!' || (p[2] == 'M' && p + 3 < e && p[3] == '!'))) {
+                /* versioned comment marker (MariaDB's M! too): its content is code */
+                lx->p += p[2] == 'M' ? 4 : 3;
                 while (lx->p < e && g_ascii_isdigit(*lx->p))
                     lx->p++;
             } else {
@@ -815,4 +815,182 @@ char *wharf_ddl_subst_vars(const char *expr, GPtrArray *vars, GPtrArray *literal
     lex_done(&lx);
     g_string_append(o, copied);
     return g_string_free(o, FALSE);
+}
+
+/* --- confinement ---------------------------------------------------------- */
+
+/* An identifier [. identifier] at the lexer: *db (or NULL) and *name. */
+static gboolean lex_qualified(lexer *lx, char **db, char **name)
+{
+    *db = *name = NULL;
+    if (!tok_name(&lx->cur))
+        return FALSE;
+    char *first = g_strdup(lx->cur.text);
+    const char *save = lx->p;
+    lex_next(lx);
+    if (tok_punct(&lx->cur, '.') && lex_next(lx) != TK_END && tok_name(&lx->cur)) {
+        *db = first;
+        *name = g_strdup(lx->cur.text);
+        return TRUE;
+    }
+    lx->p = save;
+    *name = first;
+    return TRUE;
+}
+
+/* Is (db, name) the object of the file: same name, and no other database. */
+static gboolean same_object(const char *db, const char *name, const wharf_ddl_scope *sc, gboolean any_name)
+{
+    if (db != NULL && strcmp(db, sc->db) != 0)
+        return FALSE;
+    return any_name || (name != NULL && sc->name != NULL && strcmp(name, sc->name) == 0);
+}
+
+/* A session SET: no GLOBAL/PERSIST variable, no SET PASSWORD/ROLE/DEFAULT
+ * ROLE, no SET STATEMENT ... FOR (which runs another statement). */
+static gboolean session_set(lexer *lx)
+{
+    lex_next(lx);
+    if (tok_is(&lx->cur, "PASSWORD") || tok_is(&lx->cur, "ROLE") || tok_is(&lx->cur, "DEFAULT") ||
+        tok_is(&lx->cur, "STATEMENT"))
+        return FALSE;
+    do {
+        if (tok_is(&lx->cur, "GLOBAL") || tok_is(&lx->cur, "PERSIST") || tok_is(&lx->cur, "PERSIST_ONLY"))
+            return FALSE;
+    } while (lex_next(lx) != TK_END);
+    return TRUE;
+}
+
+/* DROP <kind> [IF EXISTS] name of the file's scope. */
+static gboolean allowed_drop(lexer *lx, const wharf_ddl_scope *sc)
+{
+    wharf_ddl_kind k = kind_of_word(&lx->cur);
+    if (k == WHARF_DDL_PACKAGE && lex_next(lx) == TK_WORD && tok_is(&lx->cur, "BODY"))
+        k = WHARF_DDL_PACKAGE_BODY;
+    lex_next(lx);
+    if (tok_is(&lx->cur, "IF")) {
+        lex_next(lx); /* EXISTS */
+        lex_next(lx);
+    }
+    char *db = NULL, *name = NULL;
+    gboolean ok = lex_qualified(lx, &db, &name);
+    switch (sc->file) {
+    case WHARF_SCOPE_TABLE: ok = ok && k == WHARF_DDL_TABLE && same_object(db, name, sc, FALSE); break;
+    case WHARF_SCOPE_VIEW:
+        ok = ok && (k == WHARF_DDL_TABLE || k == WHARF_DDL_VIEW) && same_object(db, name, sc, FALSE);
+        break;
+    case WHARF_SCOPE_TRIGGERS:
+    case WHARF_SCOPE_DB_TRIGGERS: ok = ok && k == WHARF_DDL_TRIGGER && same_object(db, name, sc, TRUE); break;
+    case WHARF_SCOPE_POST:
+        ok = ok &&
+             (k == WHARF_DDL_FUNCTION || k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_PACKAGE ||
+              k == WHARF_DDL_PACKAGE_BODY || k == WHARF_DDL_EVENT) &&
+             same_object(db, name, sc, TRUE);
+        break;
+    default: ok = FALSE;
+    }
+    g_free(db);
+    g_free(name);
+    return ok;
+}
+
+/* CREATE ... TRIGGER t {BEFORE|AFTER} event ON table: the table. */
+static gboolean trigger_on(lexer *lx, const wharf_ddl_scope *sc)
+{
+    for (int guard = 0; guard < 8 && lex_next(lx) != TK_END; guard++) {
+        if (tok_is(&lx->cur, "ON")) {
+            lex_next(lx);
+            char *db = NULL, *name = NULL;
+            gboolean ok = lex_qualified(lx, &db, &name) &&
+                          same_object(db, name, sc, sc->file == WHARF_SCOPE_DB_TRIGGERS);
+            g_free(db);
+            g_free(name);
+            return ok;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean allowed_create(const char *stmt, size_t len, const wharf_ddl_scope *sc)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    char *db = NULL, *name = NULL;
+    const char *ne = NULL;
+    wharf_ddl_kind k = parse_create(&lx, &db, &name, &ne);
+    gboolean ok = FALSE;
+    switch (sc->file) {
+    case WHARF_SCOPE_DB_CREATE: ok = k == WHARF_DDL_DATABASE && name && strcmp(name, sc->db) == 0; break;
+    case WHARF_SCOPE_TABLE:
+        ok = (k == WHARF_DDL_TABLE || k == WHARF_DDL_SEQUENCE) && same_object(db, name, sc, FALSE);
+        break;
+    case WHARF_SCOPE_VIEW: ok = k == WHARF_DDL_VIEW && same_object(db, name, sc, FALSE); break;
+    case WHARF_SCOPE_TRIGGERS:
+    case WHARF_SCOPE_DB_TRIGGERS:
+        ok = k == WHARF_DDL_TRIGGER && same_object(db, name, sc, TRUE) && trigger_on(&lx, sc);
+        break;
+    case WHARF_SCOPE_POST:
+        ok = (k == WHARF_DDL_FUNCTION || k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_PACKAGE ||
+              k == WHARF_DDL_PACKAGE_BODY || k == WHARF_DDL_EVENT) &&
+             same_object(db, name, sc, TRUE);
+        break;
+    default: break;
+    }
+    g_free(db);
+    g_free(name);
+    lex_done(&lx);
+    return ok;
+}
+
+/* The table a data statement writes: INSERT/REPLACE [modifiers] [INTO] t
+ * (load = FALSE, lexer on the verb) or LOAD DATA ... INTO TABLE t (load =
+ * TRUE, lexer on DATA). */
+static gboolean allowed_data(lexer *lx, const wharf_ddl_scope *sc, gboolean load)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        if (lex_next(lx) == TK_END)
+            return FALSE;
+        if (load ? !tok_is(&lx->cur, "TABLE")
+                 : (tok_is(&lx->cur, "LOW_PRIORITY") || tok_is(&lx->cur, "DELAYED") ||
+                    tok_is(&lx->cur, "HIGH_PRIORITY") || tok_is(&lx->cur, "IGNORE") || tok_is(&lx->cur, "INTO")))
+            continue;
+        if (load && lex_next(lx) == TK_END)
+            return FALSE;
+        char *db = NULL, *name = NULL;
+        gboolean ok = lex_qualified(lx, &db, &name) && same_object(db, name, sc, FALSE);
+        g_free(db);
+        g_free(name);
+        return ok;
+    }
+    return FALSE;
+}
+
+gboolean wharf_ddl_allowed(const char *stmt, size_t len, const wharf_ddl_scope *sc)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    gboolean ok = FALSE;
+    lex_next(&lx);
+    if (tok_is(&lx.cur, "SET"))
+        ok = session_set(&lx);
+    else if (tok_is(&lx.cur, "CREATE"))
+        ok = allowed_create(stmt, len, sc);
+    else if (tok_is(&lx.cur, "DROP") && lex_next(&lx) != TK_END)
+        ok = allowed_drop(&lx, sc);
+    else if (sc->file == WHARF_SCOPE_DATA && (tok_is(&lx.cur, "INSERT") || tok_is(&lx.cur, "REPLACE")))
+        ok = allowed_data(&lx, sc, FALSE);
+    else if (sc->file == WHARF_SCOPE_DATA && tok_is(&lx.cur, "LOAD") && lex_next(&lx) == TK_WORD &&
+             tok_is(&lx.cur, "DATA"))
+        ok = allowed_data(&lx, sc, TRUE);
+    else if (sc->file == WHARF_SCOPE_TABLE && tok_is(&lx.cur, "DO") && lex_next(&lx) == TK_WORD &&
+               tok_is(&lx.cur, "SETVAL") && lex_next(&lx) != TK_END && tok_punct(&lx.cur, '(') &&
+               lex_next(&lx) != TK_END) {
+        /* wharf dumps before sequence state in data chunks: DO SETVAL(`s`, n, 0) */
+        char *db = NULL, *name = NULL;
+        ok = lex_qualified(&lx, &db, &name) && same_object(db, name, sc, FALSE);
+        g_free(db);
+        g_free(name);
+    }
+    lex_done(&lx);
+    return ok;
 }

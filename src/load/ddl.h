@@ -56,6 +56,37 @@ typedef enum {
  * WHARF_DDL_OTHER (name NULL) for any other statement. *db gets the
  * qualifier if the name is qualified (else NULL). */
 wharf_ddl_kind wharf_ddl_object(const char *stmt, size_t len, char **db, char **name);
+/* Confinement: what a file of a dump may do. A file may hold only the
+ * statements of the object its name claims (docs/FORMAT.md):
+ *   every file       session SET (no GLOBAL/PERSIST, PASSWORD, ROLE,
+ *                    DEFAULT ROLE, SET STATEMENT)
+ *   DB_CREATE        CREATE DATABASE db
+ *   TABLE            CREATE TABLE|SEQUENCE name; DROP TABLE [IF EXISTS]
+ *                    name; DO SETVAL(name, ...) (older wharf dumps)
+ *   VIEW             CREATE VIEW name; DROP TABLE|VIEW [IF EXISTS] name
+ *   TRIGGERS         CREATE TRIGGER ... ON name; DROP TRIGGER
+ *   DB_TRIGGERS      CREATE TRIGGER ... ON any table of db; DROP TRIGGER
+ *   POST             CREATE/DROP FUNCTION|PROCEDURE|PACKAGE [BODY]|EVENT
+ *   DATA             INSERT|REPLACE [INTO] name; LOAD DATA ... INTO TABLE name
+ * A qualified name must be in db (the dump's database, before --into). */
+typedef enum {
+    WHARF_SCOPE_DB_CREATE,
+    WHARF_SCOPE_TABLE,
+    WHARF_SCOPE_VIEW,
+    WHARF_SCOPE_TRIGGERS,
+    WHARF_SCOPE_DB_TRIGGERS,
+    WHARF_SCOPE_POST,
+    WHARF_SCOPE_DATA,
+} wharf_ddl_file_scope;
+
+typedef struct wharf_ddl_scope {
+    wharf_ddl_file_scope file;
+    const char *db;   /* the database the file belongs to */
+    const char *name; /* the table/view it is named for, NULL for database files */
+} wharf_ddl_scope;
+
+gboolean wharf_ddl_allowed(const char *stmt, size_t len, const wharf_ddl_scope *sc);
+
 /* Kind of the object a DROP statement drops (WHARF_DDL_OTHER if not DROP). */
 wharf_ddl_kind wharf_ddl_drop_kind(const char *stmt, size_t len);
 /* "PROCEDURE", "FUNCTION", ... for DROP statements. */

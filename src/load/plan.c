@@ -341,6 +341,27 @@ static GPtrArray *scan_dir(wharf_load_plan *p, const wharf_load_opts *o, gboolea
 }
 
 /* Phase 2: `metadata`, before the files are placed (it maps file names). */
+/* An empty metadata file, one without [config] (myloader requires it), or a
+ * wharf one without its finish time: the dump did not complete. NULL if the
+ * file looks whole, else why not. */
+static const char *metadata_incomplete(const wharf_load_plan *p, const char *dir)
+{
+    char *path = g_build_filename(dir, "metadata", NULL);
+    struct stat st;
+    gboolean empty = stat(path, &st) == 0 && st.st_size == 0;
+    g_free(path);
+    if (empty)
+        return "it is empty";
+    if (p->meta == NULL)
+        return NULL; /* malformed: reported as a problem */
+    if (p->meta->raw && !g_key_file_has_group(p->meta->raw, "config"))
+        return "it has no [config] group (truncated?)";
+    if (p->wharf_dump && p->meta->finished == NULL)
+        return "it has no [wharf] finished time (truncated?)";
+    return NULL;
+}
+
+/* Phase 2: `metadata`, before the files are placed (it maps file names). */
 static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean has_metadata,
                           GError **err)
 {
@@ -366,6 +387,20 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
             g_clear_error(&merr);
         } else {
             p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
+        }
+        const char *why = metadata_incomplete(p, o->dir);
+        if (why && !o->allow_incomplete) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                        "%s/metadata is incomplete (%s): an interrupted or damaged dump "
+                        "(--allow-incomplete loads it anyway)", o->dir, why);
+            return FALSE;
+        }
+        if (why) {
+            WLOG_WARN("%s/metadata is incomplete (%s); loading without it", o->dir, why);
+            if (p->meta)
+                wharf_metadata_free(p->meta);
+            p->meta = NULL;
+            p->wharf_dump = FALSE;
         }
     }
     /* wharf's own convention, else (mydumper, or no metadata) mydumper's */
@@ -607,6 +642,30 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
     }
     g_ptr_array_sort(p->dbs, cmp_db);
 
+    /* A wharf dump lists every object it wrote: files of an object that
+     * metadata does not list are a damaged or altered dump. */
+    if (p->meta && p->wharf_dump) {
+        GHashTable *listed_set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (guint m = 0; m < p->meta->tables->len; m++) {
+            const wharf_table_meta *tm = p->meta->tables->pdata[m];
+            g_hash_table_add(listed_set, key2(tm->db, tm->table));
+        }
+        for (guint i = 0; i < p->dbs->len; i++) {
+            wharf_load_db *d = p->dbs->pdata[i];
+            for (guint j = 0; j < d->tables->len; j++) {
+                wharf_load_table *t = d->tables->pdata[j];
+                char *k = key2(d->name, t->name);
+                gboolean listed = g_hash_table_contains(listed_set, k);
+                g_free(k);
+                if (!listed)
+                    g_ptr_array_add(p->problems,
+                                    g_strdup_printf("%s.%s: files of it are in %s but metadata does not list it "
+                                                    "(a damaged or altered dump)",
+                                                    d->name, t->name, o->dir));
+            }
+        }
+        g_hash_table_unref(listed_set);
+    }
     /* Objects the metadata lists but the directory lacks. */
     if (p->meta) {
         for (guint i = 0; i < p->meta->tables->len; i++) {

@@ -159,8 +159,38 @@ static gboolean execs(worker *w, const char *sql, GError **err)
 
 typedef gboolean (*stmt_fn)(worker *w, const char *stmt, size_t len, void *data, GError **err);
 
-/* Stream the statements of a (possibly compressed) file through fn. */
-static gboolean each_statement(worker *w, const char *path, stmt_fn fn, void *data, GError **err)
+static const char *base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* A statement the file's scope does not allow (ddl.h, confinement): the
+ * object fails before the statement reaches the server. */
+static gboolean confined(const char *path, guint64 n, const char *stmt, size_t len, const wharf_ddl_scope *sc,
+                         GError **err)
+{
+    if (wharf_ddl_allowed(stmt, len, sc))
+        return TRUE;
+    static const char *const what[] = {"database", "table", "view", "triggers", "database triggers",
+                                       "routines and events", "data"};
+    char *shown = g_strndup(stmt, MIN(len, 120));
+    for (char *c = shown; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                "%s: statement %" G_GUINT64_FORMAT " does not belong in the %s file of `%s`%s%s%s, refused before "
+                "running it: %s%s",
+                base(path), n, what[sc->file], sc->db, sc->name ? ".`" : "", sc->name ? sc->name : "",
+                sc->name ? "`" : "", shown, len > 120 ? "..." : "");
+    g_free(shown);
+    return FALSE;
+}
+
+/* Stream the statements of a (possibly compressed) file through fn, each
+ * first checked against the file's scope (what its name says it holds). */
+static gboolean each_statement(worker *w, const char *path, const wharf_ddl_scope *sc, stmt_fn fn, void *data,
+                               GError **err)
 {
     wharf_reader *r = wharf_reader_open(path, err);
     if (r == NULL)
@@ -173,7 +203,9 @@ static gboolean each_statement(worker *w, const char *path, stmt_fn fn, void *da
     while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
         size_t ulen = 0;
         char *u = wharf_load_plan_statement(w->ctx->plan, stmt, len, &ulen);
-        gboolean good = u ? fn(w, u, ulen, data, err) : fn(w, stmt, len, data, err);
+        const char *st = u ? u : stmt;
+        size_t sl = u ? ulen : len;
+        gboolean good = confined(path, wharf_splitter_count(sp), st, sl, sc, err) && fn(w, st, sl, data, err);
         g_free(u);
         if (!good) {
             ok = FALSE;
@@ -187,11 +219,6 @@ static gboolean each_statement(worker *w, const char *path, stmt_fn fn, void *da
     return ok;
 }
 
-static const char *base(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
 
 /* --- database ------------------------------------------------------------ */
 
@@ -209,7 +236,7 @@ static gboolean db_stmt(worker *w, const char *stmt, size_t len, void *data, GEr
 static gboolean run_database(worker *w, wharf_load_db *d, GError **err)
 {
     if (d->create_path) {
-        if (!each_statement(w, d->create_path, db_stmt, d, err)) {
+        if (!each_statement(w, d->create_path, &(wharf_ddl_scope){WHARF_SCOPE_DB_CREATE, d->name, NULL}, db_stmt, d, err)) {
             wharf_error_prefix(err, "%s", base(d->create_path));
             return FALSE;
         }
@@ -331,7 +358,7 @@ static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
     if (w->attempt > 0 && !wharf_conn_execf(w->conn, err, "DROP TABLE IF EXISTS %s", t->qname))
         return FALSE;
     table_run tr = {t, FALSE, !o->no_data && o->defer != WHARF_DEFER_OFF && t->has_fks, FALSE};
-    if (!each_statement(w, t->schema_path, table_stmt, &tr, err)) {
+    if (!each_statement(w, t->schema_path, &(wharf_ddl_scope){WHARF_SCOPE_TABLE, t->db->name, t->name}, table_stmt, &tr, err)) {
         wharf_error_prefix(err, "%s", base(t->schema_path));
         return FALSE;
     }
@@ -438,7 +465,7 @@ static gboolean run_view(worker *w, wharf_load_table *t, GError **err)
     if (w->attempt > 0 && !wharf_conn_execf(w->conn, err, "DROP VIEW IF EXISTS %s", t->qname))
         return FALSE;
     obj_run r = {t->db, FALSE, FALSE, FALSE, NULL};
-    if (!each_statement(w, t->view_path, obj_stmt, &r, err)) {
+    if (!each_statement(w, t->view_path, &(wharf_ddl_scope){WHARF_SCOPE_VIEW, t->db->name, t->name}, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(t->view_path));
         return FALSE;
     }
@@ -452,7 +479,7 @@ static gboolean run_triggers(worker *w, wharf_load_table *t, GError **err)
         return FALSE;
     obj_run r = {t->db, w->ctx->o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, FALSE, FALSE,
                  &w->ctx->n_triggers};
-    if (!each_statement(w, t->triggers_path, obj_stmt, &r, err)) {
+    if (!each_statement(w, t->triggers_path, &(wharf_ddl_scope){WHARF_SCOPE_TRIGGERS, t->db->name, t->name}, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(t->triggers_path));
         return FALSE;
     }
@@ -465,7 +492,7 @@ static gboolean run_db_triggers(worker *w, wharf_load_db *d, GError **err)
         return FALSE;
     obj_run r = {d, w->ctx->o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, FALSE, FALSE,
                  &w->ctx->n_triggers};
-    if (!each_statement(w, d->triggers_path, obj_stmt, &r, err)) {
+    if (!each_statement(w, d->triggers_path, &(wharf_ddl_scope){WHARF_SCOPE_DB_TRIGGERS, d->name, NULL}, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(d->triggers_path));
         return FALSE;
     }
@@ -482,7 +509,7 @@ static gboolean run_post(worker *w, wharf_load_db *d, gboolean events, GError **
         return FALSE;
     obj_run r = {d, o->if_exists != WHARF_IF_EXISTS_FAIL || w->attempt > 0 || w->ctx->journal, !events, events,
                  NULL};
-    if (!each_statement(w, d->post_path, obj_stmt, &r, err)) {
+    if (!each_statement(w, d->post_path, &(wharf_ddl_scope){WHARF_SCOPE_POST, d->name, NULL}, obj_stmt, &r, err)) {
         wharf_error_prefix(err, "%s", base(d->post_path));
         return FALSE;
     }
@@ -586,10 +613,12 @@ static gboolean chunk_sql(chunk_run *cr, GError **err)
     size_t len;
     int rc;
     gboolean ok = TRUE;
+    const wharf_ddl_scope sc = {WHARF_SCOPE_DATA, cr->c->table->db->name, cr->c->table->name};
     while ((rc = wharf_splitter_next(sp, &stmt, &len, err)) == 1) {
         gint64 n = 0;
         gboolean exact;
-        if (!exec_rows(w, stmt, len, &n, &exact, err)) {
+        if (!confined(path, wharf_splitter_count(sp), stmt, len, &sc, err) ||
+            !exec_rows(w, stmt, len, &n, &exact, err)) {
             ok = FALSE;
             break;
         }
@@ -840,6 +869,9 @@ static gboolean dat_stmt(worker *w, const char *stmt, size_t len, void *data, GE
         gint64 n = 0;
         gboolean exact;
         gboolean ok = exec_rows(w, stmt, len, &n, &exact, err);
+        /* cr lives on this stack frame: no later request may reach it */
+        if (w->conn)
+            wharf_conn_refuse_local_infile(w->conn);
         if (ok && !exact)
             g_atomic_int_set(&cr->c->table->rows_inexact, 1);
         if (cr->r) /* not ended by the library (error before the transfer) */
@@ -888,7 +920,7 @@ static gboolean run_chunk(worker *w, wharf_load_chunk *c, GError **err)
     if (ok) {
         if (c->dat_path) {
             dat_run dr = {&cr, FALSE};
-            ok = each_statement(w, c->sql_path, dat_stmt, &dr, err);
+            ok = each_statement(w, c->sql_path, &(wharf_ddl_scope){WHARF_SCOPE_DATA, t->db->name, t->name}, dat_stmt, &dr, err);
             if (ok && !dr.loaded) {
                 g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: no LOAD DATA statement for %s",
                             base(c->sql_path), base(c->dat_path));
@@ -1009,7 +1041,7 @@ static gboolean resume_job(worker *w, wharf_job *job, GError **err)
         wharf_load_table *t = wharf_job_payload(job);
         const wharf_load_opts *o = ctx->o;
         table_run tr = {t, FALSE, !o->no_data && o->defer != WHARF_DEFER_OFF && t->has_fks, TRUE};
-        if (t->schema_path && !each_statement(w, t->schema_path, table_stmt, &tr, err)) {
+        if (t->schema_path && !each_statement(w, t->schema_path, &(wharf_ddl_scope){WHARF_SCOPE_TABLE, t->db->name, t->name}, table_stmt, &tr, err)) {
             wharf_error_prefix(err, "%s: %s", wharf_job_name(job), base(t->schema_path));
             return FALSE;
         }
