@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <errmsg.h>
+#include <mysqld_error.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -32,12 +33,49 @@ char *wharf_conn_opts_describe(const wharf_conn_opts *o)
     return g_strdup_printf("%s:%u", o->host ? o->host : "localhost", o->port ? o->port : 3306);
 }
 
+/* After a lock wait timeout: how long it waited and who else is at work
+ * on the server (the sessions that may hold the lock). */
+static char *lock_suspects(MYSQL *m)
+{
+    char *waited = NULL;
+    if (mysql_query(m, "SELECT @@lock_wait_timeout") == 0) {
+        MYSQL_RES *r = mysql_store_result(m);
+        MYSQL_ROW row = r ? mysql_fetch_row(r) : NULL;
+        if (row && row[0])
+            waited = g_strdup_printf(" (waited lock_wait_timeout = %s s)", row[0]);
+        if (r)
+            mysql_free_result(r);
+    }
+    static const char q[] =
+        "SELECT ID, USER, COMMAND, TIME, IFNULL(STATE, ''), LEFT(IFNULL(INFO, ''), 80)"
+        " FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND COMMAND NOT IN ('Sleep',"
+        " 'Daemon', 'Binlog Dump') ORDER BY TIME DESC LIMIT 5";
+    GString *s = g_string_new(waited);
+    g_free(waited);
+    int n = 0;
+    MYSQL_RES *res = mysql_real_query(m, q, sizeof q - 1) == 0 ? mysql_store_result(m) : NULL;
+    if (res == NULL)
+        return g_string_free(s, FALSE);
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL)
+        g_string_append_printf(s, "%s[id %s, %s, %s %s s, %s: %s]", row == NULL ? "" : (n++ ? ", " : "; other sessions: "),
+                               row[0], row[1], row[2], row[3], row[4], row[5]);
+    mysql_free_result(res);
+    return g_string_free(s, FALSE);
+}
+
 void wharf_conn_set_error(MYSQL *m, const char *what, GError **err)
 {
     unsigned no = mysql_errno(m);
-    const char *state = mysql_sqlstate(m);
-    g_set_error(err, WHARF_SQL_ERROR, no ? (gint)no : CR_UNKNOWN_ERROR, "%s%sERROR %u (%s): %s",
-                what ? what : "", what ? ": " : "", no, state ? state : "HY000", mysql_error(m));
+    char state[6] = "HY000";
+    if (mysql_sqlstate(m))
+        g_strlcpy(state, mysql_sqlstate(m), sizeof state);
+    char *msg = g_strdup(mysql_error(m));
+    char *who = no == ER_LOCK_WAIT_TIMEOUT ? lock_suspects(m) : g_strdup("");
+    g_set_error(err, WHARF_SQL_ERROR, no ? (gint)no : CR_UNKNOWN_ERROR, "%s%sERROR %u (%s): %s%s",
+                what ? what : "", what ? ": " : "", no, state, msg, who);
+    g_free(msg);
+    g_free(who);
 }
 
 /* LOCAL INFILE requests nobody asked for: the server may name any file in
@@ -129,6 +167,11 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
         mysql_close(m);
         return NULL;
     }
+    if (o->lock_wait_timeout &&
+        !wharf_conn_execf(m, err, "SET SESSION lock_wait_timeout=%u", o->lock_wait_timeout)) {
+        mysql_close(m);
+        return NULL;
+    }
     return m;
 }
 
@@ -155,10 +198,15 @@ static void set_stmt_error(MYSQL *m, const char *sql, size_t len, GError **err)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
     unsigned no = mysql_errno(m);
-    const char *state = mysql_sqlstate(m);
+    char state[6] = "HY000";
+    if (mysql_sqlstate(m))
+        g_strlcpy(state, mysql_sqlstate(m), sizeof state);
+    char *msg = g_strdup(mysql_error(m));
+    char *who = no == ER_LOCK_WAIT_TIMEOUT ? lock_suspects(m) : g_strdup("");
     g_set_error(err, WHARF_SQL_ERROR, no ? (gint)no : CR_UNKNOWN_ERROR,
-                "ERROR %u (%s): %s [in: %s%s]", no, state ? state : "HY000", mysql_error(m), head,
-                len > n ? "..." : "");
+                "ERROR %u (%s): %s [in: %s%s]%s", no, state, msg, head, len > n ? "..." : "", who);
+    g_free(msg);
+    g_free(who);
     g_free(head);
 }
 

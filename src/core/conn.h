@@ -33,6 +33,7 @@ typedef struct wharf_conn_opts {
     gboolean ssl_verify_server_cert;
     char *ssl_ca, *ssl_capath, *ssl_cert, *ssl_key, *ssl_cipher, *ssl_crl;
     unsigned connect_timeout; /* seconds, 0 = library default */
+    unsigned lock_wait_timeout; /* session lock_wait_timeout, seconds, 0 = server's */
     gboolean local_infile;    /* enable LOAD DATA LOCAL (load side) */
 } wharf_conn_opts;
 

@@ -493,6 +493,24 @@ char *wharf_catalog_from(const wharf_cat_table *t)
     return s;
 }
 
+/* information_schema leaves out, with only a warning, the columns of a
+ * table it could not open (being altered, or damaged): such a table would
+ * be dumped as nothing. */
+static gboolean every_table_has_columns(wharf_catalog *c, GError **err)
+{
+    for (guint i = 0; i < c->tables->len; i++) {
+        wharf_cat_table *t = c->tables->pdata[i];
+        if (t->columns->len == 0) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
+                        "`%s`.`%s`: information_schema lists no columns for it (the server could not open "
+                        "it: a concurrent ALTER, or a damaged table); not dumped, the dump stops",
+                        t->db, t->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* A system-versioned table that names no period columns has the implicit
  * invisible `row_start` and `row_end` (which COLUMNS does not list). */
 static void add_implicit_periods(wharf_catalog *c)
@@ -826,6 +844,7 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
         if (ok && i == 0)
             g_ptr_array_sort(c->dbs, cmp_db);
         if (ok && strcmp(q[i].what, "COLUMNS") == 0) {
+            ok = every_table_has_columns(c, err);
             add_implicit_periods(c);
             char *kc = schema_cond(&s, "TABLE_SCHEMA");
             ok = read_keys(m, c, &s, kc, err);

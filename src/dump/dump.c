@@ -30,6 +30,7 @@
 #include "format/metadata.h"
 
 #include <errno.h>
+#include <mysqld_error.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -47,6 +48,7 @@
  * own CPU. See docs/design-dump.md, "Compression". */
 #define DEFAULT_ZSTD_LEVEL 1
 #define DEFAULT_SNAPSHOT_BUDGET 1500
+#define DEFAULT_LOCK_WAIT_TIMEOUT 30 /* seconds: the longest a DDL colliding with the dump blocks */
 #define SESSION_SQL_MODE "NO_AUTO_VALUE_ON_ZERO" /* set by wharf_conn_open */
 #define SPARE_SESSIONS 2     /* snapshot sessions kept for the ones that die */
 #define MAX_ATTEMPTS 6
@@ -63,6 +65,7 @@ typedef struct dump_opts {
     char **databases_raw, **tables_raw, **exclude_raw, **where;
     char *regex;
     gboolean no_data, no_schema, no_ddl_lock;
+    int lock_wait_timeout; /* --lock-wait-timeout, -1 = not given */
     char *format, *compress, *lock, *statement_size;
     int compress_level;
     gint64 rows;
@@ -272,9 +275,19 @@ static gboolean retry_or_fail(dump_ctx *c, const char *what, const char *how, GE
         g_propagate_error(err, e);
         return FALSE;
     }
-    if (!wharf_error_is_transient(e) || attempt >= MAX_ATTEMPTS) {
-        if (wharf_error_is_transient(e))
+    /* A lock wait timeout in a dump is a collision with the dump's own DDL
+     * lock (a DDL waiting for it holds what the dump waits for): retrying
+     * would block the application again. */
+    gboolean lock_timeout = e->domain == WHARF_SQL_ERROR && e->code == ER_LOCK_WAIT_TIMEOUT;
+    if (lock_timeout || !wharf_error_is_transient(e) || attempt >= MAX_ATTEMPTS) {
+        if (lock_timeout)
+            wharf_error_prefix(&e, "%s: the dump's lock wait ended (a DDL statement that collides with the "
+                               "dump's DDL lock holds what the dump needs; the dump stops and releases its locks "
+                               "so the DDL and the application go on)", what);
+        else if (wharf_error_is_transient(e))
             wharf_error_prefix(&e, "%s: gave up after %d attempts", what, attempt);
+        else if (!g_str_has_prefix(e->message, what))
+            wharf_error_prefix(&e, "%s", what);
         g_propagate_error(err, e);
         return FALSE;
     }
@@ -792,6 +805,9 @@ static gboolean finish_options(dump_opts *o, GError **err)
         return usage_error(err, "--rows must be at least 1, not %" G_GINT64_FORMAT, o->rows);
     if (o->chunk_size_mb != -1 && o->chunk_size_mb < 1)
         return usage_error(err, "--chunk-size must be at least 1 (MB), not %d", o->chunk_size_mb);
+    if (o->lock_wait_timeout != -1 && (o->lock_wait_timeout < 1 || o->lock_wait_timeout > 31536000))
+        return usage_error(err, "--lock-wait-timeout must be 1 to 31536000 seconds, not %d", o->lock_wait_timeout);
+    o->common.conn.lock_wait_timeout = o->lock_wait_timeout == -1 ? DEFAULT_LOCK_WAIT_TIMEOUT : (unsigned)o->lock_wait_timeout;
     if (o->snapshot_budget != -1 && o->snapshot_budget < 1)
         return usage_error(err, "--snapshot-table-budget must be at least 1, not %d", o->snapshot_budget);
     o->compress_level = MAX(o->compress_level, 0);
@@ -1194,8 +1210,9 @@ static int run_dump(dump_opts *o, wharf_console *console)
     }
     if (stopping(&c) || !wharf_snapshot_check_lock(&snap, &err))
         goto out;
-    /* Locks are released before the metadata is written; the metadata's
-     * position was read when the snapshot was opened. */
+    /* Every row is read: the locks go before the syncfs and the metadata
+     * write (the metadata's position was read when the snapshot opened). */
+    wharf_snapshot_release_locks(&snap);
     if (!write_metadata(&c, started, &si, &snap, &err))
         goto out;
     {
@@ -1267,7 +1284,7 @@ int wharf_dump_main(int argc, char **argv)
 {
     dump_opts o;
     memset(&o, 0, sizeof o);
-    o.compress_level = o.chunk_size_mb = o.snapshot_budget = -1; /* not given */
+    o.compress_level = o.chunk_size_mb = o.snapshot_budget = o.lock_wait_timeout = -1; /* not given */
     o.rows = -1;
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
@@ -1304,6 +1321,11 @@ int wharf_dump_main(int argc, char **argv)
          "Snapshot lock: auto (default), backup-stage, instance, ftwrl, none", "METHOD"},
         {"no-ddl-lock", 0, 0, G_OPTION_ARG_NONE, &o.no_ddl_lock,
          "Do not block DDL for the whole dump (a concurrent DDL then fails the dump)", NULL},
+        {"lock-wait-timeout", 0, 0, G_OPTION_ARG_INT, &o.lock_wait_timeout,
+         "Longest wait for any lock (backup locks, FTWRL, metadata locks of SHOW CREATE and of the"
+         " catalog), in seconds (default 30): a DDL that collides with the dump fails it instead of"
+         " blocking the application",
+         "SEC"},
         {"snapshot-table-budget", 0, 0, G_OPTION_ARG_INT, &o.snapshot_budget,
          "Distinct tables one snapshot transaction reads before moving to a fresh one (default "
          "1500)",

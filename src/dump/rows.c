@@ -114,6 +114,14 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     gint64 rows_reported = 0;
     guint64 reported = 0;
     char *cols = dumped_columns(t, TRUE);
+    if (*cols == '\0') {
+        g_free(cols);
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
+                    "`%s`.`%s`: the catalog has no column of it to dump (information_schema could not read it: "
+                    "a concurrent ALTER?)",
+                    t->db, t->name);
+        return FALSE;
+    }
     char *tn = wharf_catalog_from(t);
     GString *q = g_string_new(NULL);
     g_string_append_printf(q, "SELECT %s FROM %s", cols, tn);

@@ -315,7 +315,7 @@ gboolean wharf_snapshot_check_lock(wharf_snapshot *s, GError **err)
     return TRUE;
 }
 
-void wharf_snapshot_finish(wharf_snapshot *s)
+void wharf_snapshot_release_locks(wharf_snapshot *s)
 {
     if (s->lock_conn) {
         if (s->method == WHARF_LOCK_BACKUP_STAGE)
@@ -325,6 +325,11 @@ void wharf_snapshot_finish(wharf_snapshot *s)
         wharf_conn_close(s->lock_conn);
         s->lock_conn = NULL;
     }
+}
+
+void wharf_snapshot_finish(wharf_snapshot *s)
+{
+    wharf_snapshot_release_locks(s);
     for (guint i = 0; i < s->sessions->len; i++) {
         wharf_snap_session *ss = s->sessions->pdata[i];
         wharf_conn_close(ss->conn);

@@ -21,6 +21,9 @@
  *                                  the worker acquires another (spare) one
  *      wharf_snapshot_check_lock() (driver, after the workers) the DDL lock
  *                                  is still held: its connection is alive
+ *      wharf_snapshot_release_locks() release the server locks (the DDL
+ *                                  lock) as soon as every row is read, before
+ *                                  the final syncfs and the metadata write
  *      wharf_snapshot_finish()     release the locks, close every connection.
  *  - Every session sees the same snapshot: they all start their transaction
  *    while commits are blocked. A session belongs to one worker at a time;
@@ -95,6 +98,7 @@ void wharf_snapshot_discard(wharf_snapshot *s, wharf_snap_session *ss);
 guint wharf_snapshot_unused(wharf_snapshot *s);
 gboolean wharf_snapshot_check_lock(wharf_snapshot *s, GError **err);
 /* Release locks and close all connections; safe after any failure. */
+void wharf_snapshot_release_locks(wharf_snapshot *s);
 void wharf_snapshot_finish(wharf_snapshot *s);
 
 #endif
