@@ -135,6 +135,11 @@ typedef struct dump_ctx {
     int interrupted;  /* signal number that stopped the run, 0 = none */
     worker *workers;  /* set before the workers start, NULL after the join */
     guint n_workers;
+    /* The driver's own waits (DDL lock, catalog, snapshot): while waiting,
+     * an interrupt KILLs its connection and the lock connection too. */
+    gboolean driver_waiting;
+    gulong driver_conn_id;
+    wharf_snapshot *wait_snap;
 
     /* First error. elock guards error. failed is atomic (checked lock-free). */
     GMutex elock;
@@ -353,6 +358,13 @@ static void kill_running(dump_ctx *c)
         for (guint i = 0; c->workers && i < c->n_workers; i++)
             if (c->workers[i].busy_id)
                 g_array_append_val(ids, c->workers[i].busy_id);
+        if (c->driver_waiting) {
+            gulong lid = c->wait_snap ? wharf_snapshot_lock_conn_id(c->wait_snap) : 0;
+            if (c->driver_conn_id)
+                g_array_append_val(ids, c->driver_conn_id);
+            if (lid)
+                g_array_append_val(ids, lid);
+        }
         g_mutex_unlock(&c->qlock);
         if (ids->len == 0 || g_get_monotonic_time() > give_up)
             break;
@@ -377,6 +389,16 @@ static void kill_running(dump_ctx *c)
     }
     g_array_free(ids, TRUE);
     wharf_conn_close(side);
+}
+
+/* The driver enters or leaves a wait that an interrupt must cut short. */
+static void driver_waits(dump_ctx *c, gboolean waiting, MYSQL *m, wharf_snapshot *snap)
+{
+    g_mutex_lock(&c->qlock);
+    c->driver_waiting = waiting;
+    c->driver_conn_id = m ? mysql_thread_id(m) : 0;
+    c->wait_snap = snap;
+    g_mutex_unlock(&c->qlock);
 }
 
 static void on_signal(int signo, gpointer data)
@@ -1076,11 +1098,13 @@ static int run_dump(dump_opts *o, wharf_console *console)
     wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock,
                         o->common.threads);
     snap_init = TRUE;
-    if (!wharf_snapshot_block_ddl(&snap, &err) || stopping(&c))
-        goto out;
+    driver_waits(&c, TRUE, main_conn, &snap);
+    gboolean locked = wharf_snapshot_block_ddl(&snap, &err) && !stopping(&c);
     gint64 t_cat = g_get_monotonic_time();
-    cat = wharf_catalog_read(main_conn, &o->filter, &err);
-    if (cat == NULL || stopping(&c))
+    if (locked)
+        cat = wharf_catalog_read(main_conn, &o->filter, &err);
+    driver_waits(&c, FALSE, NULL, NULL);
+    if (!locked || cat == NULL || stopping(&c))
         goto out;
     WLOG_INFO("catalog: %u databases, %" G_GINT64_FORMAT " tables, %" G_GINT64_FORMAT
               " views, %" G_GINT64_FORMAT " sequences (read in %.2fs)",

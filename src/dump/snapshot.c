@@ -82,6 +82,8 @@ gboolean wharf_snapshot_block_ddl(wharf_snapshot *s, GError **err)
     if (s->method == WHARF_LOCK_NONE || s->method == WHARF_LOCK_FTWRL)
         return TRUE;
     s->lock_conn = open_pinned(s->opts, err);
+    if (s->lock_conn != NULL)
+        g_atomic_pointer_set(&s->lock_conn_id, (gsize)mysql_thread_id(s->lock_conn));
     if (s->lock_conn == NULL)
         return FALSE;
     if (s->method == WHARF_LOCK_INSTANCE)
@@ -209,6 +211,8 @@ gboolean wharf_snapshot_open(wharf_snapshot *s, guint n_sessions, GError **err)
         return FALSE;
     if (s->lock_conn == NULL && s->method != WHARF_LOCK_NONE) {
         s->lock_conn = open_pinned(s->opts, err);
+        if (s->lock_conn != NULL)
+            g_atomic_pointer_set(&s->lock_conn_id, (gsize)mysql_thread_id(s->lock_conn));
         if (s->lock_conn == NULL)
             return FALSE;
     }
@@ -322,9 +326,15 @@ void wharf_snapshot_release_locks(wharf_snapshot *s)
             wharf_conn_exec(s->lock_conn, "BACKUP STAGE END", NULL);
         else if (s->method == WHARF_LOCK_INSTANCE && s->ddl_lock)
             wharf_conn_exec(s->lock_conn, "UNLOCK INSTANCE", NULL);
+        g_atomic_pointer_set(&s->lock_conn_id, 0);
         wharf_conn_close(s->lock_conn);
         s->lock_conn = NULL;
     }
+}
+
+gulong wharf_snapshot_lock_conn_id(wharf_snapshot *s)
+{
+    return (gulong)g_atomic_pointer_get(&s->lock_conn_id);
 }
 
 void wharf_snapshot_finish(wharf_snapshot *s)

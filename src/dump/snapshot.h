@@ -72,6 +72,7 @@ typedef struct wharf_snapshot {
     gboolean ddl_lock;            /* hold the DDL lock for the whole dump */
     int threads;                  /* helpers used to open sessions */
     MYSQL *lock_conn;
+    volatile gsize lock_conn_id; /* its server thread id (atomic, for an interrupt's KILL), 0 = none */
 
     GPtrArray *sessions;          /* wharf_snap_session*, set by open() */
     GMutex lock;                  /* guards next_session */
@@ -99,6 +100,8 @@ guint wharf_snapshot_unused(wharf_snapshot *s);
 gboolean wharf_snapshot_check_lock(wharf_snapshot *s, GError **err);
 /* Release locks and close all connections; safe after any failure. */
 void wharf_snapshot_release_locks(wharf_snapshot *s);
+/* Server thread id of the lock connection (any thread), 0 if none. */
+gulong wharf_snapshot_lock_conn_id(wharf_snapshot *s);
 void wharf_snapshot_finish(wharf_snapshot *s);
 
 #endif

@@ -32,6 +32,24 @@ grep -q "other sessions: \[id" <<<"$out" || fail "the other sessions are not nam
 [ ! -e "$T/d1/metadata" ] || fail "a failed dump wrote metadata"
 ok "behind LOCK TABLES WRITE: failed after ${took}s, naming the wait"
 
+# Ctrl-C during that wait ends the dump at once
+mariadb --no-defaults -uroot -S "$T/src/sock" -e "LOCK TABLES lw.t WRITE; SELECT SLEEP(20)" >/dev/null 2>&1 &
+locker=$!
+sleep 1
+start=$(date +%s)
+"$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -B lw --lock-wait-timeout 60 -o "$T/d1i" >"$T/d1i.log" 2>&1 &
+dumper=$!
+sleep 2
+kill -INT "$dumper"
+rc=0
+wait "$dumper" || rc=$?
+took=$(( $(date +%s) - start ))
+kill "$locker" 2>/dev/null || true
+wait "$locker" 2>/dev/null || true
+[ "$rc" = 130 ] || fail "SIGINT during the lock wait: exit $rc, expected 130: $(cat "$T/d1i.log")"
+[ "$took" -lt 10 ] || fail "SIGINT during the lock wait took ${took}s"
+ok "SIGINT during the lock wait: exit 130 after ${took}s"
+
 # 2. ALTER TABLE in a loop during 10 dumps
 alter_loop() {
     local i
