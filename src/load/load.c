@@ -13,6 +13,7 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
+#include "core/sigwatch.h"
 #include "format/splitter.h"
 #include "load/ddl.h"
 #include "load/journal.h"
@@ -20,6 +21,7 @@
 #include "load/restore.h"
 #include "load/scheduler.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -342,11 +344,14 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
             if (st == WHARF_JOB_FAILED)
                 WLOG_ERR("FAILED  %s", wharf_job_reason(j));
         }
+        guint listed = 0;
         for (guint i = 0; i < wharf_sched_count(s); i++) {
             wharf_job *j = wharf_sched_job(s, i);
-            if (wharf_job_state_get(j) == WHARF_JOB_SKIPPED)
+            if (wharf_job_state_get(j) == WHARF_JOB_SKIPPED && listed++ < 50)
                 WLOG_ERR("SKIPPED %s: %s", wharf_job_name(j), wharf_job_reason(j));
         }
+        if (listed > 50)
+            WLOG_ERR("SKIPPED ... and %u more", listed - 50);
         WLOG_ERR("load incomplete: %u job(s) failed, %u skipped", failed, skipped);
         return FALSE;
     }
@@ -403,6 +408,55 @@ static gboolean data_only(const wharf_load_plan *p)
     return TRUE;
 }
 
+/* SIGINT/SIGTERM: no job starts any more, the running statements are
+ * KILLed (their jobs roll back and are not journaled), the summary says what
+ * was done. Runs on the signal watcher thread. */
+static void kill_busy(wharf_load_ctx *ctx)
+{
+    MYSQL *side = NULL;
+    for (int round = 0; round < 50; round++) {
+        GArray *ids = g_array_new(FALSE, FALSE, sizeof(gulong));
+        g_mutex_lock(&ctx->busy_lock);
+        for (guint i = 0; i < ctx->n_busy; i++)
+            if (ctx->busy_ids[i])
+                g_array_append_val(ids, ctx->busy_ids[i]);
+        g_mutex_unlock(&ctx->busy_lock);
+        if (ids->len > 0 && side == NULL) {
+            GError *e = NULL;
+            side = wharf_conn_open(&ctx->conn, &e);
+            if (side == NULL) {
+                WLOG_WARN("interrupt: cannot connect to stop the running statements: %s", e->message);
+                g_error_free(e);
+            }
+        }
+        for (guint i = 0; side && i < ids->len; i++)
+            wharf_conn_execf(side, NULL, "KILL QUERY %lu", g_array_index(ids, gulong, i));
+        gboolean none = ids->len == 0 || side == NULL;
+        g_array_free(ids, TRUE);
+        if (none)
+            break;
+        g_usleep(200 * 1000); /* a KILL sent just before a statement starts is lost: again */
+    }
+    wharf_conn_close(side);
+}
+
+static void on_signal(int signo, gpointer data)
+{
+    wharf_load_ctx *ctx = data;
+    g_mutex_lock(&ctx->busy_lock);
+    gboolean first = ctx->interrupted == 0;
+    if (first)
+        ctx->interrupted = signo;
+    wharf_sched *s = ctx->sched;
+    g_mutex_unlock(&ctx->busy_lock);
+    if (!first)
+        return;
+    WLOG_WARN("%s: stopping: no job starts any more, running statements are killed", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    if (s)
+        wharf_sched_stop(s);
+    kill_busy(ctx);
+}
+
 static int run(wharf_load_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -429,6 +483,15 @@ static int run(wharf_load_opts *o, wharf_console *console)
     }
 
     wharf_load_ctx ctx = {0};
+    g_mutex_init(&ctx.busy_lock);
+    /* before any thread: SIGINT/SIGTERM then reach only the watcher */
+    wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &ctx, &err);
+    if (sig == NULL) {
+        WLOG_ERR("%s", err->message);
+        g_error_free(err);
+        wharf_load_plan_free(plan);
+        return WHARF_EXIT_FAILED;
+    }
     ctx.o = o;
     ctx.plan = plan;
     ctx.conn = o->common.conn;
@@ -477,8 +540,18 @@ static int run(wharf_load_opts *o, wharf_console *console)
     wharf_conn_close(m);
     m = NULL;
 
-    ctx.sched = wharf_sched_new(o->fail_fast);
-    wharf_load_plan_build_jobs(plan, o, ctx.sched);
+    ctx.busy_ids = g_new0(gulong, (gsize)o->common.threads);
+    ctx.n_busy = (guint)o->common.threads;
+    {
+        wharf_sched *s = wharf_sched_new(o->fail_fast);
+        wharf_load_plan_build_jobs(plan, o, s);
+        g_mutex_lock(&ctx.busy_lock);
+        ctx.sched = s;
+        gboolean early = ctx.interrupted != 0;
+        g_mutex_unlock(&ctx.busy_lock);
+        if (early)
+            wharf_sched_stop(s);
+    }
     wharf_progress_init(&ctx.progress, "load");
     ctx.progress.objects_total = plan->ntables;
     ctx.progress.bytes_total = o->no_data ? 0 : plan->data_bytes;
@@ -490,6 +563,12 @@ static int run(wharf_load_opts *o, wharf_console *console)
     wharf_reporter_stop(rep);
     rc = summary(&ctx, (double)(g_get_monotonic_time() - t0) / 1e6) ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
 out:
+    wharf_sigwatch_stop(sig);
+    if (ctx.interrupted) {
+        WLOG_ERR("load interrupted (%s): running statements killed and rolled back%s", ctx.interrupted == SIGINT ? "SIGINT" : "SIGTERM",
+                 ctx.journal ? "; rerun with the same --resume to finish" : "");
+        rc = 128 + ctx.interrupted;
+    }
     if (err) {
         WLOG_ERR("%s", err->message);
         g_error_free(err);
@@ -499,6 +578,8 @@ out:
     g_free(ctx.session_sql);
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
+    g_free(ctx.busy_ids);
+    g_mutex_clear(&ctx.busy_lock);
     return rc;
 }
 

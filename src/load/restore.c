@@ -1052,6 +1052,16 @@ static gboolean resume_job(worker *w, wharf_job *job, GError **err)
 
 static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError **err);
 
+/* What an interrupt KILLs: the connection of the job this worker runs. */
+static void set_busy(worker *w, MYSQL *m)
+{
+    wharf_load_ctx *ctx = w->ctx;
+    g_mutex_lock(&ctx->busy_lock);
+    if (ctx->busy_ids && (guint)w->index < ctx->n_busy)
+        ctx->busy_ids[w->index] = m ? mysql_thread_id(m) : 0;
+    g_mutex_unlock(&ctx->busy_lock);
+}
+
 gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
 {
     worker *w = pw;
@@ -1086,8 +1096,10 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
             ok = TRUE;
         }
         gint64 t0 = g_get_monotonic_time();
+        set_busy(w, ok ? w->conn : NULL);
         if (ok)
             ok = run_once(w, job, &e);
+        set_busy(w, NULL);
         WLOG_DEBUG("worker %d: %s %s in %.3f s", w->index, wharf_job_name(job), ok ? "done" : "failed",
                    (double)(g_get_monotonic_time() - t0) / 1e6);
         if (ok && jkey)

@@ -56,6 +56,13 @@ typedef struct wharf_load_ctx {
     volatile gint64 chunks_loaded, rows_loaded, bytes_loaded; /* atomics, committed work */
     volatile gint64 n_triggers, n_routines, n_events, n_retries, n_resumed; /* atomics */
     wharf_journal *journal;   /* --resume, or NULL */
+    /* Interruption. busy_lock guards busy_ids and interrupted: busy_ids[i]
+     * is the server thread id of the statement worker i runs now (0 =
+     * none), what a SIGINT/SIGTERM KILLs. */
+    GMutex busy_lock;
+    gulong *busy_ids;         /* one per worker thread */
+    guint n_busy;
+    int interrupted;          /* signal number, 0 = none */
 } wharf_load_ctx;
 
 /* Open a connection with the load session. */

@@ -37,7 +37,8 @@ mariadb --no-defaults -uroot -S "$T/src/sock" -e "LOCK TABLES lw.t WRITE; SELECT
 locker=$!
 sleep 1
 start=$(date +%s)
-"$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -B lw --lock-wait-timeout 60 -o "$T/d1i" >"$T/d1i.log" 2>&1 &
+env --default-signal=INT,TERM "$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -B lw --lock-wait-timeout 60 \
+    -o "$T/d1i" >"$T/d1i.log" 2>&1 &
 dumper=$!
 sleep 2
 kill -INT "$dumper"
