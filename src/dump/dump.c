@@ -19,6 +19,7 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/sigwatch.h"
 #include "core/stream.h"
 #include "dump/catalog.h"
@@ -1237,6 +1238,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
     /* Every row is read: the locks go before the syncfs and the metadata
      * write (the metadata's position was read when the snapshot opened). */
     wharf_snapshot_release_locks(&snap);
+    wharf_fault_point("dump-before-metadata");
     if (!write_metadata(&c, started, &si, &snap, &err))
         goto out;
     {

@@ -14,11 +14,19 @@
  *  - wharf_journal_add() is called by workers; journal->lock serialises the
  *    appends (a leaf lock: never held while taking another).
  *  - A partial last line (a crash mid-write) is ignored.
+ *  - Crash safety (docs/design-load.md): a data chunk's "done" cannot be
+ *    separated from its rows: each chunk inserts its marker (the SHA-256
+ *    of its key, under the journal's id) into `wharf_resume`.`done` on the
+ *    target in the chunk's own transaction (wharf_journal_mark_sql), so a
+ *    crash between COMMIT and the file append loses nothing: attach() reads
+ *    the markers back and wharf_journal_done() counts them. finish()
+ *    deletes this journal's markers after a complete load.
  */
 #ifndef WHARF_LOAD_JOURNAL_H
 #define WHARF_LOAD_JOURNAL_H
 
 #include <glib.h>
+#include <mysql.h>
 
 typedef struct wharf_journal wharf_journal;
 
@@ -26,6 +34,18 @@ wharf_journal *wharf_journal_open(const char *path, const char *dump_dir, GError
 void wharf_journal_close(wharf_journal *j);
 /* TRUE if a previous run completed this job. */
 gboolean wharf_journal_done(const wharf_journal *j, const char *job);
+/* TRUE if the journal file existed before this run (a resumed load). */
+gboolean wharf_journal_resumed(const wharf_journal *j);
+/* Number of markers read by attach(). */
+guint wharf_journal_marks(const wharf_journal *j);
+/* Create the marker table if needed and read this journal's markers. */
+gboolean wharf_journal_attach(wharf_journal *j, MYSQL *m, GError **err);
+/* The INSERT that marks key done, to run inside the job's transaction. */
+char *wharf_journal_mark_sql(const wharf_journal *j, const char *key);
+/* Is key marked in the target now (after a lost COMMIT)? */
+gboolean wharf_journal_marked_now(const wharf_journal *j, MYSQL *m, const char *key, gboolean *marked, GError **err);
+/* Delete this journal's markers (the load is complete). */
+gboolean wharf_journal_finish(const wharf_journal *j, MYSQL *m, GError **err);
 /* Number of entries read at open. */
 guint wharf_journal_count(const wharf_journal *j);
 /* Record a completed job (append + fsync). */

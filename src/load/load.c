@@ -200,6 +200,13 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
         g_free(job);
         if (ours)
             continue; /* created by the run this one resumes */
+        if (wharf_journal_resumed(journal)) {
+            /* not journaled, but there: the run this one resumes created it
+             * (its own --if-exists check passed before it changed anything)
+             * and died before recording it: it is replaced */
+            t->existing = row[2] && strcmp(row[2], "VIEW") == 0 ? WHARF_EXISTING_VIEW : WHARF_EXISTING_TABLE;
+            continue;
+        }
         t->existing = row[2] && strcmp(row[2], "VIEW") == 0 ? WHARF_EXISTING_VIEW : WHARF_EXISTING_TABLE;
         g_ptr_array_add(conflicts, g_strdup_printf("%s %s.%s",
                                                    t->existing == WHARF_EXISTING_VIEW ? "view" : "table",
@@ -535,6 +542,11 @@ static int run(wharf_load_opts *o, wharf_console *console)
             WLOG_INFO("%s: resuming, %u job(s) done by a previous run are skipped", o->resume,
                       wharf_journal_count(ctx.journal));
     }
+    if (ctx.journal && !wharf_journal_attach(ctx.journal, m, &err))
+        goto out;
+    if (ctx.journal && wharf_journal_marks(ctx.journal) > 0)
+        WLOG_INFO("%s: %u chunk(s) committed by a previous run (markers in `wharf_resume`.`done`) are skipped",
+                  o->resume, wharf_journal_marks(ctx.journal));
     if (!check_target(m, o, plan, ctx.journal, &err))
         goto out;
     wharf_conn_close(m);
@@ -562,6 +574,14 @@ static int run(wharf_load_opts *o, wharf_console *console)
     wharf_sched_run(ctx.sched, o->common.threads, &cb);
     wharf_reporter_stop(rep);
     rc = summary(&ctx, (double)(g_get_monotonic_time() - t0) / 1e6) ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
+    if (rc == WHARF_EXIT_OK && ctx.journal && !ctx.interrupted) {
+        MYSQL *fm = wharf_conn_open(&ctx.conn, &err);
+        if (fm == NULL || !wharf_journal_finish(ctx.journal, fm, &err)) {
+            wharf_error_prefix(&err, "--resume: removing this load's markers from `wharf_resume`.`done`");
+            rc = WHARF_EXIT_FAILED;
+        }
+        wharf_conn_close(fm);
+    }
 out:
     wharf_sigwatch_stop(sig);
     if (ctx.interrupted) {

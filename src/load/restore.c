@@ -8,6 +8,7 @@
 #include "load/restore.h"
 
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/stream.h"
 #include "format/splitter.h"
 #include "format/value.h"
@@ -364,6 +365,7 @@ static gboolean run_table(worker *w, wharf_load_table *t, GError **err)
     }
     t->created = TRUE;
     t->fresh = TRUE;
+    wharf_fault_point("load-table-after-create");
     return TRUE;
 }
 
@@ -622,6 +624,8 @@ static gboolean chunk_sql(chunk_run *cr, GError **err)
             ok = FALSE;
             break;
         }
+        if (wharf_ddl_starts_with(stmt, len, "INSERT"))
+            wharf_fault_point("load-chunk-mid");
         if (n > 0 && (wharf_ddl_starts_with(stmt, len, "INSERT") || wharf_ddl_starts_with(stmt, len, "REPLACE"))) {
             cr->rows += n;
             wharf_counter_add(&w->ctx->progress.rows_done, n);
@@ -915,6 +919,20 @@ static gboolean run_chunk(worker *w, wharf_load_chunk *c, GError **err)
      * tell how many rows the table has. */
     if (w->attempt > 0)
         g_atomic_int_set(&t->rows_inexact, 1);
+    char *jkey = ctx->journal ? wharf_load_job_key(WHARF_LJ_CHUNK, c) : NULL;
+    if (jkey && w->attempt > 0) {
+        /* the COMMIT of the last attempt may have happened: its marker says */
+        gboolean marked = FALSE;
+        if (!wharf_journal_marked_now(ctx->journal, w->conn, jkey, &marked, err)) {
+            g_free(jkey);
+            return FALSE;
+        }
+        if (marked) {
+            WLOG_DEBUG("chunk %s: committed by the previous attempt", c->name);
+            g_free(jkey);
+            return TRUE;
+        }
+    }
     chunk_run cr = {.w = w, .c = c};
     gboolean ok = execs(w, "START TRANSACTION", err);
     if (ok) {
@@ -930,8 +948,17 @@ static gboolean run_chunk(worker *w, wharf_load_chunk *c, GError **err)
             ok = chunk_sql(&cr, err);
         }
     }
+    if (ok && jkey) {
+        /* the chunk's "done", in its own transaction */
+        char *mark = wharf_journal_mark_sql(ctx->journal, jkey);
+        ok = execs(w, mark, err);
+        g_free(mark);
+    }
+    g_free(jkey);
     if (ok)
         ok = execs(w, "COMMIT", err);
+    if (ok)
+        wharf_fault_point("load-chunk-after-commit");
     if (!ok) {
         if (!wharf_error_is_connection_lost(*err)) {
             GError *e2 = NULL;
@@ -1052,6 +1079,20 @@ static gboolean resume_job(worker *w, wharf_job *job, GError **err)
 
 static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError **err);
 
+/* A table some of whose chunks a previous run committed was created by it,
+ * even if the crash came before its own journal line. */
+static gboolean has_done_chunk(wharf_load_ctx *ctx, wharf_load_table *t)
+{
+    for (guint i = 0; i < t->chunks->len; i++) {
+        char *k = wharf_load_job_key(WHARF_LJ_CHUNK, t->chunks->pdata[i]);
+        gboolean d = wharf_journal_done(ctx->journal, k);
+        g_free(k);
+        if (d)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* What an interrupt KILLs: the connection of the job this worker runs. */
 static void set_busy(worker *w, MYSQL *m)
 {
@@ -1068,7 +1109,8 @@ gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
     wharf_load_ctx *ctx = w->ctx;
     int kind = wharf_job_kind(job);
     char *jkey = ctx->journal && journaled_kind(kind) ? wharf_load_job_key(kind, wharf_job_payload(job)) : NULL;
-    if (jkey && wharf_journal_done(ctx->journal, jkey)) {
+    if (jkey && (wharf_journal_done(ctx->journal, jkey) ||
+                 (kind == WHARF_LJ_TABLE && has_done_chunk(ctx, wharf_job_payload(job))))) {
         g_free(jkey);
         return resume_job(w, job, err);
     }
