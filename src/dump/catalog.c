@@ -500,7 +500,10 @@ static gboolean every_table_has_columns(wharf_catalog *c, GError **err)
 {
     for (guint i = 0; i < c->tables->len; i++) {
         wharf_cat_table *t = c->tables->pdata[i];
-        if (t->columns->len == 0) {
+        /* (a view's columns are only used for its placeholder: a view the
+         * binary catalog session cannot open, such as one with a COLLATE of
+         * another character set, still has its SHOW CREATE VIEW) */
+        if (t->columns->len == 0 && t->kind != WHARF_OBJ_VIEW) {
             g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
                         "`%s`.`%s`: information_schema lists no columns for it (the server could not open "
                         "it: a concurrent ALTER, or a damaged table); not dumped, the dump stops",
