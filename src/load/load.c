@@ -362,8 +362,12 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
         WLOG_ERR("load incomplete: %u job(s) failed, %u skipped", failed, skipped);
         return FALSE;
     }
+    /* say what was checked, never more */
     WLOG_INFO("load complete: everything requested was restored%s",
-              ctx->o->no_verify ? "" : " and row counts match the dump");
+              ctx->o->no_verify ? " (row counts not verified: --no-verify)"
+              : t_ver == 0 && t_tab > 0 ? " (no row counts to verify: the dump records none)"
+              : t_ver < t_tab ? " and the row counts the dump records match"
+                               : " and row counts match the dump");
     return TRUE;
 }
 
