@@ -190,6 +190,8 @@ static char *prompt_password(GError **err)
 
 gboolean wharf_cli_finish(wharf_cli_common *c, GError **err)
 {
+    if (!wharf_conn_opts_merge_defaults(&c->conn, err))
+        return FALSE;
     if (c->password_prompt && c->conn.password == NULL) {
         c->conn.password = prompt_password(err);
         if (c->conn.password == NULL)

@@ -5,7 +5,10 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <stdarg.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void wharf_conn_opts_clear(wharf_conn_opts *o)
 {
@@ -17,6 +20,10 @@ void wharf_conn_opts_clear(wharf_conn_opts *o)
     g_free(o->socket);
     g_free(o->defaults_file);
     g_free(o->defaults_extra_file);
+    if (o->defaults_merged) {
+        g_unlink(o->defaults_merged);
+        g_free(o->defaults_merged);
+    }
     g_free(o->ssl_ca);
     g_free(o->ssl_capath);
     g_free(o->ssl_cert);
@@ -24,6 +31,44 @@ void wharf_conn_opts_clear(wharf_conn_opts *o)
     g_free(o->ssl_cipher);
     g_free(o->ssl_crl);
     memset(o, 0, sizeof *o);
+}
+
+gboolean wharf_conn_opts_merge_defaults(wharf_conn_opts *o, GError **err)
+{
+    if (o->defaults_extra_file == NULL || o->defaults_file || o->no_defaults)
+        return TRUE;
+    if (!g_file_test(o->defaults_extra_file, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--defaults-extra-file %s: no such file",
+                    o->defaults_extra_file);
+        return FALSE;
+    }
+    /* the mysql client's order: global files, the extra file, the user's */
+    const char *home = g_get_home_dir();
+    const char *mh = g_getenv("MYSQL_HOME");
+    char *user = home ? g_build_filename(home, ".my.cnf", NULL) : NULL;
+    char *mhf = mh ? g_build_filename(mh, "my.cnf", NULL) : NULL;
+    char *extra = g_canonicalize_filename(o->defaults_extra_file, NULL);
+    const char *files[] = {"/etc/my.cnf", "/etc/mysql/my.cnf", mhf, extra, user};
+    GString *s = g_string_new("# wharf: --defaults-extra-file\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+        if (files[i] && g_file_test(files[i], G_FILE_TEST_IS_REGULAR))
+            g_string_append_printf(s, "!include %s\n", files[i]);
+    g_free(user);
+    g_free(mhf);
+    g_free(extra);
+    GError *e = NULL;
+    int fd = g_file_open_tmp("wharf-defaults-XXXXXX.cnf", &o->defaults_merged, &e);
+    gboolean ok = fd >= 0 && write(fd, s->str, s->len) == (ssize_t)s->len;
+    if (fd >= 0)
+        close(fd);
+    g_string_free(s, TRUE);
+    if (!ok) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "--defaults-extra-file: cannot write a temporary option file: %s",
+                    e ? e->message : g_strerror(errno));
+        g_clear_error(&e);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 char *wharf_conn_opts_describe(const wharf_conn_opts *o)
@@ -117,8 +162,8 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
     if (!o->no_defaults) {
         if (o->defaults_file)
             mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, o->defaults_file);
-        else if (o->defaults_extra_file)
-            mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, o->defaults_extra_file);
+        else if (o->defaults_merged)
+            mysql_optionsv(m, MYSQL_READ_DEFAULT_FILE, o->defaults_merged);
         /* Reads [client], [client-server], [client-mariadb] and [wharf]. */
         mysql_optionsv(m, MYSQL_READ_DEFAULT_GROUP, "wharf");
     }

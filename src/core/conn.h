@@ -28,6 +28,10 @@ typedef struct wharf_conn_opts {
     char *socket;
     char *defaults_file; /* --defaults-file: read instead of the usual files */
     char *defaults_extra_file;
+    /* With --defaults-extra-file: a private option file (made by
+     * wharf_conn_opts_merge_defaults) that !includes the usual files and the
+     * extra one in the client's order; removed by wharf_conn_opts_clear. */
+    char *defaults_merged;
     gboolean no_defaults;
     gboolean ssl;         /* --ssl: require TLS */
     gboolean ssl_verify_server_cert;
@@ -47,6 +51,10 @@ typedef struct wharf_server_info {
 
 void wharf_conn_opts_clear(wharf_conn_opts *o);
 /* "host:port" or "socket path" for messages. */
+/* --defaults-extra-file adds a file to the usual ones (Connector/C reads
+ * only the one it is given): build the merged file. */
+gboolean wharf_conn_opts_merge_defaults(wharf_conn_opts *o, GError **err);
+
 char *wharf_conn_opts_describe(const wharf_conn_opts *o);
 
 MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err);

@@ -50,3 +50,12 @@ wharf_on dst load -d "$D" --into bo_new -q || fail "load --into"
 sql dst -e "INSERT INTO bo_new.t VALUES (3, 3)"
 [ "$(sql dst -e 'SELECT COUNT(*) FROM bo_new.log')" = 1 ] || fail "--into: the trigger does not write into bo_new.log"
 ok "--into moves a trigger written with qualified names"
+
+# --defaults-extra-file is read in addition to the usual option files
+printf '[client]\nuser=pw\npassword=S3cretWord\n' >"$T/extra.cnf"
+printf '[client]\nuser=pw\npassword=wrong\n' >"$T/extra-bad.cnf"
+"$WHARF_BIN" dump --defaults-extra-file="$T/extra.cnf" -S "$T/src/sock" -B bo -o "$T/dx1" -q ||
+    fail "--defaults-extra-file with the right password"
+expect_fail "--defaults-extra-file with a wrong password" "Access denied for user 'pw'" \
+    "$WHARF_BIN" dump --defaults-extra-file="$T/extra-bad.cnf" -S "$T/src/sock" -B bo -o "$T/dx2"
+ok "--defaults-extra-file is read"
