@@ -185,8 +185,10 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
         my_bool enforce = 1;
         mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
     }
-    my_bool verify = o->ssl_verify_server_cert ? 1 : 0;
-    mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    if (o->ssl_verify_server_cert) { /* else the library's (or option file's) default stands */
+        my_bool verify = 1;
+        mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+    }
 
     const char *host = o->host;
     const char *sock = o->socket;
