@@ -1,5 +1,6 @@
 #include "core/conn.h"
 
+#include "core/console.h"
 #include "core/error.h"
 
 #include <errmsg.h>
@@ -121,6 +122,24 @@ void wharf_conn_set_error(MYSQL *m, const char *what, GError **err)
                 what ? what : "", what ? ": " : "", no, state, msg, who);
     g_free(msg);
     g_free(who);
+}
+
+gboolean wharf_conn_kill_queries(const wharf_conn_opts *o, MYSQL **side, const GArray *ids)
+{
+    if (ids->len == 0)
+        return TRUE;
+    if (*side == NULL) {
+        GError *e = NULL;
+        *side = wharf_conn_open(o, &e);
+        if (*side == NULL) {
+            WLOG_WARN("interrupt: cannot connect to stop the running statements: %s", e->message);
+            g_error_free(e);
+            return FALSE;
+        }
+    }
+    for (guint i = 0; i < ids->len; i++) /* 1094: it ended meanwhile */
+        wharf_conn_execf(*side, NULL, "KILL QUERY %lu", g_array_index(ids, gulong, i));
+    return TRUE;
 }
 
 /* LOCAL INFILE requests nobody asked for: the server may name any file in

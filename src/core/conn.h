@@ -62,6 +62,11 @@ void wharf_conn_close(MYSQL *m);
 void wharf_conn_server_info(MYSQL *m, wharf_server_info *out);
 
 /* Run a statement that returns no rows (or whose rows are discarded). */
+/* Interrupts: KILL QUERY each server thread id in ids, on *side (opened
+ * from o on first use, kept for the next round; the caller closes it).
+ * FALSE (warning logged) if no side connection could be opened. */
+gboolean wharf_conn_kill_queries(const wharf_conn_opts *o, MYSQL **side, const GArray *ids);
+
 /* Install the handler that refuses every LOAD DATA LOCAL request (the
  * default of every connection opened with local_infile); a loader installs
  * its own for exactly one statement and then calls this again. */

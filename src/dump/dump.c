@@ -369,20 +369,8 @@ static void kill_running(dump_ctx *c)
         g_mutex_unlock(&c->qlock);
         if (ids->len == 0 || g_get_monotonic_time() > give_up)
             break;
-        if (side == NULL) {
-            GError *e = NULL;
-            side = wharf_conn_open(&c->o->common.conn, &e);
-            if (side == NULL) {
-                WLOG_WARN("interrupt: cannot connect to stop the running queries: %s", e->message);
-                g_error_free(e);
-                break;
-            }
-        }
-        for (guint i = 0; i < ids->len; i++) {
-            char sql[64];
-            g_snprintf(sql, sizeof sql, "KILL QUERY %lu", g_array_index(ids, gulong, i));
-            wharf_conn_exec(side, sql, NULL); /* 1094: it ended meanwhile */
-        }
+        if (!wharf_conn_kill_queries(&c->o->common.conn, &side, ids))
+            break;
         g_mutex_lock(&c->qlock);
         g_cond_wait_until(&c->qcond, &c->qlock,
                           g_get_monotonic_time() + KILL_ROUND_MS * G_TIME_SPAN_MILLISECOND);

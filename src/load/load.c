@@ -432,17 +432,8 @@ static void kill_busy(wharf_load_ctx *ctx)
             if (ctx->busy_ids[i])
                 g_array_append_val(ids, ctx->busy_ids[i]);
         g_mutex_unlock(&ctx->busy_lock);
-        if (ids->len > 0 && side == NULL) {
-            GError *e = NULL;
-            side = wharf_conn_open(&ctx->conn, &e);
-            if (side == NULL) {
-                WLOG_WARN("interrupt: cannot connect to stop the running statements: %s", e->message);
-                g_error_free(e);
-            }
-        }
-        for (guint i = 0; side && i < ids->len; i++)
-            wharf_conn_execf(side, NULL, "KILL QUERY %lu", g_array_index(ids, gulong, i));
-        gboolean none = ids->len == 0 || side == NULL;
+        gboolean sent = wharf_conn_kill_queries(&ctx->conn, &side, ids);
+        gboolean none = ids->len == 0 || !sent;
         g_array_free(ids, TRUE);
         if (none)
             break;
