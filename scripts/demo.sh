@@ -150,8 +150,8 @@ if [ "$rc" -ne 0 ]; then
     exit 1
 fi
 
-step "verifying the restore: every table, row counts and CHECKSUM TABLE"
-compare_databases src shop dst shop
+step "verifying the restore: every object (SHOW CREATE, catalog, context), rows and checksums"
+compare_full src shop dst shop
 objs() {
     sql "$1" -e "SELECT CONCAT('views=', (SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA='shop'),
         ' triggers=', (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='shop'),
@@ -173,7 +173,7 @@ step "wharf load --into shop_copy  (the same dump under another name, on the tar
 rc=0
 wharf_on dst load -d "$T/dump" --into shop_copy || rc=$?
 [ "$rc" -eq 0 ] || { echo "demo: 'wharf load --into' failed (exit $rc)." >&2; exit 1; }
-compare_databases src shop dst shop_copy
+compare_full src shop dst shop_copy
 n=$(sql dst -e "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA='shop_copy' AND VIEW_DEFINITION LIKE '%\`shop\`.%'")
 [ "$n" = 0 ] || fail "a view in shop_copy still reads tables of shop"
 ok "the view in shop_copy reads shop_copy's tables"
