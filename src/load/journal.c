@@ -205,7 +205,15 @@ gboolean wharf_journal_marked_now(const wharf_journal *j, MYSQL *m, const char *
 
 gboolean wharf_journal_finish(const wharf_journal *j, MYSQL *m, GError **err)
 {
-    return wharf_conn_execf(m, err, "DELETE FROM " MARKS " WHERE journal = X'%s'", j->id);
+    if (!wharf_conn_execf(m, err, "DELETE FROM " MARKS " WHERE journal = X'%s'", j->id))
+        return FALSE;
+    /* no other load's markers left: the bookkeeping database goes too */
+    char *left = wharf_conn_query_value(m, "SELECT COUNT(*) FROM " MARKS, err);
+    gboolean ok = left != NULL;
+    if (ok && strcmp(left, "0") == 0)
+        ok = wharf_conn_exec(m, "DROP DATABASE IF EXISTS `wharf_resume`", err);
+    g_free(left);
+    return ok;
 }
 
 guint wharf_journal_count(const wharf_journal *j)

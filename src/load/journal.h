@@ -20,7 +20,7 @@
  *    target in the chunk's own transaction (wharf_journal_mark_sql), so a
  *    crash between COMMIT and the file append loses nothing: attach() reads
  *    the markers back and wharf_journal_done() counts them. finish()
- *    deletes this journal's markers after a complete load.
+ *    deletes this journal's markers after a complete load (and the database when empty).
  */
 #ifndef WHARF_LOAD_JOURNAL_H
 #define WHARF_LOAD_JOURNAL_H
@@ -44,7 +44,8 @@ gboolean wharf_journal_attach(wharf_journal *j, MYSQL *m, GError **err);
 char *wharf_journal_mark_sql(const wharf_journal *j, const char *key);
 /* Is key marked in the target now (after a lost COMMIT)? */
 gboolean wharf_journal_marked_now(const wharf_journal *j, MYSQL *m, const char *key, gboolean *marked, GError **err);
-/* Delete this journal's markers (the load is complete). */
+/* Delete this journal's markers (the load is complete), and the database
+ * `wharf_resume` when no other load has markers there. */
 gboolean wharf_journal_finish(const wharf_journal *j, MYSQL *m, GError **err);
 /* Number of entries read at open. */
 guint wharf_journal_count(const wharf_journal *j);
