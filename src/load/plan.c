@@ -113,23 +113,56 @@ static wharf_load_table *get_table(wharf_load_plan *p, const char *db, const cha
     return t;
 }
 
-static gboolean in_list(char **list, const char *s)
+/* The name lists of the options as sets (-B, -T, --exclude), built once
+ * per plan: a lookup per file or table is O(1), not O(list). */
+typedef struct name_sets {
+    GHashTable *databases, *tables, *exclude; /* NULL when the option is absent */
+} name_sets;
+
+static GHashTable *set_of(char **list)
 {
-    for (char **x = list; x && *x; x++)
-        if (strcmp(*x, s) == 0)
-            return TRUE;
-    return FALSE;
+    if (list == NULL)
+        return NULL;
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    for (char **x = list; *x; x++)
+        g_hash_table_add(h, *x);
+    return h;
 }
 
-static gboolean table_selected(const wharf_load_opts *o, const char *db, const char *name)
+static void name_sets_init(name_sets *ns, const wharf_load_opts *o)
+{
+    ns->databases = set_of(o->databases);
+    ns->tables = set_of(o->tables);
+    ns->exclude = set_of(o->exclude);
+}
+
+static void name_sets_clear(name_sets *ns)
+{
+    if (ns->databases)
+        g_hash_table_unref(ns->databases);
+    if (ns->tables)
+        g_hash_table_unref(ns->tables);
+    if (ns->exclude)
+        g_hash_table_unref(ns->exclude);
+}
+
+static gboolean in_set(GHashTable *set, const char *s)
+{
+    return set != NULL && g_hash_table_contains(set, s);
+}
+
+static gboolean db_selected(const name_sets *ns, const char *db)
+{
+    return (ns->databases == NULL || in_set(ns->databases, db)) && !in_set(ns->exclude, db);
+}
+
+static gboolean table_selected(const name_sets *ns, const wharf_load_opts *o, const char *db, const char *name)
 {
     char *full = g_strdup_printf("%s.%s", db, name);
-    gboolean ok = TRUE;
-    if (o->tables && !in_list(o->tables, full))
-        ok = FALSE;
+    gboolean ok = ns->tables == NULL || in_set(ns->tables, full);
     if (ok && o->regex && !g_regex_match(o->regex, full, 0, NULL))
         ok = FALSE;
-    if (ok && (in_list(o->exclude, full) || in_list(o->exclude, db)))
+    if (ok && (in_set(ns->exclude, full) || in_set(ns->exclude, db)))
         ok = FALSE;
     g_free(full);
     return ok;
@@ -561,13 +594,13 @@ static void place_chunk(wharf_load_plan *p, const dir_entry *e, char *path, gint
 }
 
 /* Phase 4: each file to the object it names (real names now). */
-static void place_files(wharf_load_plan *p, const wharf_load_opts *o, GPtrArray *files)
+static void place_files(wharf_load_plan *p, const wharf_load_opts *o, const name_sets *ns, GPtrArray *files)
 {
     GHashTable *chunk_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < files->len; i++) {
         const dir_entry *e = files->pdata[i];
         const wharf_file_info *fi = &e->fi;
-        if ((o->databases && !in_list(o->databases, fi->db)) || in_list(o->exclude, fi->db))
+        if (!db_selected(ns, fi->db))
             continue;
         char *path = g_build_filename(o->dir, e->fn, NULL);
         switch (fi->kind) {
@@ -642,8 +675,10 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
         wharf_load_plan_free(p);
         return NULL;
     }
+    name_sets ns;
+    name_sets_init(&ns, o);
     resolve_names(p, o, files);
-    place_files(p, o, files);
+    place_files(p, o, &ns, files);
     g_ptr_array_free(files, TRUE);
 
     /* Filters on tables and views: one compacting pass per database (not
@@ -653,7 +688,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
         GPtrArray *kept = g_ptr_array_new_with_free_func(table_free);
         for (guint j = 0; j < d->tables->len; j++) {
             wharf_load_table *t = d->tables->pdata[j];
-            if (table_selected(o, d->name, t->name)) {
+            if (table_selected(&ns, o, d->name, t->name)) {
                 g_ptr_array_add(kept, t);
                 continue;
             }
@@ -708,9 +743,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
     if (p->meta) {
         for (guint i = 0; i < p->meta->tables->len; i++) {
             const wharf_table_meta *tm = p->meta->tables->pdata[i];
-            if (o->databases && !in_list(o->databases, tm->db))
-                continue;
-            if (!table_selected(o, tm->db, tm->table))
+            if (!db_selected(&ns, tm->db) || !table_selected(&ns, o, tm->db, tm->table))
                 continue;
             char *k = key2(tm->db, tm->table);
             wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
@@ -735,6 +768,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
                         p->dbs->len, names->str);
             g_string_free(names, TRUE);
             wharf_load_plan_free(p);
+            name_sets_clear(&ns);
             return NULL;
         }
     }
@@ -777,6 +811,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
             }
         }
     }
+    name_sets_clear(&ns);
     return p;
 }
 
