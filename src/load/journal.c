@@ -221,14 +221,14 @@ guint wharf_journal_count(const wharf_journal *j)
     return j ? g_hash_table_size(j->done) : 0;
 }
 
-gboolean wharf_journal_add(wharf_journal *j, const char *job, GError **err)
+gboolean wharf_journal_add(wharf_journal *j, const char *job, gboolean sync, GError **err)
 {
     char *enc = encode(job);
     char *line = g_strconcat(enc, "\n", NULL);
     g_free(enc);
     size_t n = strlen(line);
     g_mutex_lock(&j->lock);
-    gboolean ok = write(j->fd, line, n) == (ssize_t)n && fsync(j->fd) == 0;
+    gboolean ok = write(j->fd, line, n) == (ssize_t)n && (!sync || fsync(j->fd) == 0);
     int e = errno;
     g_mutex_unlock(&j->lock);
     g_free(line);

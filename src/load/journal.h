@@ -5,9 +5,10 @@
  *  - Text file, mode 0600: a header line "wharf-load-journal 2 DIR" naming
  *    the dump directory, then one line per completed job: its key
  *    (plan.h wharf_load_job_key: kind and quoted names) with bytes below
- *    0x20, 0x7F and '%' written as %XX, so a name cannot forge a line. A line is appended and
- *    fsynced right after its job completed (for a chunk: after its COMMIT),
- *    so a crash loses at most the jobs that were running.
+ *    0x20, 0x7F and '%' written as %XX, so a name cannot forge a line. A line is appended right
+ *    after its job completed, fsynced for every job but chunks (a chunk's
+ *    durable "done" is its marker, below), so a crash loses at most the
+ *    jobs that were running.
  *  - wharf_journal_open() reads the existing entries (a journal of another
  *    dump directory is an error) and opens the file for appending. The set
  *    of entries read is fixed afterwards: wharf_journal_done() takes no lock.
@@ -50,6 +51,8 @@ gboolean wharf_journal_finish(const wharf_journal *j, MYSQL *m, GError **err);
 /* Number of entries read at open. */
 guint wharf_journal_count(const wharf_journal *j);
 /* Record a completed job (append + fsync). */
-gboolean wharf_journal_add(wharf_journal *j, const char *job, GError **err);
+/* sync: fsync it too. A chunk needs no fsync (its marker on the target is
+ * its durable "done"), so chunks do not queue on one fsync each. */
+gboolean wharf_journal_add(wharf_journal *j, const char *job, gboolean sync, GError **err);
 
 #endif

@@ -1145,7 +1145,7 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
         WLOG_DEBUG("worker %d: %s %s in %.3f s", w->index, wharf_job_name(job), ok ? "done" : "failed",
                    (double)(g_get_monotonic_time() - t0) / 1e6);
         if (ok && jkey)
-            return wharf_journal_add(ctx->journal, jkey, err);
+            return wharf_journal_add(ctx->journal, jkey, kind != WHARF_LJ_CHUNK, err);
         if (ok)
             return TRUE;
         gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);

@@ -15,9 +15,9 @@ static void test_roundtrip_and_forgery(void)
     g_assert_no_error(err);
     /* a table named "z\n4 `cx`.`b` 1 0": its chunk must not mark chunk 1 of cx.b */
     const char *evil = "4 `cx`.`z\n4 `cx`.`b` 1 0` 0 0";
-    g_assert_true(wharf_journal_add(j, evil, &err));
-    g_assert_true(wharf_journal_add(j, "3 `a.b`.`c`", &err));
-    g_assert_true(wharf_journal_add(j, "3 `100%`.`t`", &err));
+    g_assert_true(wharf_journal_add(j, evil, TRUE, &err));
+    g_assert_true(wharf_journal_add(j, "3 `a.b`.`c`", FALSE, &err));
+    g_assert_true(wharf_journal_add(j, "3 `100%`.`t`", TRUE, &err));
     g_assert_no_error(err);
     wharf_journal_close(j);
 
