@@ -50,7 +50,7 @@ gboolean wharf_journal_marked_now(const wharf_journal *j, MYSQL *m, const char *
 gboolean wharf_journal_finish(const wharf_journal *j, MYSQL *m, GError **err);
 /* Number of entries read at open. */
 guint wharf_journal_count(const wharf_journal *j);
-/* Record a completed job (append + fsync). */
+/* Record a completed job (append). */
 /* sync: fsync it too. A chunk needs no fsync (its marker on the target is
  * its durable "done"), so chunks do not queue on one fsync each. */
 gboolean wharf_journal_add(wharf_journal *j, const char *job, gboolean sync, GError **err);
