@@ -82,8 +82,10 @@ typedef struct dump_opts {
 typedef struct table_state {
     wharf_cat_table *t;
     wharf_chunk_plan plan;
-    wharf_rows_result *results; /* [plan.where->len]; slot i written only by the
+    wharf_rows_result *results; /* [n_chunks]; slot i written only by the
                                    worker that ran chunk i, read after join */
+    guint n_chunks;             /* plan.where->len, kept after the plan is
+                                   released (when its last chunk is done) */
     gint remaining;             /* atomic: chunks not yet done */
     gint64 unit;                /* bytes of its biggest job: the whole table
                                    when it cannot be split (scheduling order) */
@@ -475,7 +477,7 @@ static void table_finished(dump_ctx *c)
 static char *chunk_what(const table_state *ts, guint i)
 {
     char *tn = wharf_quote_table(ts->t->db, ts->t->name);
-    char *what = ts->plan.where->len > 1 ? g_strdup_printf("table %s chunk %u", tn, i)
+    char *what = ts->n_chunks > 1 ? g_strdup_printf("table %s chunk %u", tn, i)
                                          : g_strdup_printf("table %s", tn);
     g_free(tn);
     return what;
@@ -523,8 +525,11 @@ static gboolean run_chunk(worker *w, table_state *ts, guint i, GError **err)
             break;
     }
     g_free(lost);
-    if (ok && g_atomic_int_dec_and_test(&ts->remaining))
+    if (ok && g_atomic_int_dec_and_test(&ts->remaining)) {
+        /* Every chunk is read: its conditions are not needed any more. */
+        wharf_chunk_plan_clear(&ts->plan);
         table_finished(c);
+    }
     if (!ok && err && *err && !g_str_has_prefix((*err)->message, what))
         wharf_error_prefix(err, "%s", what);
     g_free(what);
@@ -661,6 +666,7 @@ static gboolean run_table_data(worker *w, table_state *ts, GError **err)
     else if (n > 1)
         WLOG_DEBUG("`%s`.`%s`: %u chunks", t->db, t->name, n);
     ts->results = g_new0(wharf_rows_result, n);
+    ts->n_chunks = n;
     g_atomic_int_set(&ts->remaining, (gint)n);
     /* The other chunks go to the front of the queue, so a table's chunks are
      * read together (fewer tables per snapshot session, files in order). */
@@ -1018,38 +1024,47 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->gtid = g_strdup(snap->gtid);
     m->sql_mode = g_strdup(SESSION_SQL_MODE);
     m->time_zone = g_strdup("+00:00");
-    for (guint i = 0; i < c->cat->tables->len; i++) {
+    /* Every data and schema file was committed without its own fsync: one
+     * syncfs makes them durable before `metadata` declares the dump complete. */
+    wharf_metadata_writer *mw = NULL;
+    gboolean ok = wharf_sync_filesystem(o->outdir, err) && wharf_fsync_dir(o->outdir, err) &&
+                  (mw = wharf_metadata_writer_open(m, o->outdir, err)) != NULL;
+    wharf_metadata_free(m);
+    /* One table's entry at a time, its strings borrowed from the catalog. */
+    GPtrArray *chunks = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; ok && i < c->cat->tables->len; i++) {
         table_state *ts = &c->states[i];
         wharf_cat_table *t = ts->t;
         if (o->no_schema && t->kind == WHARF_OBJ_VIEW)
             continue; /* a data-only dump has nothing of a view */
-        wharf_table_meta *tm = wharf_metadata_table(m, t->db, t->name, TRUE);
-        tm->file_db = g_strdup(t->fdb);
-        tm->file_table = g_strdup(t->fname);
-        tm->kind = g_strdup(t->kind == WHARF_OBJ_VIEW       ? "view"
-                            : t->kind == WHARF_OBJ_SEQUENCE ? "sequence"
-                                                            : "table");
-        tm->engine = g_strdup(t->engine);
-        tm->snapshot = snap->consistent && t->transactional;
-        tm->history = t->history;
-        tm->rows = 0;
-        if (ts->results) {
-            for (guint k = 0; k < ts->plan.where->len; k++) {
-                wharf_rows_result *r = &ts->results[k];
-                tm->rows += r->rows;
-                if (r->written)
-                    wharf_table_meta_add_chunk(tm, r->file, k, r->rows, r->bytes, r->crc32);
+        wharf_table_meta tm = {
+            .db = (char *)t->db, .table = (char *)t->name,
+            .file_db = (char *)t->fdb, .file_table = (char *)t->fname,
+            .kind = (char *)(t->kind == WHARF_OBJ_VIEW       ? "view"
+                             : t->kind == WHARF_OBJ_SEQUENCE ? "sequence"
+                                                             : "table"),
+            .engine = (char *)t->engine,
+            .snapshot = snap->consistent && t->transactional,
+            .history = t->history,
+            .chunks = chunks,
+            .depends = t->depends,
+        };
+        for (guint k = 0; ts->results && k < ts->n_chunks; k++) {
+            wharf_rows_result *r = &ts->results[k];
+            tm.rows += r->rows;
+            if (r->written) {
+                wharf_chunk_meta *cm = g_new(wharf_chunk_meta, 1);
+                *cm = (wharf_chunk_meta){r->file, k, r->rows, r->bytes, r->crc32};
+                g_ptr_array_add(chunks, cm);
             }
         }
-        for (guint k = 0; k < t->depends->len; k++)
-            g_ptr_array_add(tm->depends, g_strdup(t->depends->pdata[k]));
+        ok = wharf_metadata_writer_table(mw, &tm, err);
+        g_ptr_array_set_size(chunks, 0);
     }
-    /* Every data and schema file was committed without its own fsync: one
-     * syncfs makes them durable before `metadata` declares the dump complete. */
-    gboolean ok = wharf_sync_filesystem(o->outdir, err) && wharf_fsync_dir(o->outdir, err) &&
-                  wharf_metadata_write(m, o->outdir, err);
-    wharf_metadata_free(m);
-    return ok;
+    g_ptr_array_unref(chunks);
+    if (mw && !ok)
+        wharf_metadata_writer_abort(mw);
+    return ok && wharf_metadata_writer_commit(mw, err);
 }
 
 static int run_dump(dump_opts *o, wharf_console *console)
@@ -1273,7 +1288,7 @@ out:
         for (guint i = 0; i < cat->tables->len; i++) {
             table_state *ts = &c.states[i];
             if (ts->results)
-                for (guint k = 0; k < ts->plan.where->len; k++)
+                for (guint k = 0; k < ts->n_chunks; k++)
                     g_free(ts->results[k].file);
             g_free(ts->results);
             if (ts->plan.where)

@@ -256,7 +256,9 @@ static char *sql_quoted(const char *v)
     return g_string_free(s, FALSE);
 }
 
-static GKeyFile *build_key_file(const wharf_metadata *m)
+/* The groups before the tables: [config], [wharf], the session variables,
+ * [source]. */
+static GKeyFile *build_header(const wharf_metadata *m)
 {
     GKeyFile *kf = g_key_file_new();
     g_key_file_set_value(kf, G_CONFIG, "quote-character", "BACKTICK");
@@ -290,51 +292,137 @@ static GKeyFile *build_key_file(const wharf_metadata *m)
         g_key_file_set_uint64(kf, G_SOURCE, "Position", m->binlog_position);
         set_str(kf, G_SOURCE, "Executed_Gtid_Set", m->gtid ? m->gtid : "");
     }
-
-    for (guint i = 0; i < m->tables->len; i++) {
-        const wharf_table_meta *t = g_ptr_array_index(m->tables, i);
-        char *g = wharf_metadata_group(t->file_db ? t->file_db : t->db,
-                                       t->file_table ? t->file_table : t->table);
-        g_key_file_set_string(kf, g, "real_table_name", t->table);
-        if (t->file_db && strcmp(t->file_db, t->db) != 0)
-            g_key_file_set_string(kf, g, "wharf-database", t->db);
-        g_key_file_set_int64(kf, g, "rows", t->rows);
-        set_str(kf, g, "wharf-kind", t->kind ? t->kind : "table");
-        set_str(kf, g, "wharf-engine", t->engine);
-        g_key_file_set_boolean(kf, g, "wharf-snapshot", t->snapshot);
-        if (t->history)
-            g_key_file_set_boolean(kf, g, "wharf-history", TRUE);
-        /* No is_sequence = 1: myloader 1.0 then skips the sequence's data
-         * file, which holds its state (wharf-kind says what it is). */
-        g_key_file_set_uint64(kf, g, "wharf-chunks", t->chunks->len);
-        for (guint c = 0; c < t->chunks->len; c++) {
-            const wharf_chunk_meta *ch = g_ptr_array_index(t->chunks, c);
-            char *key = g_strdup_printf(CHUNK_PREFIX "%05" G_GUINT64_FORMAT, ch->part);
-            char *val = g_strdup_printf("%s;%" G_GINT64_FORMAT ";%" G_GUINT64_FORMAT ";%08x",
-                                        ch->file, ch->rows, ch->bytes, (unsigned)ch->crc32);
-            g_key_file_set_string(kf, g, key, val);
-            g_free(val);
-            g_free(key);
-        }
-        if (t->depends->len > 0)
-            g_key_file_set_string_list(kf, g, "wharf-depends",
-                                       (const gchar *const *)t->depends->pdata, t->depends->len);
-        g_free(g);
-    }
     return kf;
+}
+
+/* One table's group, into kf (which holds no other group). */
+static void build_table(GKeyFile *kf, const wharf_table_meta *t)
+{
+    char *g = wharf_metadata_group(t->file_db ? t->file_db : t->db,
+                                   t->file_table ? t->file_table : t->table);
+    g_key_file_set_string(kf, g, "real_table_name", t->table);
+    if (t->file_db && strcmp(t->file_db, t->db) != 0)
+        g_key_file_set_string(kf, g, "wharf-database", t->db);
+    g_key_file_set_int64(kf, g, "rows", t->rows);
+    set_str(kf, g, "wharf-kind", t->kind ? t->kind : "table");
+    set_str(kf, g, "wharf-engine", t->engine);
+    g_key_file_set_boolean(kf, g, "wharf-snapshot", t->snapshot);
+    if (t->history)
+        g_key_file_set_boolean(kf, g, "wharf-history", TRUE);
+    /* No is_sequence = 1: myloader 1.0 then skips the sequence's data
+     * file, which holds its state (wharf-kind says what it is). */
+    g_key_file_set_uint64(kf, g, "wharf-chunks", t->chunks->len);
+    for (guint c = 0; c < t->chunks->len; c++) {
+        const wharf_chunk_meta *ch = g_ptr_array_index(t->chunks, c);
+        char *key = g_strdup_printf(CHUNK_PREFIX "%05" G_GUINT64_FORMAT, ch->part);
+        char *val = g_strdup_printf("%s;%" G_GINT64_FORMAT ";%" G_GUINT64_FORMAT ";%08x",
+                                    ch->file, ch->rows, ch->bytes, (unsigned)ch->crc32);
+        g_key_file_set_string(kf, g, key, val);
+        g_free(val);
+        g_free(key);
+    }
+    if (t->depends && t->depends->len > 0)
+        g_key_file_set_string_list(kf, g, "wharf-depends",
+                                   (const gchar *const *)t->depends->pdata, t->depends->len);
+    g_free(g);
+}
+
+struct wharf_metadata_writer {
+    wharf_writer *w;
+    char *dir;
+    GKeyFile *kf;    /* reused: one group at a time */
+    char last[2];    /* the last two bytes written (group separation) */
+    gsize written;
+};
+
+/* Append one key file's text as g_key_file_to_data() would have placed it
+ * in one file holding every group: groups separated by an empty line. */
+static gboolean put_groups(wharf_metadata_writer *mw, GKeyFile *kf, GError **err)
+{
+    gsize len = 0;
+    char *data = g_key_file_to_data(kf, &len, NULL);
+    gboolean ok = TRUE;
+    if (len > 0 && mw->written >= 2 && mw->last[0] != '\n')
+        ok = wharf_writer_write(mw->w, "\n", 1, err);
+    if (ok && len > 0)
+        ok = wharf_writer_write(mw->w, data, len, err);
+    if (ok && len > 0) {
+        mw->last[0] = len >= 2 ? data[len - 2] : mw->last[1];
+        mw->last[1] = data[len - 1];
+        mw->written += len;
+    }
+    g_free(data);
+    return ok;
+}
+
+wharf_metadata_writer *wharf_metadata_writer_open(const wharf_metadata *m, const char *dir,
+                                                  GError **err)
+{
+    char *path = g_build_filename(dir, "metadata", NULL);
+    wharf_writer *w = wharf_writer_open(path, WHARF_COMPRESS_NONE, 0, err);
+    g_free(path);
+    if (w == NULL)
+        return NULL;
+    wharf_metadata_writer *mw = g_new0(wharf_metadata_writer, 1);
+    mw->w = w;
+    mw->dir = g_strdup(dir);
+    GKeyFile *kf = build_header(m);
+    gboolean ok = put_groups(mw, kf, err);
+    g_key_file_unref(kf);
+    for (guint i = 0; ok && i < m->tables->len; i++)
+        ok = wharf_metadata_writer_table(mw, g_ptr_array_index(m->tables, i), err);
+    if (!ok) {
+        wharf_metadata_writer_abort(mw);
+        return NULL;
+    }
+    return mw;
+}
+
+gboolean wharf_metadata_writer_table(wharf_metadata_writer *mw, const wharf_table_meta *t,
+                                     GError **err)
+{
+    if (mw->kf == NULL)
+        mw->kf = g_key_file_new();
+    build_table(mw->kf, t);
+    gboolean ok = put_groups(mw, mw->kf, err);
+    gsize n = 0;
+    char **groups = g_key_file_get_groups(mw->kf, &n);
+    for (gsize i = 0; i < n; i++)
+        g_key_file_remove_group(mw->kf, groups[i], NULL);
+    g_strfreev(groups);
+    return ok;
+}
+
+static void writer_free(wharf_metadata_writer *mw)
+{
+    if (mw->kf)
+        g_key_file_unref(mw->kf);
+    g_free(mw->dir);
+    g_free(mw);
+}
+
+gboolean wharf_metadata_writer_commit(wharf_metadata_writer *mw, GError **err)
+{
+    gboolean ok = wharf_writer_commit(mw->w, err);
+    if (!ok)
+        wharf_writer_abort(mw->w);
+    ok = ok && wharf_fsync_dir(mw->dir, err);
+    writer_free(mw);
+    return ok;
+}
+
+void wharf_metadata_writer_abort(wharf_metadata_writer *mw)
+{
+    if (mw == NULL)
+        return;
+    wharf_writer_abort(mw->w);
+    writer_free(mw);
 }
 
 gboolean wharf_metadata_write(const wharf_metadata *m, const char *dir, GError **err)
 {
-    GKeyFile *kf = build_key_file(m);
-    gsize len = 0;
-    char *data = g_key_file_to_data(kf, &len, NULL);
-    g_key_file_unref(kf);
-    char *path = g_build_filename(dir, "metadata", NULL);
-    gboolean ok = wharf_write_file_atomic(path, data, len, err);
-    g_free(path);
-    g_free(data);
-    return ok;
+    wharf_metadata_writer *mw = wharf_metadata_writer_open(m, dir, err);
+    return mw != NULL && wharf_metadata_writer_commit(mw, err);
 }
 
 /* ------------------------------------------------------------------------ */

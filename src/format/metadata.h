@@ -94,6 +94,21 @@ void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 p
 
 /* Serialise and write DIR/metadata atomically. */
 gboolean wharf_metadata_write(const wharf_metadata *m, const char *dir, GError **err);
+
+/* The same file written as a stream, one table at a time, so that a dump
+ * never holds every table's entry (nor the file's text) at once: open()
+ * writes the header groups and m's tables (if any), table() appends one
+ * table's group, commit() makes DIR/metadata appear atomically (temp +
+ * fsync + rename + fsync of DIR, 0600) and frees the writer; abort() (or a
+ * failed commit) leaves no file. The bytes are those wharf_metadata_write()
+ * writes for the same tables in the same order. */
+typedef struct wharf_metadata_writer wharf_metadata_writer;
+wharf_metadata_writer *wharf_metadata_writer_open(const wharf_metadata *m, const char *dir,
+                                                  GError **err);
+gboolean wharf_metadata_writer_table(wharf_metadata_writer *mw, const wharf_table_meta *t,
+                                     GError **err);
+gboolean wharf_metadata_writer_commit(wharf_metadata_writer *mw, GError **err);
+void wharf_metadata_writer_abort(wharf_metadata_writer *mw);
 /* Read DIR/metadata (wharf or mydumper 0.16+). */
 wharf_metadata *wharf_metadata_read(const char *dir, GError **err);
 
