@@ -28,7 +28,7 @@
 /* --- options ------------------------------------------------------------- */
 
 typedef struct raw_opts {
-    char *dbs, *tables, *regex, *exclude, *if_exists, *defer;
+    char *dbs, *tables, *regex, *exclude, *if_exists, *defer, *load_data;
     gboolean help;
 } raw_opts;
 
@@ -49,6 +49,7 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     g_free(r->exclude);
     g_free(r->if_exists);
     g_free(r->defer);
+    g_free(r->load_data);
 }
 
 static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError **err)
@@ -113,6 +114,17 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
         o->defer = WHARF_DEFER_OFF;
     else {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--defer-indexes must be auto, on or off, not '%s'", df);
+        return FALSE;
+    }
+    const char *ld = r->load_data ? r->load_data : "auto";
+    if (strcmp(ld, "auto") == 0)
+        o->load_data = WHARF_LOAD_DATA_AUTO;
+    else if (strcmp(ld, "on") == 0)
+        o->load_data = WHARF_LOAD_DATA_ON;
+    else if (strcmp(ld, "off") == 0)
+        o->load_data = WHARF_LOAD_DATA_OFF;
+    else {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--load-data must be auto, on or off, not '%s'", ld);
         return FALSE;
     }
     return wharf_cli_finish(&o->common, err);
@@ -620,6 +632,8 @@ int wharf_load_main(int argc, char **argv)
          NULL},
         {"defer-indexes", 0, 0, G_OPTION_ARG_FILENAME, &r.defer,
          "Add secondary indexes after the data: auto (big InnoDB tables: 100k rows or 4 MiB), on, off", "WHEN"},
+        {"load-data", 0, 0, G_OPTION_ARG_FILENAME, &r.load_data,
+         "Send INSERT chunks as LOAD DATA LOCAL streams: auto (chunks of 512 KiB or more), on, off", "WHEN"},
         {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o.fail_fast, "Stop starting jobs after the first failure", NULL},
         {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o.no_verify, "Do not compare row counts with the metadata",
          NULL},

@@ -22,6 +22,8 @@ typedef enum {
 } wharf_if_exists;
 
 typedef enum { WHARF_DEFER_AUTO = 0, WHARF_DEFER_ON, WHARF_DEFER_OFF } wharf_defer;
+/* --load-data: INSERT chunks sent as LOAD DATA LOCAL streams (format/insert.h). */
+typedef enum { WHARF_LOAD_DATA_AUTO = 0, WHARF_LOAD_DATA_ON, WHARF_LOAD_DATA_OFF } wharf_load_data;
 
 /* Options of `wharf load`, parsed once, then read-only. */
 typedef struct wharf_load_opts {
@@ -38,6 +40,7 @@ typedef struct wharf_load_opts {
     char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;
     wharf_defer defer;
+    wharf_load_data load_data;
 } wharf_load_opts;
 
 /* Parse options, run the restore, return a WHARF_EXIT_* status. */

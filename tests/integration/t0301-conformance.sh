@@ -14,11 +14,13 @@
 # Every round runs to the end and every difference is reported; the test
 # fails at the end if any round had one.
 #   WHARF_CONFORMANCE_FIXTURE=FILE    use another fixture (e.g. a scratch copy)
-#   WHARF_CONFORMANCE_ROUNDS="sql:zstd tsv:gzip sql:none into"   rounds to run
+#   WHARF_CONFORMANCE_ROUNDS="sql:zstd tsv:gzip sql:none bulk into"   rounds to run
+# ("bulk" loads the sql:zstd dump again with --load-data=on: every INSERT
+# chunk sent as a LOAD DATA stream, format/insert.h)
 . "$(dirname "$0")/../harness/lib.sh"
 
 fixture=${WHARF_CONFORMANCE_FIXTURE:-$WHARF_SOURCE_DIR/tests/fixtures/conformance.sql}
-rounds=${WHARF_CONFORMANCE_ROUNDS:-sql:zstd tsv:gzip sql:none tsv:zstd into}
+rounds=${WHARF_CONFORMANCE_ROUNDS:-sql:zstd tsv:gzip sql:none tsv:zstd bulk into}
 failures=()
 
 # failed WHAT: record a failure and go on
@@ -72,8 +74,26 @@ ok "fixture loaded: ${#dbs[@]} databases, $(for db in "${dbs[@]}"; do list_catal
 # users are not part of a dump: the fixture's definer must exist on the target
 sql dst -e "CREATE USER 'app'@'localhost'; GRANT ALL PRIVILEGES ON *.* TO 'app'@'localhost'"
 
+# com_load SERVER: LOAD DATA statements the server has run
+com_load() { sql "$1" -N -e "SHOW GLOBAL STATUS LIKE 'Com_load'" | cut -f2; }
+
 for round in $rounds; do
     [ "$round" = into ] && continue
+    if [ "$round" = bulk ]; then
+        dir=$T/dump-sql-zstd what="--load-data=on"
+        [ -d "$dir" ] || { failed "$what: needs the sql:zstd round"; continue; }
+        drop_user_dbs dst
+        before=$(com_load dst)
+        wharf_on dst load -d "$dir" -t 2 --load-data=on >"$dir.bulk.log" 2>&1 || failed "$what: $(load_errors "$dir.bulk.log")"
+        streams=$(( $(com_load dst) - before ))
+        chunks=$(find "$dir" -name '*.[0-9][0-9][0-9][0-9][0-9].sql.zst' | wc -l)
+        redone=$(grep -c 'not sent as LOAD DATA' "$dir.bulk.log" || true)
+        grep -o 'not sent as LOAD DATA.*' "$dir.bulk.log" | sort | uniq -c | sed 's/^/    /' | head -20 >&2
+        ok "$what: $streams LOAD DATA streams for $chunks INSERT chunks, $redone chunks run as INSERTs instead"
+        [ "$streams" -ge $(( chunks / 2 )) ] || failed "$what: only $streams LOAD DATA streams for $chunks chunks"
+        for db in "${dbs[@]}"; do compare_all "$what" "$db" "$db"; done
+        continue
+    fi
     format=${round%%:*} compress=${round#*:}
     what="--format $format --compress $compress"
     dir=$T/dump-$format-$compress
