@@ -530,7 +530,7 @@ static int run(wharf_load_opts *o, wharf_console *console)
         const char *mode = plan->meta && plan->meta->sql_mode ? plan->meta->sql_mode : "NO_AUTO_VALUE_ON_ZERO";
         char *qm = wharf_quote_string(mode);
         ctx.session_sql = g_strdup_printf("SET SESSION SQL_MODE=%s, time_zone='+00:00', "
-                                          "FOREIGN_KEY_CHECKS=0, UNIQUE_CHECKS=0", qm);
+                                          "FOREIGN_KEY_CHECKS=0, UNIQUE_CHECKS=1", qm);
         g_free(qm);
         if (!wharf_conn_exec(m, ctx.session_sql, &err)) {
             wharf_error_prefix(&err, "the dump's session settings");

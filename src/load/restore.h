@@ -4,7 +4,8 @@
  *  - Each worker owns one connection (opened lazily, reopened after a lost
  *    connection) with the load session: SQL_MODE from the dump's metadata
  *    (default NO_AUTO_VALUE_ON_ZERO), time_zone '+00:00', NAMES binary,
- *    FOREIGN_KEY_CHECKS=0, UNIQUE_CHECKS=0, READ COMMITTED, optionally
+ *    FOREIGN_KEY_CHECKS=0, UNIQUE_CHECKS=1 (docs/design-load.md: 0 would
+ *    turn InnoDB's empty-table bulk insert on), READ COMMITTED, optionally
  *    SQL_LOG_BIN=0, LOCAL INFILE enabled.
  *  - wharf_restore_run() is the scheduler's job function. It retries
  *    transient errors (wharf_error_is_transient, and 1146 for jobs that run
