@@ -153,20 +153,27 @@ char *wharf_metadata_group(const char *db, const char *table)
  * mydumper's unescaped names with '%' survive. */
 static char *pct_decode(const char *s, size_t len)
 {
-    GString *out = g_string_sized_new(len);
+    /* decoding never lengthens: one exact allocation (a GString would keep
+     * at least 64 bytes per name for the whole run) */
+    char *out = g_malloc(len + 1), *q = out;
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '%' && i + 2 < len) {
             int hi = g_ascii_xdigit_value(s[i + 1]);
             int lo = g_ascii_xdigit_value(s[i + 2]);
             if (hi >= 0 && lo >= 0 && (hi | lo) != 0) {
-                g_string_append_c(out, (char)(hi * 16 + lo));
+                *q++ = (char)(hi * 16 + lo);
                 i += 2;
                 continue;
             }
         }
-        g_string_append_c(out, s[i]);
+        *q++ = s[i];
     }
-    return g_string_free(out, FALSE);
+    *q = '\0';
+    if ((size_t)(q - out) == len)
+        return out;
+    char *exact = g_strndup(out, (size_t)(q - out));
+    g_free(out);
+    return exact;
 }
 
 /* Parse one quoted identifier starting at *p (which must be the quote q);

@@ -422,6 +422,10 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
             p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
         }
         const char *why = metadata_incomplete(p, o->dir);
+        /* Everything the plan reads of the key file is modelled now: the
+         * GKeyFile (several times the file's size) is not kept for the run. */
+        if (p->meta)
+            g_clear_pointer(&p->meta->raw, g_key_file_unref);
         if (why && !o->allow_incomplete) {
             g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
                         "%s/metadata is incomplete (%s): an interrupted or damaged dump "
@@ -593,6 +597,17 @@ static void place_chunk(wharf_load_plan *p, const dir_entry *e, char *path, gint
     }
 }
 
+/* DIR/FN as g_build_filename() joins them, in an allocation of its length
+ * (g_build_filename's own is at least 256 bytes: one per file of the dump,
+ * kept for the whole run). */
+static char *file_path(const char *dir, const char *fn)
+{
+    char *built = g_build_filename(dir, fn, NULL);
+    char *path = g_strdup(built);
+    g_free(built);
+    return path;
+}
+
 /* Phase 4: each file to the object it names (real names now). */
 static void place_files(wharf_load_plan *p, const wharf_load_opts *o, const name_sets *ns, GPtrArray *files)
 {
@@ -602,7 +617,7 @@ static void place_files(wharf_load_plan *p, const wharf_load_opts *o, const name
         const wharf_file_info *fi = &e->fi;
         if (!db_selected(ns, fi->db))
             continue;
-        char *path = g_build_filename(o->dir, e->fn, NULL);
+        char *path = file_path(o->dir, e->fn);
         switch (fi->kind) {
         case WHARF_FILE_SCHEMA_CREATE: set_path(p, &get_db(p, fi->db)->create_path, path); break;
         case WHARF_FILE_POST: set_path(p, &get_db(p, fi->db)->post_path, path); break;
