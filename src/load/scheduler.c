@@ -14,21 +14,57 @@
 
 #include <string.h>
 
+/* Jobs and edges live in blocks (a job's address never changes, and
+ * there is no allocation per job or per edge): at 250,000 tables a load has
+ * a million jobs, and a malloc'd struct, name and array per job cost more
+ * than the jobs themselves. */
+#define BLOCK_SHIFT 10
+#define BLOCK_LEN (1u << BLOCK_SHIFT)
+
+typedef struct block_list {
+    GPtrArray *blocks; /* of BLOCK_LEN elements each */
+    gsize elt;         /* element size */
+    guint len;         /* elements in use */
+} block_list;
+
+static void blocks_init(block_list *b, gsize elt)
+{
+    b->blocks = g_ptr_array_new_with_free_func(g_free);
+    b->elt = elt;
+    b->len = 0;
+}
+
+static void *blocks_at(const block_list *b, guint i)
+{
+    return (char *)b->blocks->pdata[i >> BLOCK_SHIFT] + (gsize)(i & (BLOCK_LEN - 1)) * b->elt;
+}
+
+/* A new zeroed element at index b->len. */
+static void *blocks_push(block_list *b)
+{
+    if ((b->len & (BLOCK_LEN - 1)) == 0)
+        g_ptr_array_add(b->blocks, g_malloc0(b->elt * BLOCK_LEN));
+    return blocks_at(b, b->len++);
+}
+
 typedef struct edge {
-    wharf_job *job;
-    gboolean hard;
+    wharf_job *job;  /* the dependent */
+    guint32 next;    /* next edge of the same dependency (index + 1), 0 = last */
+    guint32 hard;
 } edge;
 
 struct wharf_job {
     /* Set while building, read-only during the run. */
-    int kind;
     void *payload;
-    char *name;
-    gboolean schema;
+    const char *name;   /* in wharf_sched.names */
     gint64 weight;      /* data jobs: heavier first */
+    int kind;
     guint seq;          /* creation order: FIFO among equal weights */
-    GArray *dependents; /* of edge; NULL when none */
     guint ndeps;
+    /* Its dependents, in the order they were added: a list through
+     * wharf_sched.edges (index + 1; 0 = none). */
+    guint32 first_edge, last_edge;
+    gboolean schema;
     /* Guarded by wharf_sched.lock during the run. */
     wharf_job_state state;
     guint waiting;   /* dependencies not yet final */
@@ -36,7 +72,9 @@ struct wharf_job {
 };
 
 struct wharf_sched {
-    GPtrArray *jobs;     /* of wharf_job*, owned; fixed once the run starts */
+    block_list jobs;     /* of wharf_job, owned; fixed once the run starts */
+    block_list edges;    /* of edge (read-only once the run starts) */
+    GStringChunk *names; /* every job's name */
     gboolean fail_fast;  /* read-only */
     GMutex lock;         /* guards everything below and every job's run state */
     GCond cond;          /* a job became ready, a job finished, or the run ends */
@@ -72,7 +110,9 @@ static gboolean is_final(wharf_job_state st)
 wharf_sched *wharf_sched_new(gboolean fail_fast)
 {
     wharf_sched *s = g_new0(wharf_sched, 1);
-    s->jobs = g_ptr_array_new();
+    blocks_init(&s->jobs, sizeof(wharf_job));
+    blocks_init(&s->edges, sizeof(edge));
+    s->names = g_string_chunk_new(64 * 1024);
     s->fail_fast = fail_fast;
     g_mutex_init(&s->lock);
     g_cond_init(&s->cond);
@@ -86,15 +126,11 @@ void wharf_sched_free(wharf_sched *s)
 {
     if (s == NULL)
         return;
-    for (guint i = 0; i < s->jobs->len; i++) {
-        wharf_job *j = s->jobs->pdata[i];
-        if (j->dependents)
-            g_array_free(j->dependents, TRUE);
-        g_free(j->name);
-        g_free(j->reason);
-        g_free(j);
-    }
-    g_ptr_array_free(s->jobs, TRUE);
+    for (guint i = 0; i < s->jobs.len; i++)
+        g_free(((wharf_job *)blocks_at(&s->jobs, i))->reason);
+    g_ptr_array_free(s->jobs.blocks, TRUE);
+    g_ptr_array_free(s->edges.blocks, TRUE);
+    g_string_chunk_free(s->names);
     g_queue_clear(&s->ready_schema);
     g_sequence_free(s->ready_data);
     g_mutex_clear(&s->lock);
@@ -106,14 +142,14 @@ void wharf_sched_free(wharf_sched *s)
 wharf_job *wharf_sched_add(wharf_sched *s, int kind, void *payload, const char *name, gboolean schema)
 {
     g_assert(!s->started);
-    wharf_job *j = g_new0(wharf_job, 1);
+    guint seq = s->jobs.len;
+    wharf_job *j = blocks_push(&s->jobs);
     j->kind = kind;
     j->payload = payload;
-    j->name = g_strdup(name);
+    j->name = g_string_chunk_insert(s->names, name);
     j->schema = schema;
-    j->seq = s->jobs->len;
+    j->seq = seq;
     j->state = WHARF_JOB_PENDING;
-    g_ptr_array_add(s->jobs, j);
     return j;
 }
 
@@ -121,10 +157,16 @@ void wharf_sched_depend(wharf_sched *s, wharf_job *job, wharf_job *dep, gboolean
 {
     g_assert(!s->started);
     g_assert(job != NULL && dep != NULL && job != dep);
-    if (dep->dependents == NULL)
-        dep->dependents = g_array_new(FALSE, FALSE, sizeof(edge));
-    edge e = {job, hard};
-    g_array_append_val(dep->dependents, e);
+    g_assert(s->edges.len < G_MAXUINT32);
+    edge *e = blocks_push(&s->edges);
+    e->job = job;
+    e->hard = hard;
+    guint32 idx = s->edges.len; /* index + 1 */
+    if (dep->last_edge)
+        ((edge *)blocks_at(&s->edges, dep->last_edge - 1))->next = idx;
+    else
+        dep->first_edge = idx;
+    dep->last_edge = idx;
     job->ndeps++;
 }
 
@@ -138,8 +180,12 @@ void *wharf_job_payload(const wharf_job *j) { return j->payload; }
 const char *wharf_job_name(const wharf_job *j) { return j->name; }
 wharf_job_state wharf_job_state_get(const wharf_job *j) { return j->state; }
 const char *wharf_job_reason(const wharf_job *j) { return j->reason; }
-guint wharf_sched_count(const wharf_sched *s) { return s->jobs->len; }
-wharf_job *wharf_sched_job(const wharf_sched *s, guint i) { return s->jobs->pdata[i]; }
+guint wharf_sched_count(const wharf_sched *s) { return s->jobs.len; }
+wharf_job *wharf_sched_job(const wharf_sched *s, guint i)
+{
+    g_assert(i < s->jobs.len);
+    return blocks_at(&s->jobs, i);
+}
 
 /* --- state transitions (all with s->lock held) --------------------------- */
 
@@ -188,11 +234,10 @@ static void finish_locked(wharf_sched *s, wharf_job *j, wharf_job_state st, char
     g_ptr_array_add(stack, j);
     while (stack->len > 0) {
         wharf_job *x = g_ptr_array_steal_index(stack, stack->len - 1);
-        if (x->dependents == NULL)
-            continue;
         gboolean ok = x->state == WHARF_JOB_DONE;
-        for (guint i = 0; i < x->dependents->len; i++) {
-            edge *e = &g_array_index(x->dependents, edge, i);
+        for (guint32 ei = x->first_edge; ei != 0;) {
+            const edge *e = blocks_at(&s->edges, ei - 1);
+            ei = e->next;
             wharf_job *d = e->job;
             if (is_final(d->state))
                 continue; /* already skipped through another path */
@@ -229,8 +274,8 @@ static void stop_locked(wharf_sched *s)
  * then skipped or readied. Rare, so one scan per broken cycle is fine. */
 static void break_cycle_locked(wharf_sched *s, GPtrArray *finals)
 {
-    for (guint i = 0; i < s->jobs->len; i++) {
-        wharf_job *j = s->jobs->pdata[i];
+    for (guint i = 0; i < s->jobs.len; i++) {
+        wharf_job *j = blocks_at(&s->jobs, i);
         if (j->state == WHARF_JOB_PENDING) {
             finish_locked(s, j, WHARF_JOB_FAILED,
                           g_strdup("dependency cycle: its dependencies can never complete"), finals);
@@ -345,13 +390,13 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
     g_mutex_lock(&s->lock);
     s->started = TRUE;
     s->data_backlog = (guint)threads * 16 < 64 ? 64 : (guint)threads * 16;
-    s->unfinished = s->jobs->len;
-    for (guint i = 0; i < s->jobs->len; i++) {
-        wharf_job *j = s->jobs->pdata[i];
+    s->unfinished = s->jobs.len;
+    for (guint i = 0; i < s->jobs.len; i++) {
+        wharf_job *j = blocks_at(&s->jobs, i);
         j->waiting = j->ndeps;
     }
-    for (guint i = 0; i < s->jobs->len; i++) {
-        wharf_job *j = s->jobs->pdata[i];
+    for (guint i = 0; i < s->jobs.len; i++) {
+        wharf_job *j = blocks_at(&s->jobs, i);
         if (j->waiting == 0)
             make_ready_locked(s, j);
     }
@@ -372,8 +417,8 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
      * started because the run stopped; they end SKIPPED. */
     g_mutex_lock(&s->lock);
     g_assert(s->running == 0);
-    for (guint i = 0; i < s->jobs->len; i++) {
-        wharf_job *j = s->jobs->pdata[i];
+    for (guint i = 0; i < s->jobs.len; i++) {
+        wharf_job *j = blocks_at(&s->jobs, i);
         if (is_final(j->state))
             continue;
         g_assert(s->stopping);
@@ -388,8 +433,8 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
     s->ready_data_n = 0;
     /* No job is ever dropped. */
     g_assert(s->unfinished == 0);
-    for (guint i = 0; i < s->jobs->len; i++)
-        g_assert(is_final(((wharf_job *)s->jobs->pdata[i])->state));
+    for (guint i = 0; i < s->jobs.len; i++)
+        g_assert(is_final(((wharf_job *)blocks_at(&s->jobs, i))->state));
     g_mutex_unlock(&s->lock);
     call_finals(cb, finals);
     g_ptr_array_free(finals, TRUE);
