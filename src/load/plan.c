@@ -40,8 +40,10 @@ static void table_free(gpointer p)
     g_free(t->view_path);
     g_free(t->triggers_path);
     g_ptr_array_free(t->chunks, TRUE);
-    g_ptr_array_free(t->parents, TRUE);
-    g_ptr_array_free(t->sequences, TRUE);
+    if (t->parents)
+        g_ptr_array_free(t->parents, TRUE);
+    if (t->sequences)
+        g_ptr_array_free(t->sequences, TRUE);
     if (t->deferred_indexes)
         g_ptr_array_free(t->deferred_indexes, TRUE);
     if (t->deferred_fulltext)
@@ -102,8 +104,6 @@ static wharf_load_table *get_table(wharf_load_plan *p, const char *db, const cha
         t->db = d;
         t->name = g_strdup(name);
         t->chunks = g_ptr_array_new_with_free_func(chunk_free);
-        t->sequences = g_ptr_array_new();
-        t->parents = g_ptr_array_new();
         t->display = g_strdup_printf("%s.%s", db, name);
         g_ptr_array_add(d->tables, t);
         g_hash_table_insert(p->table_by_key, k, t);
@@ -209,6 +209,8 @@ static void add_parent(wharf_load_table *t, wharf_load_table *parent)
 {
     if (parent == NULL || parent == t)
         return;
+    if (t->parents == NULL)
+        t->parents = g_ptr_array_new();
     for (guint i = 0; i < t->parents->len; i++)
         if (t->parents->pdata[i] == parent)
             return;
@@ -237,8 +239,11 @@ static void scan_table_schema(wharf_load_plan *p, wharf_load_table *t)
             char *k = ids->len == 2 ? key2(ids->pdata[0], ids->pdata[1]) : key2(t->db->name, ids->pdata[0]);
             wharf_load_table *sq = g_hash_table_lookup(p->table_by_key, k);
             g_free(k);
-            if (sq && sq != t)
+            if (sq && sq != t) {
+                if (t->sequences == NULL)
+                    t->sequences = g_ptr_array_new();
                 g_ptr_array_add(t->sequences, sq);
+            }
         }
         g_ptr_array_free(ids, TRUE);
     }
@@ -972,7 +977,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
         wharf_load_db *d = p->dbs->pdata[i];
         for (guint j = 0; j < d->tables->len; j++) {
             wharf_load_table *t = d->tables->pdata[j];
-            for (guint k = 0; t->job_create && k < t->sequences->len; k++) {
+            for (guint k = 0; t->job_create && t->sequences && k < t->sequences->len; k++) {
                 wharf_load_table *sq = t->sequences->pdata[k];
                 if (sq->job_create)
                     wharf_sched_depend(s, t->job_create, sq->job_create, TRUE);
@@ -987,7 +992,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
             if (t->view_path) {
                 if (t->job_create == NULL)
                     continue; /* --no-schema: views are not loaded */
-                for (guint k = 0; k < t->parents->len; k++) {
+                for (guint k = 0; t->parents && k < t->parents->len; k++) {
                     wharf_load_table *x = t->parents->pdata[k];
                     if (x->job_create)
                         wharf_sched_depend(s, t->job_create, x->job_create, TRUE);
@@ -1005,7 +1010,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
             wharf_job *fj = wharf_sched_add(s, WHARF_LJ_FKS, t, name, TRUE);
             g_free(name);
             wharf_sched_depend(s, fj, t->job_done, TRUE);
-            for (guint k = 0; k < t->parents->len; k++) {
+            for (guint k = 0; t->parents && k < t->parents->len; k++) {
                 wharf_load_table *x = t->parents->pdata[k];
                 if (x->job_done && x != t)
                     wharf_sched_depend(s, fj, x->job_done, TRUE);

@@ -81,10 +81,10 @@ typedef struct wharf_load_table {
     char *triggers_path;
     GPtrArray *chunks;   /* of wharf_load_chunk*, in (part, subpart) order */
     const wharf_table_meta *meta;
-    GPtrArray *parents;  /* of wharf_load_table*: FK parents / objects a view reads (in the plan) */
+    GPtrArray *parents;  /* of wharf_load_table*: FK parents / objects a view reads (in the plan); NULL when none */
     wharf_existing existing; /* in the target before the run (set by the --if-exists check) */
     gboolean has_fks;    /* its CREATE TABLE has foreign keys */
-    GPtrArray *sequences; /* of wharf_load_table*: sequences its DEFAULT nextval() reads (created first) */
+    GPtrArray *sequences; /* of wharf_load_table*: sequences its DEFAULT nextval() reads (created first); NULL when none */
     /* Written by its TABLE job, read by its TABLE_DONE and FKS jobs. */
     GPtrArray *deferred_indexes; /* char* ALTER clauses (NULL if none) */
     GPtrArray *deferred_fulltext;
