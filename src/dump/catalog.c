@@ -848,10 +848,12 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
             g_ptr_array_sort(c->dbs, cmp_db);
         if (ok && strcmp(q[i].what, "COLUMNS") == 0) {
             ok = every_table_has_columns(c, err);
-            add_implicit_periods(c);
-            char *kc = schema_cond(&s, "TABLE_SCHEMA");
-            ok = read_keys(m, c, &s, kc, err);
-            g_free(kc);
+            if (ok) {
+                add_implicit_periods(c);
+                char *kc = schema_cond(&s, "TABLE_SCHEMA");
+                ok = read_keys(m, c, &s, kc, err);
+                g_free(kc);
+            }
         }
     }
     if (ok)
