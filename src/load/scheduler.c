@@ -69,6 +69,10 @@ struct wharf_job {
     wharf_job_state state;
     guint waiting;   /* dependencies not yet final */
     char *reason;    /* why FAILED or SKIPPED */
+    /* Made ready by a data job or by a finishing job (a table's indexes,
+     * foreign keys, triggers, verify): it completes work already started,
+     * so it goes to the front of the schema queue, before new tables. */
+    gboolean finishing;
 };
 
 struct wharf_sched {
@@ -202,7 +206,9 @@ static void make_ready_locked(wharf_sched *s, wharf_job *j)
 {
     g_assert(j->state == WHARF_JOB_PENDING && j->waiting == 0);
     j->state = WHARF_JOB_READY;
-    if (j->schema)
+    if (j->schema && j->finishing)
+        g_queue_push_head(&s->ready_schema, j);
+    else if (j->schema)
         g_queue_push_tail(&s->ready_schema, j);
     else {
         g_sequence_insert_sorted(s->ready_data, j, cmp_ready, NULL);
@@ -251,6 +257,8 @@ static void finish_locked(wharf_sched *s, wharf_job *j, wharf_job_state st, char
                 g_ptr_array_add(stack, d);
                 continue;
             }
+            if (!x->schema || x->finishing)
+                d->finishing = TRUE;
             if (--d->waiting == 0)
                 make_ready_locked(s, d);
         }

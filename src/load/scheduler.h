@@ -27,7 +27,11 @@
  *    decremented under the lock and a job reaching 0 is pushed to a ready
  *    queue. Nothing scans the job list per job. Two ready queues: schema
  *    jobs (priority, FIFO) and data jobs, heaviest weight first (O(log n)
- *    per job), FIFO among equal weights. When 16 x threads (at least 64)
+ *    per job), FIFO among equal weights. A schema job made ready by a data
+ *    job, or by a job so made ready (a table's indexes, foreign keys,
+ *    triggers, verify), finishes work already started: it goes to the
+ *    front of the schema queue, so tables complete as their data arrives
+ *    instead of after every CREATE TABLE of the run. When 16 x threads (at least 64)
  *    data jobs are ready, data goes first: the tables created but not yet
  *    loaded stay few, so they stay in the server's table cache.
  *  - Workers sleep on a GCond while nothing is ready; they are woken when a

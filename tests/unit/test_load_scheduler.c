@@ -176,6 +176,40 @@ static void test_many(void)
     rec_free(r);
 }
 
+/* A table's finishing jobs (indexes, then verify) run as soon as its data is
+ * in, not after every CREATE TABLE still queued (the progress line used to
+ * count no table as restored until the end of a many-tables run). */
+static void test_finishing_first(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = wharf_sched_new(FALSE);
+    enum { N = 300 };
+    wharf_job *db = wharf_sched_add(s, 1, NULL, "db", TRUE);
+    for (int i = 0; i < N; i++) {
+        char n[32];
+        g_snprintf(n, sizeof n, "t%d", i);
+        wharf_job *t = wharf_sched_add(s, 1, NULL, n, TRUE);
+        g_snprintf(n, sizeof n, "c%d", i);
+        wharf_job *c = wharf_sched_add(s, 1, NULL, n, FALSE);
+        g_snprintf(n, sizeof n, "done%d", i);
+        wharf_job *d = wharf_sched_add(s, 1, NULL, n, TRUE);
+        g_snprintf(n, sizeof n, "verify%d", i);
+        wharf_job *v = wharf_sched_add(s, 1, NULL, n, TRUE);
+        wharf_sched_depend(s, t, db, TRUE);
+        wharf_sched_depend(s, c, t, TRUE);
+        wharf_sched_depend(s, d, c, TRUE);
+        wharf_sched_depend(s, v, d, TRUE);
+    }
+    go(s, r, 1);
+    /* once data goes first (64 chunks ready), the first table completes
+     * right after its chunk, long before the last table is created */
+    g_assert_cmpint(pos(r, "done0"), ==, pos(r, "c0") + 1);
+    g_assert_cmpint(pos(r, "verify0"), ==, pos(r, "done0") + 1);
+    g_assert_cmpint(pos(r, "verify0"), <, pos(r, "t299"));
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -183,5 +217,6 @@ int main(int argc, char **argv)
     g_test_add_func("/load/scheduler/cycle", test_cycle);
     g_test_add_func("/load/scheduler/fail-fast", test_fail_fast);
     g_test_add_func("/load/scheduler/many", test_many);
+    g_test_add_func("/load/scheduler/finishing-first", test_finishing_first);
     return g_test_run();
 }
