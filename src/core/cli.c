@@ -71,8 +71,13 @@ void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
         {"threads", 't', 0, G_OPTION_ARG_INT, &c->threads, "Worker threads (default: CPUs)", "N"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose, "Log debug messages", NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet, "Log errors only", NULL},
+        {"progress", 0, 0, G_OPTION_ARG_STRING, &c->progress_raw,
+         "Progress: auto (tty on a terminal, else log), tty, log (a line every interval), none", "MODE"},
+        {"progress-interval", 0, 0, G_OPTION_ARG_INT, &c->progress_interval,
+         "Seconds between progress lines in log mode (default 10)", "SEC"},
         {NULL}};
     c->threads = -1; /* not given */
+    c->progress_interval = -1;
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_add_group(ctx, wharf_cli_conn_group(c));
 }
@@ -202,6 +207,28 @@ gboolean wharf_cli_finish(wharf_cli_common *c, GError **err)
                     c->threads);
         return FALSE;
     }
+    static const char *const modes[] = {"auto", "tty", "log", "none"};
+    c->progress = WHARF_PROGRESS_AUTO;
+    if (c->progress_raw) {
+        guint i = 0;
+        while (i < G_N_ELEMENTS(modes) && strcmp(c->progress_raw, modes[i]) != 0)
+            i++;
+        if (i == G_N_ELEMENTS(modes)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--progress must be auto, tty, log or none, not '%s'",
+                        c->progress_raw);
+            return FALSE;
+        }
+        c->progress = (wharf_progress_mode)i;
+        g_free(c->progress_raw);
+        c->progress_raw = NULL;
+    }
+    if (c->progress_interval == -1)
+        c->progress_interval = 10;
+    else if (c->progress_interval < 1 || c->progress_interval > 86400) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--progress-interval must be 1 to 86400 seconds, not %d",
+                    c->progress_interval);
+        return FALSE;
+    }
     if (c->threads == -1) {
         int n = (int)g_get_num_processors();
         c->threads = n < 2 ? 2 : n;
@@ -214,6 +241,12 @@ wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c)
     if (c->quiet)
         return WHARF_LOG_QUIET;
     return c->verbose ? WHARF_LOG_VERBOSE : WHARF_LOG_NORMAL;
+}
+
+void wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c)
+{
+    wharf_console_setup(console, wharf_cli_verbosity(c));
+    wharf_console_set_progress(console, c->progress, c->progress_interval);
 }
 
 char **wharf_cli_split_list(const char *s)

@@ -9,7 +9,8 @@
  *    they do not show in ps; call it before parsing a copy of argv.
  *  - wharf_cli_parse() runs a GOptionContext on a copy of argv and turns
  *    GLib's errors into WHARF_ERROR_USAGE.
- *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads.
+ *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads,
+ *    --progress=auto|tty|log|none, --progress-interval=SEC (console.h).
  *  - mysql habits are accepted: -pSECRET, bare -p, and a value glued to a
  *    short option (-uroot, -P3307). The short options that take a value are
  *    fixed across subcommands: -h -P -u -S -t -o -d -B -T -x -r -F -s; a subcommand
@@ -28,6 +29,9 @@ typedef struct wharf_cli_common {
     gboolean password_prompt; /* bare -p given */
     gboolean verbose, quiet;
     int threads;              /* -t; 0 = default (number of CPUs, min 2) */
+    char *progress_raw;       /* --progress as given */
+    wharf_progress_mode progress;
+    int progress_interval;    /* --progress-interval, seconds (default 10) */
 } wharf_cli_common;
 
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);
@@ -45,6 +49,8 @@ gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***res
 gboolean wharf_cli_finish(wharf_cli_common *c, GError **err);
 
 wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c);
+/* Set up the console as the common options say (verbosity, progress). */
+void wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c);
 
 /* Split "a,b,c" into a NULL-terminated vector, trimming blanks; NULL -> NULL. */
 char **wharf_cli_split_list(const char *s);

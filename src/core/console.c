@@ -50,10 +50,21 @@ void wharf_console_setup(wharf_console *c, wharf_verbosity v)
     g_mutex_init(&c->lock);
     c->verbosity = v;
     c->is_tty = isatty(STDERR_FILENO);
+    c->progress_mode = c->is_tty ? WHARF_PROGRESS_TTY : WHARF_PROGRESS_LOG;
+    c->progress_interval_s = 10;
     c->start_us = g_get_monotonic_time();
     g_log_set_default_handler(log_handler, c);
     g_log_set_handler(WHARF_LOG_DOMAIN, G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                       log_handler, c);
+}
+
+void wharf_console_set_progress(wharf_console *c, wharf_progress_mode m, int interval_s)
+{
+    if (m == WHARF_PROGRESS_AUTO)
+        m = c->is_tty ? WHARF_PROGRESS_TTY : WHARF_PROGRESS_LOG;
+    c->progress_mode = m;
+    if (interval_s > 0)
+        c->progress_interval_s = interval_s;
 }
 
 void wharf_console_teardown(wharf_console *c)
@@ -65,7 +76,7 @@ void wharf_console_teardown(wharf_console *c)
 
 void wharf_console_progress(wharf_console *c, const char *line)
 {
-    if (!c->is_tty)
+    if (c->progress_mode != WHARF_PROGRESS_TTY)
         return;
     g_mutex_lock(&c->lock);
     fprintf(stderr, "\r\033[K%s", line);
@@ -160,16 +171,21 @@ struct wharf_reporter {
 static gpointer reporter_main(gpointer data)
 {
     wharf_reporter *r = data;
+    gboolean log = r->console->progress_mode == WHARF_PROGRESS_LOG;
+    gint64 period = log ? r->console->progress_interval_s * G_TIME_SPAN_SECOND : 500 * G_TIME_SPAN_MILLISECOND;
     g_mutex_lock(&r->lock);
     while (!r->stop) {
-        gint64 deadline = g_get_monotonic_time() + 500 * G_TIME_SPAN_MILLISECOND;
+        gint64 deadline = g_get_monotonic_time() + period;
         while (!r->stop && g_cond_wait_until(&r->cond, &r->lock, deadline))
             ;
         if (r->stop)
             break;
         g_mutex_unlock(&r->lock);
         char *line = wharf_progress_render(r->progress);
-        wharf_console_progress(r->console, line);
+        if (log)
+            WLOG_INFO("progress: %s", line);
+        else
+            wharf_console_progress(r->console, line);
         g_free(line);
         g_mutex_lock(&r->lock);
     }
@@ -184,7 +200,7 @@ wharf_reporter *wharf_reporter_start(wharf_console *c, wharf_progress *p)
     r->progress = p;
     g_mutex_init(&r->lock);
     g_cond_init(&r->cond);
-    if (c->is_tty)
+    if (c->progress_mode == WHARF_PROGRESS_TTY || c->progress_mode == WHARF_PROGRESS_LOG)
         r->thread = g_thread_new("progress", reporter_main, r);
     return r;
 }

@@ -4,9 +4,12 @@
  *  - wharf_console_setup() installs a GLib log handler; afterwards modules log
  *    with the WLOG_* macros (g_log underneath). Levels: error, warning, info
  *    (default threshold), debug (-v).
- *  - On a TTY one progress line is kept at the bottom of stderr; a log line
- *    clears it, prints, and the next progress update redraws it. Off a TTY no
- *    progress line is drawn (logs stay clean for files and CI).
+ *  - Progress (--progress, wharf_console_set_progress): `tty` keeps one
+ *    progress line at the bottom of stderr, redrawn every 500 ms; a log line
+ *    clears it, prints, and the next update redraws it. `log` writes the
+ *    progress as an ordinary log line ("progress: load: tables 12/300, ...")
+ *    every interval (default 10 s), for cron, systemd and CI. `auto` (the
+ *    default) is tty on a terminal, log elsewhere; `none` shows nothing.
  *  - Thread-safe: one mutex (console.lock) serialises every write.
  *  - The console lives in main()'s frame and is passed to the handler as
  *    user data; no mutable globals.
@@ -23,18 +26,29 @@ typedef enum {
     WHARF_LOG_VERBOSE,   /* + debug */
 } wharf_verbosity;
 
+typedef enum {
+    WHARF_PROGRESS_AUTO = 0, /* tty on a terminal, else log */
+    WHARF_PROGRESS_TTY,
+    WHARF_PROGRESS_LOG,
+    WHARF_PROGRESS_NONE,
+} wharf_progress_mode;
+
 typedef struct wharf_console {
     GMutex lock;              /* guards everything below */
     wharf_verbosity verbosity; /* set once in setup */
     gboolean is_tty;          /* set once in setup */
+    wharf_progress_mode progress_mode; /* set once, never AUTO after setup */
+    int progress_interval_s;  /* log mode: seconds between lines */
     gboolean progress_shown;  /* a progress line is on screen */
     gint64 start_us;          /* monotonic time of setup */
 } wharf_console;
 
 void wharf_console_setup(wharf_console *c, wharf_verbosity v);
+/* How progress is shown (before any reporter starts); AUTO resolves here. */
+void wharf_console_set_progress(wharf_console *c, wharf_progress_mode m, int interval_s);
 void wharf_console_teardown(wharf_console *c);
 
-/* Draw (replace) the progress line; no-op off a TTY. */
+/* Draw (replace) the progress line; no-op unless the mode is tty. */
 void wharf_console_progress(wharf_console *c, const char *line);
 /* Remove the progress line (before the final summary). */
 void wharf_console_progress_clear(wharf_console *c);
@@ -64,8 +78,9 @@ static inline gint64 wharf_counter_get(const volatile gint64 *c)
 /* Render "dump: tables 12/300, rows 1.2M, 340 MiB, 45 MiB/s, ETA 0:02:10". */
 char *wharf_progress_render(const wharf_progress *p);
 
-/* A background thread that redraws the progress line every 500 ms on a TTY
- * (sleeping on a condition variable, stopped with wharf_reporter_stop). */
+/* A background thread that shows the progress as the console's mode says
+ * (every 500 ms in tty mode, every interval in log mode, no thread in none),
+ * sleeping on a condition variable, stopped with wharf_reporter_stop. */
 typedef struct wharf_reporter wharf_reporter;
 wharf_reporter *wharf_reporter_start(wharf_console *c, wharf_progress *p);
 void wharf_reporter_stop(wharf_reporter *r);

@@ -1397,7 +1397,7 @@ int wharf_dump_main(int argc, char **argv)
     g_strfreev(rest);
     g_option_context_free(ctx);
     wharf_console console;
-    wharf_console_setup(&console, wharf_cli_verbosity(&o.common));
+    wharf_cli_console_setup(&console, &o.common);
     rc = run_dump(&o, &console);
     wharf_console_teardown(&console);
     opts_clear(&o);
