@@ -75,6 +75,10 @@ void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
          "Progress: auto (tty on a terminal, else log), tty, log (a line every interval), none", "MODE"},
         {"progress-interval", 0, 0, G_OPTION_ARG_INT, &c->progress_interval,
          "Seconds between progress lines in log mode (default 10)", "SEC"},
+        {"log-file", 0, 0, G_OPTION_ARG_FILENAME, &c->log_file,
+         "Write the log to FILE (appended; errors and warnings also to stderr)", "FILE"},
+        {"log-format", 0, 0, G_OPTION_ARG_STRING, &c->log_format_raw,
+         "Log records as text (default) or json (one object per line)", "FORMAT"},
         {NULL}};
     c->threads = -1; /* not given */
     c->progress_interval = -1;
@@ -222,6 +226,16 @@ gboolean wharf_cli_finish(wharf_cli_common *c, GError **err)
         g_free(c->progress_raw);
         c->progress_raw = NULL;
     }
+    if (c->log_format_raw) {
+        if (strcmp(c->log_format_raw, "json") != 0 && strcmp(c->log_format_raw, "text") != 0) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--log-format must be text or json, not '%s'",
+                        c->log_format_raw);
+            return FALSE;
+        }
+        c->log_json = strcmp(c->log_format_raw, "json") == 0;
+        g_free(c->log_format_raw);
+        c->log_format_raw = NULL;
+    }
     if (c->progress_interval == -1)
         c->progress_interval = 10;
     else if (c->progress_interval < 1 || c->progress_interval > 86400) {
@@ -243,10 +257,15 @@ wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c)
     return c->verbose ? WHARF_LOG_VERBOSE : WHARF_LOG_NORMAL;
 }
 
-void wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c)
+gboolean wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c, GError **err)
 {
     wharf_console_setup(console, wharf_cli_verbosity(c));
     wharf_console_set_progress(console, c->progress, c->progress_interval);
+    if (!wharf_console_set_log(console, c->log_file, c->log_json, err)) {
+        wharf_console_teardown(console);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 char **wharf_cli_split_list(const char *s)

@@ -10,7 +10,8 @@
  *  - wharf_cli_parse() runs a GOptionContext on a copy of argv and turns
  *    GLib's errors into WHARF_ERROR_USAGE.
  *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads,
- *    --progress=auto|tty|log|none, --progress-interval=SEC (console.h).
+ *    --progress=auto|tty|log|none, --progress-interval=SEC, --log-file=FILE,
+ *    --log-format=text|json (console.h).
  *  - mysql habits are accepted: -pSECRET, bare -p, and a value glued to a
  *    short option (-uroot, -P3307). The short options that take a value are
  *    fixed across subcommands: -h -P -u -S -t -o -d -B -T -x -r -F -s; a subcommand
@@ -32,6 +33,9 @@ typedef struct wharf_cli_common {
     char *progress_raw;       /* --progress as given */
     wharf_progress_mode progress;
     int progress_interval;    /* --progress-interval, seconds (default 10) */
+    char *log_file;           /* --log-file, or NULL */
+    char *log_format_raw;     /* --log-format as given */
+    gboolean log_json;        /* --log-format json */
 } wharf_cli_common;
 
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);
@@ -49,8 +53,10 @@ gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***res
 gboolean wharf_cli_finish(wharf_cli_common *c, GError **err);
 
 wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c);
-/* Set up the console as the common options say (verbosity, progress). */
-void wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c);
+/* Set up the console as the common options say (verbosity, progress, log
+ * file and format); FALSE (the console torn down) when the log file cannot
+ * be opened. */
+gboolean wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c, GError **err);
 
 /* Split "a,b,c" into a NULL-terminated vector, trimming blanks; NULL -> NULL. */
 char **wharf_cli_split_list(const char *s);

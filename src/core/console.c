@@ -1,5 +1,9 @@
 #include "core/console.h"
 
+#include "core/error.h"
+
+#include <errno.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +14,74 @@ static void clear_line_locked(wharf_console *c)
         fputs("\r\033[K", stderr);
         c->progress_shown = FALSE;
     }
+}
+
+/* A JSON string literal of s (made valid UTF-8), appended to out. */
+static void json_string(GString *out, const char *s)
+{
+    char *v = g_utf8_make_valid(s, -1);
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p == '\n')
+            g_string_append(out, "\\n");
+        else if (*p == '\t')
+            g_string_append(out, "\\t");
+        else if (*p < 0x20)
+            g_string_append_printf(out, "\\u%04x", *p);
+        else
+            g_string_append_c(out, (char)*p);
+    }
+    g_string_append_c(out, '"');
+    g_free(v);
+}
+
+/* One log record as a line of the log's format (text or JSON, no newline).
+ * extra: more JSON members (",\"k\":v..."), or NULL. */
+static char *format_record(const wharf_console *c, gboolean json, const char *level, const char *event,
+                           const char *message, const char *extra)
+{
+    double t = (double)(g_get_monotonic_time() - c->start_us) / 1e6;
+    if (!json) {
+        gboolean plain = strcmp(level, "info") == 0;
+        return plain ? g_strdup_printf("wharf[%7.2fs] %s", t, message)
+                     : g_strdup_printf("wharf[%7.2fs] %s: %s", t, level, message);
+    }
+    GDateTime *now = g_date_time_new_now_utc();
+    char *iso = g_date_time_format_iso8601(now);
+    g_date_time_unref(now);
+    GString *o = g_string_new("{\"time\":");
+    json_string(o, iso);
+    g_string_append_printf(o, ",\"elapsed\":%.3f,\"level\":\"%s\",\"event\":\"%s\",\"message\":", t, level, event);
+    json_string(o, message);
+    if (extra)
+        g_string_append(o, extra);
+    g_string_append_c(o, '}');
+    g_free(iso);
+    return g_string_free(o, FALSE);
+}
+
+/* Write a record: to the log file when there is one (and errors and
+ * warnings to stderr too, as text), else to stderr. */
+static void emit_locked(wharf_console *c, const char *level, const char *event, const char *message,
+                        const char *extra)
+{
+    char *line = format_record(c, c->json, level, event, message, extra);
+    clear_line_locked(c);
+    if (c->log_file) {
+        fprintf(c->log_file, "%s\n", line);
+        fflush(c->log_file);
+        if (strcmp(level, "error") == 0 || strcmp(level, "warning") == 0) {
+            char *text = format_record(c, FALSE, level, event, message, NULL);
+            fprintf(stderr, "%s\n", text);
+            g_free(text);
+        }
+    } else {
+        fprintf(stderr, "%s\n", line);
+    }
+    fflush(stderr);
+    g_free(line);
 }
 
 static void log_handler(const gchar *domain, GLogLevelFlags level,
@@ -26,22 +98,50 @@ static void log_handler(const gchar *domain, GLogLevelFlags level,
     } else if (level & (G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO)) {
         if (c->verbosity < WHARF_LOG_NORMAL)
             return;
-        tag = NULL;
+        tag = "info";
     } else {
         if (c->verbosity < WHARF_LOG_VERBOSE)
             return;
         tag = "debug";
     }
-    double t = (double)(g_get_monotonic_time() - c->start_us) / 1e6;
     g_mutex_lock(&c->lock);
-    clear_line_locked(c);
-    if (tag)
-        fprintf(stderr, "wharf[%7.2fs] %s: %s\n", t, tag, message);
-    else
-        fprintf(stderr, "wharf[%7.2fs] %s\n", t, message);
-    fflush(stderr);
+    emit_locked(c, tag, "message", message, NULL);
     g_mutex_unlock(&c->lock);
     (void)domain;
+}
+
+gboolean wharf_console_set_log(wharf_console *c, const char *path, gboolean json, GError **err)
+{
+    c->json = json;
+    if (path == NULL)
+        return TRUE;
+    FILE *f = fopen(path, "a");
+    if (f == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "--log-file %s: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    c->log_file = f;
+    return TRUE;
+}
+
+void wharf_console_progress_log(wharf_console *c, const wharf_progress *p)
+{
+    if (c->verbosity < WHARF_LOG_NORMAL)
+        return;
+    char *line = wharf_progress_render(p);
+    char *msg = g_strdup_printf("progress: %s", line);
+    char *extra = g_strdup_printf(",\"phase\":\"%s\",\"tables_done\":%" G_GINT64_FORMAT ",\"tables_total\":%"
+                                  G_GINT64_FORMAT ",\"rows\":%" G_GINT64_FORMAT ",\"bytes\":%" G_GINT64_FORMAT
+                                  ",\"bytes_total\":%" G_GINT64_FORMAT,
+                                  p->verb, wharf_counter_get(&p->objects_done), wharf_counter_get(&p->objects_total),
+                                  wharf_counter_get(&p->rows_done), wharf_counter_get(&p->bytes_done),
+                                  wharf_counter_get(&p->bytes_total));
+    g_mutex_lock(&c->lock);
+    emit_locked(c, "info", "progress", msg, extra);
+    g_mutex_unlock(&c->lock);
+    g_free(extra);
+    g_free(msg);
+    g_free(line);
 }
 
 void wharf_console_setup(wharf_console *c, wharf_verbosity v)
@@ -70,6 +170,9 @@ void wharf_console_set_progress(wharf_console *c, wharf_progress_mode m, int int
 void wharf_console_teardown(wharf_console *c)
 {
     wharf_console_progress_clear(c);
+    if (c->log_file)
+        fclose(c->log_file);
+    c->log_file = NULL;
     g_log_set_default_handler(g_log_default_handler, NULL);
     g_mutex_clear(&c->lock);
 }
@@ -183,7 +286,7 @@ static gpointer reporter_main(gpointer data)
         g_mutex_unlock(&r->lock);
         char *line = wharf_progress_render(r->progress);
         if (log)
-            WLOG_INFO("progress: %s", line);
+            wharf_console_progress_log(r->console, r->progress);
         else
             wharf_console_progress(r->console, line);
         g_free(line);

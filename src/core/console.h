@@ -10,6 +10,12 @@
  *    progress as an ordinary log line ("progress: load: tables 12/300, ...")
  *    every interval (default 10 s), for cron, systemd and CI. `auto` (the
  *    default) is tty on a terminal, log elsewhere; `none` shows nothing.
+ *  - --log-file FILE: every log record goes to FILE (appended); errors and
+ *    warnings also reach stderr as text. --log-format json: each record is
+ *    one JSON object per line, {"time" (ISO 8601, UTC), "elapsed" (s),
+ *    "level" (error|warning|info|debug), "event" (message|progress),
+ *    "message", and for progress "phase", "tables_done", "tables_total",
+ *    "rows", "bytes", "bytes_total"} (docs/LOGS.md).
  *  - Thread-safe: one mutex (console.lock) serialises every write.
  *  - The console lives in main()'s frame and is passed to the handler as
  *    user data; no mutable globals.
@@ -19,6 +25,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum {
     WHARF_LOG_QUIET = 0, /* errors only */
@@ -38,12 +45,16 @@ typedef struct wharf_console {
     wharf_verbosity verbosity; /* set once in setup */
     gboolean is_tty;          /* set once in setup */
     wharf_progress_mode progress_mode; /* set once, never AUTO after setup */
+    FILE *log_file;           /* --log-file, or NULL: the log goes to stderr */
+    gboolean json;            /* --log-format json: one JSON object per line */
     int progress_interval_s;  /* log mode: seconds between lines */
     gboolean progress_shown;  /* a progress line is on screen */
     gint64 start_us;          /* monotonic time of setup */
 } wharf_console;
 
 void wharf_console_setup(wharf_console *c, wharf_verbosity v);
+/* Where and how the log is written (before any thread logs). */
+gboolean wharf_console_set_log(wharf_console *c, const char *path, gboolean json, GError **err);
 /* How progress is shown (before any reporter starts); AUTO resolves here. */
 void wharf_console_set_progress(wharf_console *c, wharf_progress_mode m, int interval_s);
 void wharf_console_teardown(wharf_console *c);
@@ -77,6 +88,8 @@ static inline gint64 wharf_counter_get(const volatile gint64 *c)
 
 /* Render "dump: tables 12/300, rows 1.2M, 340 MiB, 45 MiB/s, ETA 0:02:10". */
 char *wharf_progress_render(const wharf_progress *p);
+/* Write the progress as a log record (log mode). */
+void wharf_console_progress_log(wharf_console *c, const wharf_progress *p);
 
 /* A background thread that shows the progress as the console's mode says
  * (every 500 ms in tty mode, every interval in log mode, no thread in none),

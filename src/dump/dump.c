@@ -866,6 +866,7 @@ static gboolean finish_options(dump_opts *o, GError **err)
 static void opts_clear(dump_opts *o)
 {
     wharf_conn_opts_clear(&o->common.conn);
+    g_free(o->common.log_file);
     g_free(o->outdir);
     g_strfreev(o->databases_raw);
     g_strfreev(o->tables_raw);
@@ -1397,7 +1398,13 @@ int wharf_dump_main(int argc, char **argv)
     g_strfreev(rest);
     g_option_context_free(ctx);
     wharf_console console;
-    wharf_cli_console_setup(&console, &o.common);
+    GError *cerr = NULL;
+    if (!wharf_cli_console_setup(&console, &o.common, &cerr)) {
+        fprintf(stderr, "wharf dump: %s\n", cerr->message);
+        g_error_free(cerr);
+        opts_clear(&o);
+        return WHARF_EXIT_USAGE;
+    }
     rc = run_dump(&o, &console);
     wharf_console_teardown(&console);
     opts_clear(&o);
