@@ -5,6 +5,7 @@
 #include "core/stream.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,28 +19,16 @@
 /* ------------------------------------------------------------------------ */
 /* construction */
 
-static void chunk_free(gpointer p)
-{
-    wharf_chunk_meta *c = p;
-    if (c == NULL)
-        return;
-    g_free(c->file);
-    g_free(c);
-}
-
+/* A table entry's strings live in m->strings; its chunks are one
+ * allocation each (the file name after the struct). */
 static void table_free(gpointer p)
 {
     wharf_table_meta *t = p;
     if (t == NULL)
         return;
-    g_free(t->db);
-    g_free(t->file_db);
-    g_free(t->file_table);
-    g_free(t->table);
-    g_free(t->kind);
-    g_free(t->engine);
     g_ptr_array_unref(t->chunks);
-    g_ptr_array_unref(t->depends);
+    if (t->depends)
+        g_ptr_array_unref(t->depends);
     g_free(t);
 }
 
@@ -48,7 +37,8 @@ wharf_metadata *wharf_metadata_new(void)
     wharf_metadata *m = g_new0(wharf_metadata, 1);
     m->commit_block_ms = -1;
     m->tables = g_ptr_array_new_with_free_func(table_free);
-    m->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    m->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    m->strings = g_string_chunk_new(64 * 1024);
     return m;
 }
 
@@ -70,9 +60,19 @@ void wharf_metadata_free(wharf_metadata *m)
     g_free(m->time_zone);
     g_hash_table_unref(m->by_name);
     g_ptr_array_unref(m->tables);
-    if (m->raw != NULL)
-        g_key_file_unref(m->raw);
+    g_string_chunk_free(m->strings);
     g_free(m);
+}
+
+char *wharf_metadata_str(wharf_metadata *m, const char *s)
+{
+    return s != NULL ? g_string_chunk_insert(m->strings, s) : NULL;
+}
+
+/* Strings many entries share (database names, engines): stored once. */
+static char *shared_str(wharf_metadata *m, const char *s)
+{
+    return s != NULL ? g_string_chunk_insert_const(m->strings, s) : NULL;
 }
 
 static char *table_key(const char *db, const char *table)
@@ -90,22 +90,23 @@ wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const 
         return t;
     }
     t = g_new0(wharf_table_meta, 1);
-    t->db = g_strdup(db);
-    t->table = g_strdup(table);
+    t->db = shared_str(m, db);
+    t->table = wharf_metadata_str(m, table);
     t->rows = -1;
     t->snapshot = TRUE;
-    t->chunks = g_ptr_array_new_with_free_func(chunk_free);
-    t->depends = g_ptr_array_new_with_free_func(g_free);
+    t->chunks = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(m->tables, t);
-    g_hash_table_insert(m->by_name, key, t);
+    g_hash_table_insert(m->by_name, wharf_metadata_str(m, key), t);
+    g_free(key);
     return t;
 }
 
 void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
                                 guint64 bytes, guint32 crc32)
 {
-    wharf_chunk_meta *c = g_new0(wharf_chunk_meta, 1);
-    c->file = g_strdup(file);
+    size_t flen = strlen(file) + 1;
+    wharf_chunk_meta *c = g_malloc(sizeof *c + flen);
+    c->file = memcpy((char *)(c + 1), file, flen);
     c->part = part;
     c->rows = rows;
     c->bytes = bytes;
@@ -115,6 +116,13 @@ void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 p
     while (i > 0 && ((wharf_chunk_meta *)g_ptr_array_index(t->chunks, i - 1))->part > part)
         i--;
     g_ptr_array_insert(t->chunks, (gint)i, c);
+}
+
+void wharf_table_meta_add_depend(wharf_table_meta *t, const char *dep)
+{
+    if (t->depends == NULL)
+        t->depends = g_ptr_array_new_full(1, g_free);
+    g_ptr_array_add(t->depends, g_strdup(dep));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -656,18 +664,17 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
         real = g_string_free(r, FALSE);
         g_free(raw);
     }
-    if (real != NULL && real[0] != '\0') {
-        g_free(t->table);
-        t->table = real;
-        real = NULL;
+    /* the group's names are kept only where the real ones differ */
+    if (real != NULL && real[0] != '\0' && strcmp(real, table) != 0) {
+        t->file_table = t->table;
+        t->table = wharf_metadata_str(m, real);
     }
-    if (real_db != NULL && real_db[0] != '\0') {
-        g_free(t->db);
-        t->db = real_db;
-        real_db = NULL;
+    if (real_db != NULL && real_db[0] != '\0' && strcmp(real_db, db) != 0) {
+        t->file_db = t->db;
+        t->db = shared_str(m, real_db);
     }
-    t->file_db = db;
-    t->file_table = table;
+    g_free(db);
+    g_free(table);
     g_free(real);
     g_free(real_db);
 
@@ -675,19 +682,31 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
         return FALSE;
     if (t->rows < -1)
         return fail(c, err, group, "rows", "negative row count");
-    if (!get_str(c, group, "wharf-kind", &t->kind, err))
+    char *kind = NULL;
+    if (!get_str(c, group, "wharf-kind", &kind, err))
         return FALSE;
-    if (t->kind == NULL) {
+    if (kind == NULL) {
         gint64 seq = 0;
         if (!get_i64(c, group, "is_sequence", &seq, err))
             return FALSE;
-        t->kind = g_strdup(seq ? "sequence" : "table");
-    } else if (strcmp(t->kind, "table") != 0 && strcmp(t->kind, "view") != 0 &&
-               strcmp(t->kind, "sequence") != 0) {
-        return fail(c, err, group, "wharf-kind", "unknown kind '%s'", t->kind);
+        t->kind = seq ? "sequence" : "table";
+    } else {
+        static const char *const kinds[] = {"table", "view", "sequence"};
+        for (size_t i = 0; i < G_N_ELEMENTS(kinds) && t->kind == NULL; i++)
+            if (strcmp(kind, kinds[i]) == 0)
+                t->kind = kinds[i];
+        if (t->kind == NULL) {
+            fail(c, err, group, "wharf-kind", "unknown kind '%s'", kind);
+            g_free(kind);
+            return FALSE;
+        }
+        g_free(kind);
     }
-    if (!get_str(c, group, "wharf-engine", &t->engine, err))
+    char *engine = NULL;
+    if (!get_str(c, group, "wharf-engine", &engine, err))
         return FALSE;
+    t->engine = shared_str(m, engine);
+    g_free(engine);
     if (g_key_file_has_key(c->kf, group, "wharf-snapshot", NULL)) {
         GError *e = NULL;
         gboolean b = g_key_file_get_boolean(c->kf, group, "wharf-snapshot", &e);
@@ -744,17 +763,19 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
         }
         for (gsize i = 0; i < n; i++) {
             if (deps[i][0] != '\0')
-                g_ptr_array_add(t->depends, g_strdup(deps[i]));
+                wharf_table_meta_add_depend(t, deps[i]);
         }
         g_strfreev(deps);
     }
     return TRUE;
 }
 
-static gboolean read_all(const reader_ctx *c, wharf_metadata *m, GError **err)
+/* The groups before the tables, from the key file of their text. */
+static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err)
 {
     GKeyFile *kf = c->kf;
     gboolean is_wharf = g_key_file_has_group(kf, G_WHARF);
+    m->has_config = g_key_file_has_group(kf, G_CONFIG);
     if (is_wharf) {
         if (!get_str(c, G_WHARF, "tool", &m->tool, err) ||
             !get_str(c, G_WHARF, "started", &m->started, err) ||
@@ -830,47 +851,162 @@ static gboolean read_all(const reader_ctx *c, wharf_metadata *m, GError **err)
             g_clear_pointer(&m->gtid, g_free);
     }
 
-    gsize ngroups = 0;
-    char **groups = g_key_file_get_groups(kf, &ngroups);
-    for (gsize i = 0; i < ngroups; i++) {
-        if (!read_table(c, m, groups[i], is_wharf, err)) {
-            g_strfreev(groups);
-            return FALSE;
-        }
-    }
-    g_strfreev(groups);
     return TRUE;
+}
+
+/* The file read one group at a time: a section is a group line (as
+ * GKeyFile tells one: after leading white space, '[' then a name up to the
+ * first ']', then only blanks) and the lines up to the next one; the lines
+ * before the first group form a section of their own (group NULL). */
+typedef struct section_reader {
+    FILE *f;
+    char *line;      /* getline buffer */
+    size_t cap;
+    ssize_t pending; /* > 0: line holds the group line of the next section (its length) */
+    GString *text;   /* the current section */
+    char *group;     /* its group name, NULL for the lines before any */
+} section_reader;
+
+/* The group name of a line that is a group line, else NULL (newly allocated). */
+static char *group_line(const char *line)
+{
+    while (g_ascii_isspace(*line))
+        line++;
+    if (*line != '[')
+        return NULL;
+    const char *close = strchr(line, ']');
+    if (close == NULL)
+        return NULL;
+    const char *p = close + 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    /* GKeyFile sees a line without its "\n" and one "\r" before it */
+    if (*p == '\r' && p[1] == '\n')
+        p++;
+    if (*p == '\n')
+        p++;
+    return *p == '\0' ? g_strndup(line + 1, (size_t)(close - line - 1)) : NULL;
+}
+
+/* The next section into sr->text / sr->group; FALSE at the end of the file. */
+static gboolean next_section(section_reader *sr)
+{
+    g_string_truncate(sr->text, 0);
+    g_clear_pointer(&sr->group, g_free);
+    gboolean any = FALSE;
+    if (sr->pending > 0) {
+        sr->group = group_line(sr->line);
+        g_string_append_len(sr->text, sr->line, sr->pending);
+        sr->pending = 0;
+        any = TRUE;
+    }
+    ssize_t n;
+    while ((n = getline(&sr->line, &sr->cap, sr->f)) >= 0) {
+        char *g = group_line(sr->line);
+        if (g != NULL && any) {
+            g_free(g);
+            sr->pending = n;
+            return TRUE;
+        }
+        if (g != NULL)
+            sr->group = g;
+        g_string_append_len(sr->text, sr->line, n);
+        any = TRUE;
+    }
+    return any;
+}
+
+static gboolean is_header_group(const char *g)
+{
+    return g == NULL || strcmp(g, G_CONFIG) == 0 || strcmp(g, G_WHARF) == 0 ||
+           strcmp(g, G_SESSION) == 0 || strcmp(g, G_SOURCE) == 0 || strcmp(g, G_MASTER) == 0;
+}
+
+static gboolean load_text(GKeyFile *kf, const reader_ctx *c, const GString *text, GError **err)
+{
+    GError *e = NULL;
+    if (g_key_file_load_from_data(kf, text->str, text->len, G_KEY_FILE_NONE, &e))
+        return TRUE;
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: malformed key file: %s", c->path,
+                e->message);
+    g_error_free(e);
+    return FALSE;
+}
+
+/* Pass 1: the header groups' text (wherever they are) as one key file, so
+ * that they merge as in a key file of the whole text. */
+static gboolean read_pass_header(section_reader *sr, const reader_ctx *c, wharf_metadata *m,
+                                 gboolean *is_wharf, GError **err)
+{
+    GString *all = g_string_new(NULL);
+    while (next_section(sr))
+        if (is_header_group(sr->group))
+            g_string_append_len(all, sr->text->str, (gssize)sr->text->len);
+    gboolean ok = load_text(c->kf, c, all, err);
+    g_string_free(all, TRUE);
+    *is_wharf = ok && g_key_file_has_group(c->kf, G_WHARF);
+    return ok && read_header(c, m, err);
+}
+
+/* Pass 2: each other group on its own. */
+static gboolean read_pass_tables(section_reader *sr, const reader_ctx *c, wharf_metadata *m,
+                                 gboolean is_wharf, GError **err)
+{
+    while (next_section(sr)) {
+        if (is_header_group(sr->group))
+            continue;
+        if (!load_text(c->kf, c, sr->text, err))
+            return FALSE;
+        char *group = g_key_file_get_start_group(c->kf);
+        gboolean ok = read_table(c, m, group, is_wharf, err);
+        g_free(group);
+        if (!ok)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean read_stream(FILE *f, const char *path, wharf_metadata *m, GError **err)
+{
+    section_reader sr = {.f = f, .text = g_string_new(NULL)};
+    reader_ctx c = {g_key_file_new(), path};
+    gboolean is_wharf = FALSE;
+    gboolean ok = read_pass_header(&sr, &c, m, &is_wharf, err);
+    if (ok && fseek(f, 0, SEEK_SET) != 0) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "%s: %s", path, g_strerror(errno));
+        ok = FALSE;
+    }
+    sr.pending = 0;
+    ok = ok && read_pass_tables(&sr, &c, m, is_wharf, err);
+    if (ok && ferror(f)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "%s: read error: %s", path, g_strerror(errno));
+        ok = FALSE;
+    }
+    g_key_file_unref(c.kf);
+    g_string_free(sr.text, TRUE);
+    g_free(sr.group);
+    free(sr.line);
+    return ok;
 }
 
 wharf_metadata *wharf_metadata_read(const char *dir, GError **err)
 {
     char *path = g_build_filename(dir, "metadata", NULL);
-    char *data = NULL;
-    size_t len = 0;
-    if (!wharf_read_file(path, &data, &len, err)) {
+    FILE *f = fopen(path, "re");
+    if (f == NULL) {
+        int e = errno;
+        g_set_error(err, WHARF_ERROR, e == ENOENT ? WHARF_ERROR_NOT_FOUND : WHARF_ERROR_IO,
+                    "%s: open: %s", path, g_strerror(e));
         g_free(path);
         return NULL;
     }
-    GKeyFile *kf = g_key_file_new();
-    GError *e = NULL;
-    if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &e)) {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s: malformed key file: %s", path,
-                    e->message);
-        g_error_free(e);
-        g_key_file_unref(kf);
-        g_free(data);
-        g_free(path);
-        return NULL;
-    }
-    g_free(data);
     wharf_metadata *m = wharf_metadata_new();
-    m->raw = kf;
-    reader_ctx c = {kf, path};
-    if (!read_all(&c, m, err)) {
+    gboolean ok = read_stream(f, path, m, err);
+    fclose(f);
+    g_free(path);
+    if (!ok) {
         wharf_metadata_free(m);
-        g_free(path);
         return NULL;
     }
-    g_free(path);
     return m;
 }

@@ -19,6 +19,13 @@
  *    when [source] is absent; "is_sequence = 1" gives kind "sequence".
  *  - wharf-depends entries are opaque strings to this module (written and
  *    read back as given).
+ *  - Reading streams the file: one group's text at a time is parsed by a
+ *    GKeyFile (the groups before the tables -- [config], [wharf], the session
+ *    variables, [source]/[master] -- gathered first, so a group repeated
+ *    merges as in one key file); neither the whole text nor a key file of
+ *    every group is held. A table group repeated is "listed twice".
+ *  - The strings of table entries (names, engine, chunk file names) belong
+ *    to the wharf_metadata (wharf_metadata_str()); kind is a static string.
  */
 #ifndef WHARF_FORMAT_METADATA_H
 #define WHARF_FORMAT_METADATA_H
@@ -27,7 +34,9 @@
 #include <stdint.h>
 
 typedef struct wharf_chunk_meta {
-    char *file;        /* file name of the data file (.sql or .dat, with suffix) */
+    char *file;        /* file name of the data file (.sql or .dat, with suffix);
+                        * entries added by wharf_table_meta_add_chunk() hold it
+                        * in the same allocation */
     guint64 part;
     gint64 rows;       /* rows in the chunk */
     guint64 bytes;     /* uncompressed bytes */
@@ -40,13 +49,14 @@ typedef struct wharf_table_meta {
      * [`file_db`.`file_table`]. NULL when they are db and table. */
     char *file_db, *file_table;
     gint64 rows;               /* rows dumped, -1 unknown */
-    char *kind;                /* "table", "view", "sequence" */
-    char *engine;
+    const char *kind;          /* "table", "view", "sequence" (static) */
+    char *engine;              /* owned by the wharf_metadata */
     gboolean snapshot;         /* covered by the consistent snapshot */
     gboolean history;          /* system-versioned, rows include its history
                                 * (wharf-history; count FOR SYSTEM_TIME ALL) */
     GPtrArray *chunks;         /* of wharf_chunk_meta*, in part order */
-    GPtrArray *depends;        /* of char* "db.table" this object needs (views, FKs) */
+    GPtrArray *depends;        /* of char* "db.table" this object needs (views,
+                                * FKs); NULL when none */
 } wharf_table_meta;
 
 typedef struct wharf_metadata {
@@ -77,12 +87,16 @@ typedef struct wharf_metadata {
      * was created with: real names when dumping, the group's names (file
      * forms) when read */
     GHashTable *by_name;
-    GKeyFile *raw;             /* everything read, for keys not modelled here */
+    GStringChunk *strings;     /* the entries' strings and the keys of by_name */
+    gboolean has_config;       /* read: the file has a [config] group */
 } wharf_metadata;
 
-/* Empty metadata: no tables, commit_block_ms -1, raw NULL. */
+/* Empty metadata: no tables, commit_block_ms -1. */
 wharf_metadata *wharf_metadata_new(void);
 void wharf_metadata_free(wharf_metadata *m);
+/* A copy of s (NULL for NULL) owned by m, for the string fields of its
+ * table entries. */
+char *wharf_metadata_str(wharf_metadata *m, const char *s);
 
 /* Find or add a table entry (a new one has rows -1, snapshot TRUE, kind NULL
  * which is written as "table"). */
@@ -91,6 +105,8 @@ wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const 
 /* Add a chunk, kept in part order. */
 void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
                                 guint64 bytes, guint32 crc32);
+/* Add a wharf-depends entry (copied). */
+void wharf_table_meta_add_depend(wharf_table_meta *t, const char *dep);
 
 /* Serialise and write DIR/metadata atomically. */
 gboolean wharf_metadata_write(const wharf_metadata *m, const char *dir, GError **err);

@@ -297,16 +297,19 @@ static void scan_view(wharf_load_plan *p, wharf_load_table *v)
     g_free(text);
 }
 
+/* mydumper's text metadata (before 0.16): only its first bytes are read. */
 static gboolean is_legacy_metadata(const char *dir)
 {
+    static const char magic[] = "Started dump at";
     char *path = g_build_filename(dir, "metadata", NULL);
-    char *text = NULL;
-    gboolean r = FALSE;
-    if (g_file_get_contents(path, &text, NULL, NULL))
-        r = g_str_has_prefix(text, "Started dump at");
-    g_free(text);
+    char head[sizeof magic - 1];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     g_free(path);
-    return r;
+    if (fd < 0)
+        return FALSE;
+    ssize_t n = read(fd, head, sizeof head);
+    close(fd);
+    return n == (ssize_t)sizeof head && memcmp(head, magic, sizeof head) == 0;
 }
 
 /* One file of the directory, as named (file-name forms). */
@@ -392,7 +395,7 @@ static const char *metadata_incomplete(const wharf_load_plan *p, const char *dir
         return "it is empty";
     if (p->meta == NULL)
         return NULL; /* malformed: reported as a problem */
-    if (p->meta->raw && !g_key_file_has_group(p->meta->raw, "config"))
+    if (!p->meta->has_config)
         return "it has no [config] group (truncated?)";
     if (p->wharf_dump && p->meta->finished == NULL)
         return "it has no [wharf] finished time (truncated?)";
@@ -427,10 +430,6 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
             p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
         }
         const char *why = metadata_incomplete(p, o->dir);
-        /* Everything the plan reads of the key file is modelled now: the
-         * GKeyFile (several times the file's size) is not kept for the run. */
-        if (p->meta)
-            g_clear_pointer(&p->meta->raw, g_key_file_unref);
         if (why && !o->allow_incomplete) {
             g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
                         "%s/metadata is incomplete (%s): an interrupted or damaged dump "
@@ -515,8 +514,8 @@ static void resolve_names(wharf_load_plan *p, const wharf_load_opts *o, GPtrArra
         const char *fdb = tm->file_db ? tm->file_db : tm->db;
         const char *known = g_hash_table_lookup(dbs, fdb);
         if (known && strcmp(tm->db, fdb) == 0) {
-            g_free(tm->db);
-            tm->db = g_strdup(known);
+            tm->file_db = tm->db;
+            tm->db = wharf_metadata_str(p->meta, known);
         } else if (!known && strcmp(tm->db, fdb) != 0) {
             g_hash_table_replace(dbs, g_strdup(fdb), g_strdup(tm->db));
         }
@@ -820,7 +819,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
             gboolean meta_deps = p->wharf_dump && t->meta != NULL;
             if (t->view_path) {
                 if (meta_deps) {
-                    for (guint k = 0; k < t->meta->depends->len; k++)
+                    for (guint k = 0; t->meta->depends && k < t->meta->depends->len; k++)
                         add_parent(t, resolve_dotted(p, t->meta->depends->pdata[k]));
                 } else {
                     t->views_after_tables = TRUE;
