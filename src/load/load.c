@@ -35,6 +35,7 @@ typedef struct raw_opts {
 static void opts_clear(wharf_load_opts *o, raw_opts *r)
 {
     wharf_conn_opts_clear(&o->common.conn);
+    g_free(o->common.log_file);
     g_free(o->dir);
     g_strfreev(o->databases);
     g_strfreev(o->tables);
@@ -670,7 +671,11 @@ int wharf_load_main(int argc, char **argv)
         goto out;
     }
     wharf_console console;
-    wharf_console_setup(&console, wharf_cli_verbosity(&o.common));
+    if (!wharf_cli_console_setup(&console, &o.common, &err)) {
+        fprintf(stderr, "wharf load: %s\n", err->message);
+        rc = WHARF_EXIT_USAGE;
+        goto out;
+    }
     rc = run(&o, &console);
     wharf_console_teardown(&console);
 out:
