@@ -1,35 +1,34 @@
 #include "format/insert.h"
 
 #include "core/error.h"
+#include "format/value.h"
 
 #include <string.h>
 
 wharf_insert_col wharf_insert_col_of_type_name(const char *t)
 {
-    static const char *const numbers[] = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint",
-                                          "decimal", "numeric", "float", "double", "real", "year",
-                                          "dec", "fixed", NULL};
-    static const char *const bytes[] = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
-                                        "geometry", "point", "linestring", "polygon", "multipoint",
-                                        "multilinestring", "multipolygon", "geometrycollection",
-                                        "geomcollection", NULL};
+    /* format/value.h knows numbers, binary strings, BIT and the text-only
+     * types; of its STRING kind only the types named here are known. */
     static const char *const strings[] = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext",
                                           "date", "datetime", "timestamp", "time", "enum", "set", NULL};
     if (t == NULL)
         return WHARF_INSERT_COL_NONE;
-    for (int i = 0; numbers[i]; i++)
-        if (g_ascii_strcasecmp(t, numbers[i]) == 0)
-            return WHARF_INSERT_COL_NUMBER;
-    for (int i = 0; bytes[i]; i++)
-        if (g_ascii_strcasecmp(t, bytes[i]) == 0)
-            return WHARF_INSERT_COL_BYTES;
-    for (int i = 0; strings[i]; i++)
-        if (g_ascii_strcasecmp(t, strings[i]) == 0)
-            return WHARF_INSERT_COL_STRING;
-    if (g_ascii_strcasecmp(t, "bit") == 0)
+    switch (wharf_value_kind_of_type_name(t)) {
+    case WHARF_VALUE_NUMBER:
+        return WHARF_INSERT_COL_NUMBER;
+    case WHARF_VALUE_BINARY:
+        return WHARF_INSERT_COL_BYTES;
+    case WHARF_VALUE_BIT:
         return WHARF_INSERT_COL_BITS;
-    /* json (MySQL: text only), inet4, inet6, uuid, and any type not known */
-    return WHARF_INSERT_COL_NONE;
+    case WHARF_VALUE_TEXT:
+        return WHARF_INSERT_COL_NONE; /* json (MySQL: text only), inet4, inet6, uuid */
+    case WHARF_VALUE_STRING:
+    default:
+        for (int i = 0; strings[i]; i++)
+            if (g_ascii_strcasecmp(t, strings[i]) == 0)
+                return WHARF_INSERT_COL_STRING;
+        return WHARF_INSERT_COL_NONE; /* a type not known */
+    }
 }
 
 /* --- the head ------------------------------------------------------------ */
