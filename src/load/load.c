@@ -53,6 +53,20 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     g_free(r->load_data);
 }
 
+/* An auto|on|off option (NULL = auto): 0, 1 or 2, the order of wharf_defer
+ * and wharf_load_data. */
+static gboolean auto_on_off(const char *opt, const char *v, int *out, GError **err)
+{
+    static const char *const words[] = {"auto", "on", "off"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(v ? v : "auto", words[i]) == 0) {
+            *out = i;
+            return TRUE;
+        }
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s must be auto, on or off, not '%s'", opt, v);
+    return FALSE;
+}
+
 static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError **err)
 {
     if (rest && rest[0]) {
@@ -106,28 +120,11 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
                     "--if-exists must be fail, drop, truncate or append, not '%s'", ie);
         return FALSE;
     }
-    const char *df = r->defer ? r->defer : "auto";
-    if (strcmp(df, "auto") == 0)
-        o->defer = WHARF_DEFER_AUTO;
-    else if (strcmp(df, "on") == 0)
-        o->defer = WHARF_DEFER_ON;
-    else if (strcmp(df, "off") == 0)
-        o->defer = WHARF_DEFER_OFF;
-    else {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--defer-indexes must be auto, on or off, not '%s'", df);
+    int df, ld;
+    if (!auto_on_off("--defer-indexes", r->defer, &df, err) || !auto_on_off("--load-data", r->load_data, &ld, err))
         return FALSE;
-    }
-    const char *ld = r->load_data ? r->load_data : "auto";
-    if (strcmp(ld, "auto") == 0)
-        o->load_data = WHARF_LOAD_DATA_AUTO;
-    else if (strcmp(ld, "on") == 0)
-        o->load_data = WHARF_LOAD_DATA_ON;
-    else if (strcmp(ld, "off") == 0)
-        o->load_data = WHARF_LOAD_DATA_OFF;
-    else {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--load-data must be auto, on or off, not '%s'", ld);
-        return FALSE;
-    }
+    o->defer = (wharf_defer)df;
+    o->load_data = (wharf_load_data)ld;
     return wharf_cli_finish(&o->common, err);
 }
 

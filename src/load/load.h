@@ -21,6 +21,7 @@ typedef enum {
     WHARF_IF_EXISTS_APPEND,   /* keep existing tables and rows, load */
 } wharf_if_exists;
 
+/* --defer-indexes; auto, on, off in this order (load.c parses both enums alike). */
 typedef enum { WHARF_DEFER_AUTO = 0, WHARF_DEFER_ON, WHARF_DEFER_OFF } wharf_defer;
 /* --load-data: INSERT chunks sent as LOAD DATA LOCAL streams (format/insert.h). */
 typedef enum { WHARF_LOAD_DATA_AUTO = 0, WHARF_LOAD_DATA_ON, WHARF_LOAD_DATA_OFF } wharf_load_data;
