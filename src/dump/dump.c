@@ -1,15 +1,17 @@
-/* dump driver: options, phases, worker threads, retries, interruption,
- * metadata.
+/* dump driver: options, phases, jobs, metadata.
  *
- * Lock order (see docs/design-dump.md): dump_ctx.qlock and dump_ctx.elock
- * are never held together and never while calling into another module;
+ * The jobs run on the run engine (src/engine): the scheduler's worker pool,
+ * the run's stop and interrupt (KILL QUERY of every busy slot), and the one
+ * retry policy. A dump is fail-fast: its first error stops the run.
+ *
+ * Lock order (see docs/design-dump.md): dump_ctx.elock is a leaf, never
+ * held while calling into another module; the engine's locks,
  * wharf_snapshot.lock and the console lock are leaves taken inside calls.
  *
  * Retries: every unit of work (a database's schema, a table's schema, its
  * chunk plan, one data chunk) is retried on its own after a transient error
- * (wharf_error_is_transient), with backoff 100 ms doubling to 5 s, at most
- * MAX_ATTEMPTS tries. The wait is on the run's stop condition (qcond), so an
- * interrupt ends it. Autocommit work reconnects; a data chunk whose snapshot
+ * (wharf_error_is_transient), by engine/retry's policy; the wait ends when
+ * the run stops. Autocommit work reconnects; a data chunk whose snapshot
  * session lost its connection moves to another (spare) session of the same
  * snapshot, its partial file discarded.
  */
@@ -20,13 +22,15 @@
 #include "core/console.h"
 #include "core/error.h"
 #include "core/fault.h"
-#include "core/sigwatch.h"
 #include "core/stream.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
 #include "dump/rows.h"
 #include "dump/schema.h"
 #include "dump/snapshot.h"
+#include "engine/retry.h"
+#include "engine/run.h"
+#include "engine/sched.h"
 #include "format/layout.h"
 #include "format/metadata.h"
 
@@ -52,11 +56,6 @@
 #define DEFAULT_LOCK_WAIT_TIMEOUT 30 /* seconds: the longest a DDL colliding with the dump blocks */
 #define SESSION_SQL_MODE "NO_AUTO_VALUE_ON_ZERO" /* set by wharf_conn_open */
 #define SPARE_SESSIONS 2     /* snapshot sessions kept for the ones that die */
-#define MAX_ATTEMPTS 6
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 5000
-#define KILL_ROUND_MS 200    /* interrupt: re-send KILL QUERY this often */
-#define KILL_GIVE_UP_MS 10000
 #define SCHEMA_BATCH 64      /* tables whose SHOW CREATE share a round trip */
 
 /* Options: parsed once, then read-only. */
@@ -89,6 +88,7 @@ typedef struct table_state {
     gint remaining;             /* atomic: chunks not yet done */
     gint64 unit;                /* bytes of its biggest job: the whole table
                                    when it cannot be split (scheduling order) */
+    struct job *chunk_jobs;     /* [n_chunks]: payloads of its chunk jobs */
 } table_state;
 
 /* JOB_BATCH: small base tables (one chunk each by their estimate) whose
@@ -97,7 +97,7 @@ typedef struct table_state {
 typedef enum { JOB_DB, JOB_TABLE, JOB_BATCH, JOB_CHUNK } job_kind;
 
 typedef struct job {
-    job_kind kind;
+    job_kind kind;  /* the scheduler job's kind too */
     wharf_cat_db *db;
     table_state *ts;
     guint chunk;
@@ -124,32 +124,17 @@ typedef struct dump_ctx {
     table_state *states; /* one per cat->tables entry */
     gint64 chunk_bytes;  /* chunk size in bytes, 0 = not by size (set before
                             the workers start, then read-only) */
+    wharf_run *run;      /* stop, interrupt, busy slots (workers, then the
+                            driver's SLOT_DRIVER and SLOT_LOCK) */
+    wharf_sched *sched;  /* the jobs; chunks are added as tables are planned */
+    GPtrArray *jobs;     /* job payloads of the initial jobs (owned) */
 
-    /* Job queue and the run's stop condition. qlock guards queue, running,
-     * stop, interrupted, workers/n_workers and every worker's busy_id.
-     * Workers wait on qcond while the queue is empty and some job is running
-     * (it may add chunks); retry backoffs wait on it too, so setting stop
-     * (first error, SIGINT/SIGTERM) and broadcasting ends every wait. */
-    GMutex qlock;
-    GCond qcond;
-    GQueue queue;
-    guint running;
-    gboolean stop;
-    int interrupted;  /* signal number that stopped the run, 0 = none */
-    worker *workers;  /* set before the workers start, NULL after the join */
-    guint n_workers;
-    /* The driver's own waits (DDL lock, catalog, snapshot): while waiting,
-     * an interrupt KILLs its connection and the lock connection too. */
-    gboolean driver_waiting;
-    gulong driver_conn_id;
-    wharf_snapshot *wait_snap;
-
-    /* First error. elock guards error. failed is atomic (checked lock-free). */
+    /* First error. elock guards error. */
     GMutex elock;
     GError *error;
-    gint failed;
 } dump_ctx;
 
+/* One per scheduler worker: slot id of the run. */
 struct worker {
     dump_ctx *c;
     guint id;
@@ -157,13 +142,10 @@ struct worker {
                                until needed and after a lost connection */
     gboolean aux_multi;     /* multi statements are on for aux */
     wharf_snap_session *ss; /* current snapshot session */
-    GThread *thread;
-    gulong busy_id;         /* server thread id of the statement running now,
-                               0 = none (c->qlock): what an interrupt KILLs */
 };
 
 /* ------------------------------------------------------------------ */
-/* errors and the queue */
+/* errors and retries */
 
 static void record_error(dump_ctx *c, GError *e)
 {
@@ -173,142 +155,23 @@ static void record_error(dump_ctx *c, GError *e)
     else
         g_error_free(e);
     g_mutex_unlock(&c->elock);
-    g_atomic_int_set(&c->failed, 1);
-    g_mutex_lock(&c->qlock);
-    c->stop = TRUE;
-    g_cond_broadcast(&c->qcond);
-    g_mutex_unlock(&c->qlock);
-}
-
-static void queue_push(dump_ctx *c, job *j, gboolean front)
-{
-    g_mutex_lock(&c->qlock);
-    if (front)
-        g_queue_push_head(&c->queue, j);
-    else
-        g_queue_push_tail(&c->queue, j);
-    g_cond_signal(&c->qcond);
-    g_mutex_unlock(&c->qlock);
-}
-
-/* Next job, or NULL when the run is over (stopped, or nothing queued and
- * nothing running that could queue more). */
-static job *queue_pop(dump_ctx *c)
-{
-    job *j = NULL;
-    g_mutex_lock(&c->qlock);
-    for (;;) {
-        if (c->stop)
-            break;
-        j = g_queue_pop_head(&c->queue);
-        if (j) {
-            c->running++;
-            break;
-        }
-        if (c->running == 0) {
-            g_cond_broadcast(&c->qcond);
-            break;
-        }
-        g_cond_wait(&c->qcond, &c->qlock);
-    }
-    g_mutex_unlock(&c->qlock);
-    return j;
-}
-
-static void queue_done(dump_ctx *c)
-{
-    g_mutex_lock(&c->qlock);
-    c->running--;
-    if (c->running == 0 && g_queue_is_empty(&c->queue))
-        g_cond_broadcast(&c->qcond);
-    g_mutex_unlock(&c->qlock);
-}
-
-static gboolean stopping(dump_ctx *c)
-{
-    g_mutex_lock(&c->qlock);
-    gboolean s = c->stop;
-    g_mutex_unlock(&c->qlock);
-    return s;
-}
-
-static void set_cancelled(GError **err)
-{
-    g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "the dump is stopping");
-}
-
-/* Wait delay_ms on the stop condition; FALSE when the run is stopping. */
-static gboolean backoff_wait(dump_ctx *c, gint64 delay_ms)
-{
-    gint64 end = g_get_monotonic_time() + delay_ms * G_TIME_SPAN_MILLISECOND;
-    g_mutex_lock(&c->qlock);
-    while (!c->stop && g_cond_wait_until(&c->qcond, &c->qlock, end))
-        ;
-    gboolean go_on = !c->stop;
-    g_mutex_unlock(&c->qlock);
-    return go_on;
-}
-
-/* Mark the worker busy on connection m (so an interrupt can KILL QUERY it);
- * FALSE (cancelled) when the run is already stopping. Checked and set under
- * one lock: a statement either starts before the stop (and is killed) or
- * never starts. */
-static gboolean work_begin(worker *w, MYSQL *m, GError **err)
-{
-    dump_ctx *c = w->c;
-    g_mutex_lock(&c->qlock);
-    gboolean go = !c->stop;
-    if (go)
-        w->busy_id = mysql_thread_id(m);
-    g_mutex_unlock(&c->qlock);
-    if (!go)
-        set_cancelled(err);
-    return go;
-}
-
-static void work_end(worker *w)
-{
-    g_mutex_lock(&w->c->qlock);
-    w->busy_id = 0;
-    g_mutex_unlock(&w->c->qlock);
 }
 
 /* After a failed attempt of `what` (which e names): TRUE when it is to be
  * retried (warning logged, backoff waited, e freed); FALSE with the error in
  * *err otherwise. `how` says where the retry runs. */
-static gboolean retry_or_fail(dump_ctx *c, const char *what, const char *how, GError *e,
-                              int attempt, gint64 *delay_ms, GError **err)
+static gboolean retry_or_fail(dump_ctx *c, wharf_retry *rt, const char *what, const char *how, GError *e,
+                              GError **err)
 {
-    if (stopping(c)) {
-        g_propagate_error(err, e);
-        return FALSE;
-    }
     /* A lock wait timeout in a dump is a collision with the dump's own DDL
      * lock (a DDL waiting for it holds what the dump waits for): retrying
      * would block the application again. */
     gboolean lock_timeout = e->domain == WHARF_SQL_ERROR && e->code == ER_LOCK_WAIT_TIMEOUT;
-    if (lock_timeout || !wharf_error_is_transient(e) || attempt >= MAX_ATTEMPTS) {
-        if (lock_timeout)
-            wharf_error_prefix(&e, "%s: the dump's lock wait ended (a DDL statement that collides with the "
-                               "dump's DDL lock holds what the dump needs; the dump stops and releases its locks "
-                               "so the DDL and the application go on)", what);
-        else if (wharf_error_is_transient(e))
-            wharf_error_prefix(&e, "%s: gave up after %d attempts", what, attempt);
-        else if (!g_str_has_prefix(e->message, what))
-            wharf_error_prefix(&e, "%s", what);
-        g_propagate_error(err, e);
-        return FALSE;
-    }
-    WLOG_WARN("%s: %s; retrying in %" G_GINT64_FORMAT " ms %s (attempt %d of %d)", what,
-              e->message, *delay_ms, how, attempt + 1, MAX_ATTEMPTS);
-    if (!backoff_wait(c, *delay_ms)) {
-        wharf_error_prefix(&e, "%s: not retried, the dump is stopping", what);
-        g_propagate_error(err, e);
-        return FALSE;
-    }
-    g_error_free(e);
-    *delay_ms = MIN(*delay_ms * 2, BACKOFF_MAX_MS);
-    return TRUE;
+    if (lock_timeout && !wharf_run_stopping(c->run))
+        wharf_error_prefix(&e, "%s: the dump's lock wait ended (a DDL statement that collides with the "
+                           "dump's DDL lock holds what the dump needs; the dump stops and releases its locks "
+                           "so the DDL and the application go on)", what);
+    return wharf_retry_again(rt, c->run, what, how, !lock_timeout && wharf_error_is_transient(e), e, err);
 }
 
 /* One unit of autocommit work on the worker's aux connection. */
@@ -321,89 +184,27 @@ static gboolean with_aux_retry(worker *w, const char *what, aux_step step, gpoin
                                GError **err)
 {
     dump_ctx *c = w->c;
-    gint64 delay_ms = BACKOFF_FIRST_MS;
-    for (int attempt = 1;; attempt++) {
+    wharf_retry rt;
+    wharf_retry_init(&rt);
+    for (;;) {
         GError *e = NULL;
         gboolean ok = TRUE;
         if (w->aux == NULL) {
             w->aux = wharf_conn_open(&c->o->common.conn, &e);
             ok = w->aux != NULL;
         }
-        if (ok && (ok = work_begin(w, w->aux, &e))) {
+        if (ok && (ok = wharf_run_busy_begin(c->run, w->id, w->aux, &e))) {
             ok = step(w, arg, &e);
-            work_end(w);
+            wharf_run_busy_end(c->run, w->id);
         }
         if (ok)
             return TRUE;
-        if (!retry_or_fail(c, what, "on a new connection", e, attempt, &delay_ms, err))
+        if (!retry_or_fail(c, &rt, what, "on a new connection", e, err))
             return FALSE;
         wharf_conn_close(w->aux);
         w->aux = NULL;
         w->aux_multi = FALSE;
     }
-}
-
-/* ------------------------------------------------------------------ */
-/* interruption (runs on the signal watcher thread) */
-
-/* KILL QUERY every statement a worker is running, until none is (a kill
- * sent just before a statement reaches the server is lost, so it is sent
- * again each round). Workers see 1317, do not retry (stop is set), discard
- * their temp files and leave. */
-static void kill_running(dump_ctx *c)
-{
-    MYSQL *side = NULL;
-    gint64 give_up = g_get_monotonic_time() + KILL_GIVE_UP_MS * G_TIME_SPAN_MILLISECOND;
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gulong));
-    for (;;) {
-        g_array_set_size(ids, 0);
-        g_mutex_lock(&c->qlock);
-        for (guint i = 0; c->workers && i < c->n_workers; i++)
-            if (c->workers[i].busy_id)
-                g_array_append_val(ids, c->workers[i].busy_id);
-        if (c->driver_waiting) {
-            gulong lid = c->wait_snap ? wharf_snapshot_lock_conn_id(c->wait_snap) : 0;
-            if (c->driver_conn_id)
-                g_array_append_val(ids, c->driver_conn_id);
-            if (lid)
-                g_array_append_val(ids, lid);
-        }
-        g_mutex_unlock(&c->qlock);
-        if (ids->len == 0 || g_get_monotonic_time() > give_up)
-            break;
-        if (!wharf_conn_kill_queries(&c->o->common.conn, &side, ids))
-            break;
-        g_mutex_lock(&c->qlock);
-        g_cond_wait_until(&c->qcond, &c->qlock,
-                          g_get_monotonic_time() + KILL_ROUND_MS * G_TIME_SPAN_MILLISECOND);
-        g_mutex_unlock(&c->qlock);
-    }
-    g_array_free(ids, TRUE);
-    wharf_conn_close(side);
-}
-
-/* The driver enters or leaves a wait that an interrupt must cut short. */
-static void driver_waits(dump_ctx *c, gboolean waiting, MYSQL *m, wharf_snapshot *snap)
-{
-    g_mutex_lock(&c->qlock);
-    c->driver_waiting = waiting;
-    c->driver_conn_id = m ? mysql_thread_id(m) : 0;
-    c->wait_snap = snap;
-    g_mutex_unlock(&c->qlock);
-}
-
-static void on_signal(int signo, gpointer data)
-{
-    dump_ctx *c = data;
-    g_mutex_lock(&c->qlock);
-    gboolean first = c->interrupted == 0;
-    if (first)
-        c->interrupted = signo;
-    c->stop = TRUE;
-    g_cond_broadcast(&c->qcond);
-    g_mutex_unlock(&c->qlock);
-    if (first)
-        kill_running(c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -493,9 +294,10 @@ static gboolean run_chunk(worker *w, table_state *ts, guint i, GError **err)
     const wharf_cat_table *t = ts->t;
     char *what = chunk_what(ts, i);
     char *lost = NULL; /* the last lost session's error */
-    gint64 delay_ms = BACKOFF_FIRST_MS;
+    wharf_retry rt;
+    wharf_retry_init(&rt);
     gboolean ok = FALSE;
-    for (int attempt = 1;; attempt++) {
+    for (;;) {
         GError *e = NULL;
         wharf_snap_session *ss = session_for(w, t);
         if (ss == NULL) {
@@ -506,10 +308,10 @@ static gboolean run_chunk(worker *w, table_state *ts, guint i, GError **err)
                         lost ? lost : "");
             break;
         }
-        if (work_begin(w, ss->conn, &e)) {
+        if (wharf_run_busy_begin(c->run, w->id, ss->conn, &e)) {
             ok = wharf_rows_dump_chunk(ss->conn, &c->o->out, t, ts->plan.where->pdata[i],
                                        ts->plan.order_by, i, &c->progress, &ts->results[i], &e);
-            work_end(w);
+            wharf_run_busy_end(c->run, w->id);
         }
         if (ok)
             break;
@@ -521,7 +323,7 @@ static gboolean run_chunk(worker *w, table_state *ts, guint i, GError **err)
             w->ss = NULL;
             how = "on another snapshot session";
         }
-        if (!retry_or_fail(c, what, how, e, attempt, &delay_ms, err))
+        if (!retry_or_fail(c, &rt, what, how, e, err))
             break;
     }
     g_free(lost);
@@ -670,12 +472,15 @@ static gboolean run_table_data(worker *w, table_state *ts, GError **err)
     g_atomic_int_set(&ts->remaining, (gint)n);
     /* The other chunks go to the front of the queue, so a table's chunks are
      * read together (fewer tables per snapshot session, files in order). */
+    ts->chunk_jobs = g_new0(job, n);
     for (guint i = n; i-- > 1;) {
-        job *j = g_new0(job, 1);
+        job *j = &ts->chunk_jobs[i];
         j->kind = JOB_CHUNK;
         j->ts = ts;
         j->chunk = i;
-        queue_push(c, j, TRUE);
+        char name[48];
+        g_snprintf(name, sizeof name, "chunk %u", i);
+        wharf_sched_add_ready(c->sched, JOB_CHUNK, j, name, TRUE);
     }
     return run_chunk(w, ts, 0, err);
 }
@@ -701,28 +506,37 @@ static gboolean run_job(worker *w, job *j, GError **err)
     return TRUE;
 }
 
-static gpointer worker_main(gpointer data)
+/* The scheduler's callbacks. */
+static gboolean sched_run(void *pw, wharf_job *sj, GError **err)
 {
-    worker *w = data;
+    worker *w = pw;
+    if (run_job(w, wharf_job_payload(sj), err))
+        return TRUE;
+    record_error(w->c, g_error_copy(*err));
+    return FALSE;
+}
+
+static void *sched_worker_new(void *ctx, int index)
+{
+    worker *w = g_new0(worker, 1);
+    w->c = ctx;
+    w->id = (guint)index;
+    return w;
+}
+
+static void sched_worker_free(void *pw)
+{
+    worker *w = pw;
     dump_ctx *c = w->c;
     GError *e = NULL;
-    job *j;
-    while ((j = queue_pop(c)) != NULL) {
-        if (!g_atomic_int_get(&c->failed) && !run_job(w, j, &e))
-            record_error(c, g_steal_pointer(&e));
-        job_free(j);
-        queue_done(c);
-    }
     if (w->ss) {
         /* A read-only transaction: a failed COMMIT loses nothing. */
         if (!wharf_snapshot_release(c->snap, w->ss, &e))
             WLOG_DEBUG("closing snapshot session %u: %s", w->ss->index, e->message);
         g_clear_error(&e);
-        w->ss = NULL;
     }
     wharf_conn_close(w->aux);
-    w->aux = NULL;
-    return NULL;
+    g_free(w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1068,110 +882,109 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     return ok && wharf_metadata_writer_commit(mw, err);
 }
 
-static int run_dump(dump_opts *o, wharf_console *console)
+/* The dump's busy slots after the workers': its own connection while it
+ * waits for the DDL lock and reads the catalog, and the snapshot's lock
+ * connection (opened during that wait). */
+#define SLOT_DRIVER(threads) ((guint)(threads))
+#define SLOT_LOCK(threads) ((guint)(threads) + 1)
+
+static gulong snapshot_lock_id(void *snap)
 {
-    GError *err = NULL;
-    char *started = now_iso();
-    gint64 t_start = g_get_monotonic_time();
-    gboolean dir_exists = FALSE;
-    int rc = WHARF_EXIT_FAILED;
-    MYSQL *main_conn = NULL;
+    return wharf_snapshot_lock_conn_id(snap);
+}
+
+/* Phase 1: the DDL lock and the catalog, cut short by an interrupt. */
+static wharf_catalog *read_catalog(dump_ctx *c, MYSQL *m, wharf_snapshot *snap, GError **err)
+{
+    const dump_opts *o = c->o;
+    guint drv = SLOT_DRIVER(o->common.threads), lk = SLOT_LOCK(o->common.threads);
+    if (!wharf_run_busy_begin(c->run, drv, m, err))
+        return NULL;
+    wharf_run_busy_getter(c->run, lk, snapshot_lock_id, snap);
     wharf_catalog *cat = NULL;
-    wharf_snapshot snap;
-    gboolean snap_init = FALSE;
-    dump_ctx c;
-    memset(&c, 0, sizeof c);
-    c.o = o;
-    g_mutex_init(&c.qlock);
-    g_cond_init(&c.qcond);
-    g_mutex_init(&c.elock);
-    g_queue_init(&c.queue);
-    /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
-    wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &c, &err);
-    if (sig == NULL)
-        goto out;
-
-    if (!check_outdir(o->outdir, &dir_exists, &err))
-        goto out;
-    main_conn = wharf_conn_open(&o->common.conn, &err);
-    if (main_conn == NULL)
-        goto out;
-    wharf_server_info si;
-    wharf_conn_server_info(main_conn, &si);
-    WLOG_DEBUG("server %s", si.version_string);
-
-    wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock,
-                        o->common.threads);
-    snap_init = TRUE;
-    driver_waits(&c, TRUE, main_conn, &snap);
-    gboolean locked = wharf_snapshot_block_ddl(&snap, &err) && !stopping(&c);
     gint64 t_cat = g_get_monotonic_time();
-    if (locked)
-        cat = wharf_catalog_read(main_conn, &o->filter, &err);
-    driver_waits(&c, FALSE, NULL, NULL);
-    if (!locked || cat == NULL || stopping(&c))
-        goto out;
-    WLOG_INFO("catalog: %u databases, %" G_GINT64_FORMAT " tables, %" G_GINT64_FORMAT
-              " views, %" G_GINT64_FORMAT " sequences (read in %.2fs)",
-              cat->dbs->len, cat->n_base_tables, cat->n_views, cat->n_sequences,
-              (double)(g_get_monotonic_time() - t_cat) / 1e6);
-    guint max_conn = 151;
-    warn_server_limits(main_conn, cat->n_base_tables, &max_conn);
-    if (!o->no_data)
-        warn_non_transactional(cat);
+    if (wharf_snapshot_block_ddl(snap, err) && !wharf_run_stopping(c->run))
+        cat = wharf_catalog_read(m, &o->filter, err);
+    wharf_run_busy_getter(c->run, lk, NULL, NULL);
+    wharf_run_busy_end(c->run, drv);
+    if ((cat || (err && *err == NULL)) && wharf_run_stopping(c->run)) {
+        wharf_catalog_free(cat);
+        wharf_set_cancelled(err, "dump");
+        return NULL;
+    }
+    if (cat)
+        WLOG_INFO("catalog: %u databases, %" G_GINT64_FORMAT " tables, %" G_GINT64_FORMAT
+                  " views, %" G_GINT64_FORMAT " sequences (read in %.2fs)",
+                  cat->dbs->len, cat->n_base_tables, cat->n_views, cat->n_sequences,
+                  (double)(g_get_monotonic_time() - t_cat) / 1e6);
+    return cat;
+}
 
-    /* Snapshot sessions: enough that none reads more than the budget of
-     * distinct tables, plus spares for sessions that die, within the
-     * server's connection limit. */
+/* Phase 2: the snapshot sessions: enough that none reads more than the
+ * budget of distinct tables, plus spares for sessions that die, within the
+ * server's connection limit. */
+static gboolean open_sessions(dump_ctx *c, MYSQL *m, wharf_snapshot *snap, GError **err)
+{
+    const dump_opts *o = c->o;
+    const wharf_catalog *cat = c->cat;
+    guint max_conn = 151;
+    warn_server_limits(m, cat->n_base_tables, &max_conn);
+    if (o->no_data)
+        return TRUE;
+    warn_non_transactional(cat);
     guint threads = (guint)o->common.threads;
     guint n_sessions = threads + SPARE_SESSIONS;
-    if (!o->no_data) {
-        guint64 need = (guint64)(cat->n_base_tables + o->snapshot_budget - 1) /
-                       (guint64)o->snapshot_budget;
-        if (need > 1)
-            n_sessions = (guint)MIN(need + threads + SPARE_SESSIONS, G_MAXUINT / 2);
-        guint limit = max_conn > threads + 12 ? max_conn - threads - 12 : threads;
-        if (n_sessions > limit) {
-            WLOG_WARN("%u snapshot sessions would keep each under %d tables, but max_connections"
-                      " is %u: using %u",
-                      n_sessions, o->snapshot_budget, max_conn, limit);
-            n_sessions = MAX(limit, threads);
-        }
-    } else {
-        n_sessions = 0;
+    guint64 need = (guint64)(cat->n_base_tables + o->snapshot_budget - 1) / (guint64)o->snapshot_budget;
+    if (need > 1)
+        n_sessions = (guint)MIN(need + threads + SPARE_SESSIONS, G_MAXUINT / 2);
+    guint limit = max_conn > threads + 12 ? max_conn - threads - 12 : threads;
+    if (n_sessions > limit) {
+        WLOG_WARN("%u snapshot sessions would keep each under %d tables, but max_connections"
+                  " is %u: using %u",
+                  n_sessions, o->snapshot_budget, max_conn, limit);
+        n_sessions = MAX(limit, threads);
     }
-    if (n_sessions > 0 && !wharf_snapshot_open(&snap, n_sessions, &err))
-        goto out;
-    if (stopping(&c))
-        goto out;
-    if (n_sessions > 0)
-        WLOG_INFO("snapshot: %u sessions, lock %s, commits blocked %" G_GINT64_FORMAT " ms%s%s",
-                  n_sessions, wharf_lock_name(snap.method), snap.commit_block_ms,
-                  snap.binlog_file ? ", binlog " : "", snap.binlog_file ? snap.binlog_file : "");
-    if (snap.method == WHARF_LOCK_NONE && !o->no_data)
+    if (!wharf_snapshot_open(snap, n_sessions, err))
+        return FALSE;
+    if (wharf_run_stopping(c->run)) {
+        wharf_set_cancelled(err, "dump");
+        return FALSE;
+    }
+    WLOG_INFO("snapshot: %u sessions, lock %s, commits blocked %" G_GINT64_FORMAT " ms%s%s",
+              n_sessions, wharf_lock_name(snap->method), snap->commit_block_ms,
+              snap->binlog_file ? ", binlog " : "", snap->binlog_file ? snap->binlog_file : "");
+    if (snap->method == WHARF_LOCK_NONE)
         WLOG_WARN("--lock none: tables are read in separate snapshots that are not guaranteed to"
                   " match each other or the recorded binlog position");
-    wharf_conn_close(main_conn);
-    main_conn = NULL;
+    return TRUE;
+}
 
-    if (!make_outdir(o->outdir, dir_exists, &err))
-        goto out;
+static job *add_job(dump_ctx *c, job_kind kind, const char *name)
+{
+    job *j = g_new0(job, 1);
+    j->kind = kind;
+    g_ptr_array_add(c->jobs, j);
+    wharf_sched_add(c->sched, kind, j, name, TRUE);
+    return j;
+}
 
-    /* Jobs: databases, then tables longest job first. */
-    c.cat = cat;
-    c.snap = &snap;
-    c.chunk_bytes = chunk_bytes_for(o, cat);
-    wharf_progress_init(&c.progress, "dump");
-    c.states = g_new0(table_state, cat->tables->len);
+/* Phase 3: the jobs: databases, then tables longest job first; small base
+ * tables (one chunk by their estimate, no chunk query) in batches, one
+ * round trip for all their SHOW CREATE TABLE. */
+static void build_jobs(dump_ctx *c)
+{
+    const dump_opts *o = c->o;
+    const wharf_catalog *cat = c->cat;
+    c->states = g_new0(table_state, cat->tables->len);
     GPtrArray *order = g_ptr_array_new();
     gint64 bytes_est = 0;
     for (guint i = 0; i < cat->tables->len; i++) {
-        table_state *ts = &c.states[i];
+        table_state *ts = &c->states[i];
         ts->t = cat->tables->pdata[i];
         ts->unit = ts->t->data_length;
         if (wharf_chunker_can_split(ts->t)) {
             gint64 avg = ts->t->avg_row_length > 0 ? ts->t->avg_row_length : 100;
-            gint64 rows = target_rows(&c, ts->t);
+            gint64 rows = target_rows(c, ts->t);
             if (rows < G_MAXINT64 / avg)
                 ts->unit = MIN(ts->unit, rows * avg);
         }
@@ -1179,133 +992,167 @@ static int run_dump(dump_opts *o, wharf_console *console)
         bytes_est += ts->t->data_length;
     }
     g_ptr_array_sort(order, cmp_unit_desc);
-    c.progress.objects_total = cat->tables->len;
-    c.progress.bytes_total = o->no_data ? 0 : bytes_est;
-    for (guint i = 0; i < cat->dbs->len; i++) {
-        job *j = g_new0(job, 1);
-        j->kind = JOB_DB;
-        j->db = cat->dbs->pdata[i];
-        g_queue_push_tail(&c.queue, j);
-    }
-    /* Small base tables (one chunk by their estimate, no chunk query) go in
-     * batches: one round trip for all their SHOW CREATE TABLE. */
+    c->progress.objects_total = cat->tables->len;
+    c->progress.bytes_total = o->no_data ? 0 : bytes_est;
+    char name[64];
+    for (guint i = 0; i < cat->dbs->len; i++)
+        add_job(c, JOB_DB, "database")->db = cat->dbs->pdata[i];
     job *batch = NULL;
     for (guint i = 0; i < order->len; i++) {
         table_state *ts = order->pdata[i];
-        if (ts->t->kind == WHARF_OBJ_TABLE && ts->t->rows_estimate <= target_rows(&c, ts->t)) {
+        if (ts->t->kind == WHARF_OBJ_TABLE && ts->t->rows_estimate <= target_rows(c, ts->t)) {
             if (batch == NULL) {
-                batch = g_new0(job, 1);
-                batch->kind = JOB_BATCH;
+                g_snprintf(name, sizeof name, "schema batch %u", i);
+                batch = add_job(c, JOB_BATCH, name);
                 batch->batch = g_new(table_state *, SCHEMA_BATCH);
-                g_queue_push_tail(&c.queue, batch);
             }
             batch->batch[batch->n_batch++] = ts;
             if (batch->n_batch == SCHEMA_BATCH)
                 batch = NULL;
             continue;
         }
-        job *j = g_new0(job, 1);
-        j->kind = JOB_TABLE;
-        j->ts = ts;
-        g_queue_push_tail(&c.queue, j);
+        add_job(c, JOB_TABLE, "table")->ts = ts;
     }
     g_ptr_array_unref(order);
+}
 
-    wharf_reporter *rep = wharf_reporter_start(console, &c.progress);
-    worker *workers = g_new0(worker, threads);
-    g_mutex_lock(&c.qlock);
-    c.workers = workers;
-    c.n_workers = threads;
-    g_mutex_unlock(&c.qlock);
-    for (guint i = 0; i < threads; i++) {
-        workers[i].c = &c;
-        workers[i].id = i;
-        workers[i].thread = g_thread_new("wharf-dump", worker_main, &workers[i]);
-    }
-    for (guint i = 0; i < threads; i++)
-        g_thread_join(workers[i].thread);
-    g_mutex_lock(&c.qlock);
-    c.workers = NULL;
-    c.n_workers = 0;
-    g_mutex_unlock(&c.qlock);
-    g_free(workers);
+/* Phase 4: every job on the engine's workers. */
+static gboolean run_jobs(dump_ctx *c, wharf_console *console, GError **err)
+{
+    wharf_reporter *rep = wharf_reporter_start(console, &c->progress);
+    wharf_sched_callbacks cb = {c, sched_worker_new, sched_worker_free, sched_run, NULL};
+    wharf_sched_run(c->sched, c->o->common.threads, &cb);
     wharf_reporter_stop(rep);
     wharf_console_progress_clear(console);
-
-    if (g_atomic_int_get(&c.failed)) {
-        err = c.error;
-        c.error = NULL;
-        goto out;
+    g_mutex_lock(&c->elock);
+    GError *e = g_steal_pointer(&c->error);
+    g_mutex_unlock(&c->elock);
+    if (e) {
+        g_propagate_error(err, e);
+        return FALSE;
     }
-    if (stopping(&c) || !wharf_snapshot_check_lock(&snap, &err))
+    if (wharf_run_stopping(c->run)) {
+        wharf_set_cancelled(err, "dump");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void report_done(const dump_ctx *c, gint64 t_start)
+{
+    double el = (double)(g_get_monotonic_time() - t_start) / 1e6;
+    gint64 bytes = wharf_counter_get(&c->progress.bytes_done);
+    char *b = wharf_format_bytes(bytes);
+    char *rate = wharf_format_bytes(el > 0 ? (gint64)((double)bytes / el) : 0);
+    char *d = wharf_format_duration(el);
+    WLOG_INFO("dump complete: %u objects, %" G_GINT64_FORMAT " rows, %s in %s (%s/s) -> %s",
+              c->cat->tables->len, wharf_counter_get(&c->progress.rows_done), b, d, rate,
+              c->o->outdir);
+    g_free(b);
+    g_free(rate);
+    g_free(d);
+}
+
+static void ctx_clear(dump_ctx *c)
+{
+    if (c->states) {
+        for (guint i = 0; i < c->cat->tables->len; i++) {
+            table_state *ts = &c->states[i];
+            if (ts->results)
+                for (guint k = 0; k < ts->n_chunks; k++)
+                    g_free(ts->results[k].file);
+            g_free(ts->results);
+            g_free(ts->chunk_jobs);
+            if (ts->plan.where)
+                wharf_chunk_plan_clear(&ts->plan);
+        }
+        g_free(c->states);
+    }
+    if (c->jobs)
+        g_ptr_array_free(c->jobs, TRUE);
+    if (c->error)
+        g_error_free(c->error);
+    wharf_sched_free(c->sched);
+    wharf_catalog_free(c->cat);
+    wharf_run_free(c->run);
+    g_mutex_clear(&c->elock);
+}
+
+/* The last word: exit status and the one error line. */
+static int dump_outcome(dump_ctx *c, gboolean dir_exists, GError *err)
+{
+    const dump_opts *o = c->o;
+    int signo = wharf_run_interrupted(c->run);
+    gboolean partial = g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && c->cat;
+    if (signo) {
+        WLOG_ERR("dump interrupted (%s): stopped, temp files removed, locks released; no metadata"
+                 " written%s",
+                 signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal",
+                 partial ? " (the output directory holds an incomplete dump)" : "");
+        g_clear_error(&err);
+        return 128 + signo;
+    }
+    if (err) {
+        WLOG_ERR("dump failed: %s%s", err->message,
+                 partial && !dir_exists ? " (the output directory holds an incomplete dump: no metadata file)"
+                                        : "");
+        g_error_free(err);
+        return WHARF_EXIT_FAILED;
+    }
+    return WHARF_EXIT_OK;
+}
+
+static int run_dump(dump_opts *o, wharf_console *console)
+{
+    GError *err = NULL;
+    char *started = now_iso();
+    gint64 t_start = g_get_monotonic_time();
+    gboolean dir_exists = FALSE, snap_init = FALSE;
+    MYSQL *main_conn = NULL;
+    wharf_snapshot snap;
+    dump_ctx c = {.o = o, .snap = &snap};
+    g_mutex_init(&c.elock);
+    c.run = wharf_run_new("dump", &o->common.conn, (guint)o->common.threads + 2);
+    c.sched = wharf_sched_new(TRUE, c.run);
+    c.jobs = g_ptr_array_new_with_free_func(job_free);
+    wharf_progress_init(&c.progress, "dump");
+    /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
+    if (!wharf_run_watch_signals(c.run, &err) || !check_outdir(o->outdir, &dir_exists, &err))
+        goto out;
+    main_conn = wharf_conn_open(&o->common.conn, &err);
+    if (main_conn == NULL)
+        goto out;
+    wharf_server_info si;
+    wharf_conn_server_info(main_conn, &si);
+    WLOG_DEBUG("server %s", si.version_string);
+    wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock, o->common.threads);
+    snap_init = TRUE;
+    if ((c.cat = read_catalog(&c, main_conn, &snap, &err)) == NULL ||
+        !open_sessions(&c, main_conn, &snap, &err))
+        goto out;
+    wharf_conn_close(main_conn);
+    main_conn = NULL;
+    if (!make_outdir(o->outdir, dir_exists, &err))
+        goto out;
+    c.chunk_bytes = chunk_bytes_for(o, c.cat);
+    build_jobs(&c);
+    if (!run_jobs(&c, console, &err) || !wharf_snapshot_check_lock(&snap, &err))
         goto out;
     /* Every row is read: the locks go before the syncfs and the metadata
      * write (the metadata's position was read when the snapshot opened). */
     wharf_snapshot_release_locks(&snap);
     wharf_fault_point("dump-before-metadata");
-    if (!write_metadata(&c, started, &si, &snap, &err))
-        goto out;
-    {
-        double el = (double)(g_get_monotonic_time() - t_start) / 1e6;
-        gint64 bytes = wharf_counter_get(&c.progress.bytes_done);
-        char *b = wharf_format_bytes(bytes);
-        char *rate = wharf_format_bytes(el > 0 ? (gint64)((double)bytes / el) : 0);
-        char *d = wharf_format_duration(el);
-        WLOG_INFO("dump complete: %u objects, %" G_GINT64_FORMAT " rows, %s in %s (%s/s) -> %s",
-                  cat->tables->len, wharf_counter_get(&c.progress.rows_done), b, d, rate,
-                  o->outdir);
-        g_free(b);
-        g_free(rate);
-        g_free(d);
-    }
-    rc = WHARF_EXIT_OK;
+    if (write_metadata(&c, started, &si, &snap, &err))
+        report_done(&c, t_start);
 
 out:
     if (snap_init)
         wharf_snapshot_finish(&snap);
-    g_mutex_lock(&c.qlock);
-    int signo = c.interrupted;
-    g_mutex_unlock(&c.qlock);
-    if (signo && rc != WHARF_EXIT_OK) {
-        WLOG_ERR("dump interrupted (%s): stopped, temp files removed, locks released; no metadata"
-                 " written%s",
-                 signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal",
-                 g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && c.cat
-                     ? " (the output directory holds an incomplete dump)"
-                     : "");
-        g_clear_error(&err);
-        rc = 128 + signo;
-    }
-    if (err) {
-        WLOG_ERR("dump failed: %s%s", err->message,
-                 g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && dir_exists == FALSE && c.cat
-                     ? " (the output directory holds an incomplete dump: no metadata file)"
-                     : "");
-        g_error_free(err);
-        rc = WHARF_EXIT_FAILED;
-    }
+    /* No signal may stop the run any more: then the outcome is final. */
+    wharf_run_unwatch_signals(c.run);
+    int rc = dump_outcome(&c, dir_exists, err);
     wharf_conn_close(main_conn);
-    if (c.states) {
-        for (guint i = 0; i < cat->tables->len; i++) {
-            table_state *ts = &c.states[i];
-            if (ts->results)
-                for (guint k = 0; k < ts->n_chunks; k++)
-                    g_free(ts->results[k].file);
-            g_free(ts->results);
-            if (ts->plan.where)
-                wharf_chunk_plan_clear(&ts->plan);
-        }
-        g_free(c.states);
-    }
-    g_queue_clear_full(&c.queue, job_free);
-    if (c.error)
-        g_error_free(c.error);
-    wharf_catalog_free(cat);
-    /* Last: the watcher's callback uses c. */
-    wharf_sigwatch_stop(sig);
-    g_mutex_clear(&c.qlock);
-    g_cond_clear(&c.qcond);
-    g_mutex_clear(&c.elock);
+    ctx_clear(&c);
     g_free(started);
     return rc;
 }

@@ -13,13 +13,12 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
-#include "core/sigwatch.h"
 #include "format/splitter.h"
 #include "load/ddl.h"
 #include "load/journal.h"
 #include "load/plan.h"
 #include "load/restore.h"
-#include "load/scheduler.h"
+#include "engine/sched.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -351,7 +350,7 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
     WLOG_INFO("load summary: chunks %u/%u, rows %" G_GINT64_FORMAT ", %s in %s (%.0f rows/s), "
               "row counts verified %u/%u, retries %" G_GINT64_FORMAT ", resumed %" G_GINT64_FORMAT,
               n_chunk, t_chunk, rows, bytes, dur, seconds > 0 ? (double)rows / seconds : 0.0, n_ver, t_ver,
-              wharf_counter_get(&ctx->n_retries), wharf_counter_get(&ctx->n_resumed));
+              wharf_run_retries(ctx->run), wharf_counter_get(&ctx->n_resumed));
     g_free(bytes);
     g_free(dur);
     if (failed + skipped > 0) {
@@ -429,46 +428,6 @@ static gboolean data_only(const wharf_load_plan *p)
     return TRUE;
 }
 
-/* SIGINT/SIGTERM: no job starts any more, the running statements are
- * KILLed (their jobs roll back and are not journaled), the summary says what
- * was done. Runs on the signal watcher thread. */
-static void kill_busy(wharf_load_ctx *ctx)
-{
-    MYSQL *side = NULL;
-    for (int round = 0; round < 50; round++) {
-        GArray *ids = g_array_new(FALSE, FALSE, sizeof(gulong));
-        g_mutex_lock(&ctx->busy_lock);
-        for (guint i = 0; i < ctx->n_busy; i++)
-            if (ctx->busy_ids[i])
-                g_array_append_val(ids, ctx->busy_ids[i]);
-        g_mutex_unlock(&ctx->busy_lock);
-        gboolean sent = wharf_conn_kill_queries(&ctx->conn, &side, ids);
-        gboolean none = ids->len == 0 || !sent;
-        g_array_free(ids, TRUE);
-        if (none)
-            break;
-        g_usleep(200 * 1000); /* a KILL sent just before a statement starts is lost: again */
-    }
-    wharf_conn_close(side);
-}
-
-static void on_signal(int signo, gpointer data)
-{
-    wharf_load_ctx *ctx = data;
-    g_mutex_lock(&ctx->busy_lock);
-    gboolean first = ctx->interrupted == 0;
-    if (first)
-        ctx->interrupted = signo;
-    wharf_sched *s = ctx->sched;
-    g_mutex_unlock(&ctx->busy_lock);
-    if (!first)
-        return;
-    WLOG_WARN("%s: stopping: no job starts any more, running statements are killed", signo == SIGINT ? "SIGINT" : "SIGTERM");
-    if (s)
-        wharf_sched_stop(s);
-    kill_busy(ctx);
-}
-
 static int run(wharf_load_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -495,12 +454,15 @@ static int run(wharf_load_opts *o, wharf_console *console)
     }
 
     wharf_load_ctx ctx = {0};
-    g_mutex_init(&ctx.busy_lock);
-    /* before any thread: SIGINT/SIGTERM then reach only the watcher */
-    wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &ctx, &err);
-    if (sig == NULL) {
+    ctx.run = wharf_run_new("load", &ctx.conn, (guint)o->common.threads);
+    /* SIGINT/SIGTERM: no job starts any more, the running statements are
+     * KILLed (their jobs roll back and are not journaled), the summary says
+     * what was done. Before any thread: signals then reach only the
+     * watcher. */
+    if (!wharf_run_watch_signals(ctx.run, &err)) {
         WLOG_ERR("%s", err->message);
         g_error_free(err);
+        wharf_run_free(ctx.run);
         wharf_load_plan_free(plan);
         return WHARF_EXIT_FAILED;
     }
@@ -557,18 +519,8 @@ static int run(wharf_load_opts *o, wharf_console *console)
     wharf_conn_close(m);
     m = NULL;
 
-    ctx.busy_ids = g_new0(gulong, (gsize)o->common.threads);
-    ctx.n_busy = (guint)o->common.threads;
-    {
-        wharf_sched *s = wharf_sched_new(o->fail_fast);
-        wharf_load_plan_build_jobs(plan, o, s);
-        g_mutex_lock(&ctx.busy_lock);
-        ctx.sched = s;
-        gboolean early = ctx.interrupted != 0;
-        g_mutex_unlock(&ctx.busy_lock);
-        if (early)
-            wharf_sched_stop(s);
-    }
+    ctx.sched = wharf_sched_new(o->fail_fast, ctx.run);
+    wharf_load_plan_build_jobs(plan, o, ctx.sched);
     wharf_progress_init(&ctx.progress, "load");
     ctx.progress.objects_total = plan->ntables;
     ctx.progress.bytes_total = o->no_data ? 0 : plan->data_bytes;
@@ -579,7 +531,7 @@ static int run(wharf_load_opts *o, wharf_console *console)
     wharf_sched_run(ctx.sched, o->common.threads, &cb);
     wharf_reporter_stop(rep);
     rc = summary(&ctx, (double)(g_get_monotonic_time() - t0) / 1e6) ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
-    if (rc == WHARF_EXIT_OK && ctx.journal && !ctx.interrupted) {
+    if (rc == WHARF_EXIT_OK && ctx.journal && !wharf_run_interrupted(ctx.run)) {
         MYSQL *fm = wharf_conn_open(&ctx.conn, &err);
         if (fm == NULL || !wharf_journal_finish(ctx.journal, fm, &err)) {
             wharf_error_prefix(&err, "--resume: removing this load's markers from `wharf_resume`.`done`");
@@ -588,11 +540,13 @@ static int run(wharf_load_opts *o, wharf_console *console)
         wharf_conn_close(fm);
     }
 out:
-    wharf_sigwatch_stop(sig);
-    if (ctx.interrupted) {
-        WLOG_ERR("load interrupted (%s): running statements killed and rolled back%s", ctx.interrupted == SIGINT ? "SIGINT" : "SIGTERM",
+    /* First: no signal may stop the run (and its scheduler) any more. */
+    wharf_run_unwatch_signals(ctx.run);
+    int signo = wharf_run_interrupted(ctx.run);
+    if (signo) {
+        WLOG_ERR("load interrupted (%s): running statements killed and rolled back%s", signo == SIGINT ? "SIGINT" : "SIGTERM",
                  ctx.journal ? "; rerun with the same --resume to finish" : "");
-        rc = 128 + ctx.interrupted;
+        rc = 128 + signo;
     }
     if (err) {
         WLOG_ERR("%s", err->message);
@@ -603,8 +557,7 @@ out:
     g_free(ctx.session_sql);
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
-    g_free(ctx.busy_ids);
-    g_mutex_clear(&ctx.busy_lock);
+    wharf_run_free(ctx.run);
     return rc;
 }
 

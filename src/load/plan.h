@@ -37,7 +37,7 @@
 #include "format/metadata.h"
 #include "format/splitter.h"
 #include "load/load.h"
-#include "load/scheduler.h"
+#include "engine/sched.h"
 
 #include <glib.h>
 

@@ -2,8 +2,8 @@
  *
  * Threads: every function here runs on a worker thread with the worker's
  * own connection; shared state is only the atomics of wharf_load_ctx and
- * the plan fields documented in plan.h. No lock is taken here (the
- * scheduler's lock is taken inside wharf_sched_backoff only).
+ * the plan fields documented in plan.h. No lock is taken here (the run's
+ * lock is taken inside engine/run calls only).
  */
 #include "load/restore.h"
 
@@ -18,9 +18,6 @@
 #include <errmsg.h>
 #include <string.h>
 
-#define MAX_ATTEMPTS 8
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 5000
 #define INSERT_TARGET_BYTES (1024 * 1024) /* INSERT fallback statement size */
 
 typedef struct worker {
@@ -1452,16 +1449,6 @@ static gboolean has_done_chunk(wharf_load_ctx *ctx, wharf_load_table *t)
     return FALSE;
 }
 
-/* What an interrupt KILLs: the connection of the job this worker runs. */
-static void set_busy(worker *w, MYSQL *m)
-{
-    wharf_load_ctx *ctx = w->ctx;
-    g_mutex_lock(&ctx->busy_lock);
-    if (ctx->busy_ids && (guint)w->index < ctx->n_busy)
-        ctx->busy_ids[w->index] = m ? mysql_thread_id(m) : 0;
-    g_mutex_unlock(&ctx->busy_lock);
-}
-
 gboolean wharf_restore_run(void *pw, wharf_job *job, GError **err)
 {
     worker *w = pw;
@@ -1486,50 +1473,37 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
     int kind = wharf_job_kind(job);
     /* Jobs that follow this run's own DDL may see 1146 briefly. */
     gboolean after_ddl = kind != WHARF_LJ_DATABASE && kind != WHARF_LJ_TABLE;
-    gint64 delay_ms = BACKOFF_FIRST_MS;
-    for (w->attempt = 0;; w->attempt++) {
+    wharf_retry rt;
+    wharf_retry_init(&rt);
+    for (;;) {
+        w->attempt = rt.attempt;
         GError *e = NULL;
-        gboolean ok;
+        gboolean ok = TRUE;
         if (needs_conn(kind) && w->conn == NULL) {
             w->conn = wharf_restore_connect(ctx, &e);
             ok = w->conn != NULL;
-        } else {
-            ok = TRUE;
         }
         gint64 t0 = g_get_monotonic_time();
-        set_busy(w, ok ? w->conn : NULL);
-        if (ok)
+        if (ok && needs_conn(kind)) {
+            if ((ok = wharf_run_busy_begin(ctx->run, (guint)w->index, w->conn, &e))) {
+                ok = run_once(w, job, &e);
+                wharf_run_busy_end(ctx->run, (guint)w->index);
+            }
+        } else if (ok) {
             ok = run_once(w, job, &e);
-        set_busy(w, NULL);
+        }
         WLOG_DEBUG("worker %d: %s %s in %.3f s", w->index, wharf_job_name(job), ok ? "done" : "failed",
                    (double)(g_get_monotonic_time() - t0) / 1e6);
         if (ok && jkey)
             return wharf_journal_add(ctx->journal, jkey, kind != WHARF_LJ_CHUNK, err);
         if (ok)
             return TRUE;
-        gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);
-        if (!transient || w->attempt + 1 >= MAX_ATTEMPTS) {
-            /* A file that failed half-way may have left its session changed
-             * (sql_mode, character set, time zone): the next job gets a
-             * fresh connection. */
-            drop_conn(w);
-            if (transient)
-                wharf_error_prefix(&e, "%s: gave up after %d attempts", wharf_job_name(job), w->attempt + 1);
-            else
-                wharf_error_prefix(&e, "%s", wharf_job_name(job));
-            g_propagate_error(err, e);
-            return FALSE;
-        }
-        WLOG_WARN("%s: %s; retrying in %" G_GINT64_FORMAT " ms on a new connection (attempt %d of %d)",
-                  wharf_job_name(job), e->message, delay_ms, w->attempt + 2, MAX_ATTEMPTS);
-        wharf_counter_add(&ctx->n_retries, 1);
+        /* A failed job may have left its session changed (sql_mode,
+         * character set, time zone): the retry, or the next job, gets a
+         * fresh connection. */
         drop_conn(w);
-        if (!wharf_sched_backoff(ctx->sched, g_get_monotonic_time() + delay_ms * 1000)) {
-            wharf_error_prefix(&e, "%s: not retried, the run is stopping", wharf_job_name(job));
-            g_propagate_error(err, e);
+        gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);
+        if (!wharf_retry_again(&rt, ctx->run, wharf_job_name(job), "on a new connection", transient, e, err))
             return FALSE;
-        }
-        g_error_free(e);
-        delay_ms = MIN(delay_ms * 2, BACKOFF_MAX_MS);
     }
 }

@@ -10,8 +10,8 @@
  *  - wharf_restore_run() is the scheduler's job function. It retries
  *    transient errors (wharf_error_is_transient, and 1146 for jobs that run
  *    after this run's own DDL) with exponential backoff (100 ms doubling to
- *    5 s, 8 attempts) on a fresh connection; the wait is the scheduler's
- *    stop-aware wharf_sched_backoff(). A permanent error fails the job with
+ *    5 s, 8 attempts: engine/retry's one policy) on a fresh connection; the
+ *    wait ends when the run stops. A permanent error fails the job with
  *    the object, the file and the server's error in the message.
  *  - A data chunk is one transaction: BEGIN, its statements, COMMIT. A retry
  *    replays only that chunk (the failed transaction was rolled back).
@@ -40,7 +40,8 @@
 #include "load/journal.h"
 #include "load/load.h"
 #include "load/plan.h"
-#include "load/scheduler.h"
+#include "engine/retry.h"
+#include "engine/sched.h"
 
 #include <glib.h>
 
@@ -55,15 +56,10 @@ typedef struct wharf_load_ctx {
     wharf_progress progress;  /* atomics */
     volatile gint infile_refused;  /* atomic: server refuses LOCAL INFILE */
     volatile gint64 chunks_loaded, rows_loaded, bytes_loaded; /* atomics, committed work */
-    volatile gint64 n_triggers, n_routines, n_events, n_retries, n_resumed; /* atomics */
+    volatile gint64 n_triggers, n_routines, n_events, n_resumed; /* atomics */
     wharf_journal *journal;   /* --resume, or NULL */
-    /* Interruption. busy_lock guards busy_ids and interrupted: busy_ids[i]
-     * is the server thread id of the statement worker i runs now (0 =
-     * none), what a SIGINT/SIGTERM KILLs. */
-    GMutex busy_lock;
-    gulong *busy_ids;         /* one per worker thread */
-    guint n_busy;
-    int interrupted;          /* signal number, 0 = none */
+    /* The run: stop, interrupt, busy slot per worker, retries. */
+    wharf_run *run;
 } wharf_load_ctx;
 
 /* Open a connection with the load session. */

@@ -1,4 +1,5 @@
-/* scheduler: the job graph of `wharf load` and the worker pool that runs it.
+/* sched: the job graph and the worker pool of the run engine, used by
+ * every subcommand (load's object graph, dump's tables and chunks).
  *
  * Contract:
  *  - Every object to restore is a job (wharf_job) with explicit
@@ -17,6 +18,9 @@
  *    DONE, FAILED and SKIPPED are final; each job reaches exactly one final
  *    state exactly once. wharf_sched_run() asserts at the end that every job
  *    is final: no job is ever dropped.
+ *  - Jobs may also be added while the run goes on
+ *    (wharf_sched_add_ready: READY at once, no dependencies, at the front
+ *    or the back of the schema queue): a dump's table job adds its chunks.
  *  - Edges are HARD (the dependent needs the dependency to have succeeded:
  *    a FAILED or SKIPPED dependency makes the dependent SKIPPED, recursively,
  *    each job once) or ORDER (the dependent only waits for the dependency to
@@ -36,17 +40,20 @@
  *    loaded stay few, so they stay in the server's table cache.
  *  - Workers sleep on a GCond while nothing is ready; they are woken when a
  *    job becomes ready or the run ends.
- *  - --fail-fast: after the first FAILED job no new job starts; running jobs
- *    finish; every job not started ends SKIPPED.
- *  - wharf_sched_backoff() is the retry wait: it sleeps on the run's stop
- *    condition (g_cond_wait_until), returning early (FALSE) when the run is
- *    stopping.
+ *  - Stopping belongs to the run (engine/run.h): when the run stops (a
+ *    signal, or with fail_fast the first FAILED job, which stops the run)
+ *    no new job starts; running jobs finish; every job not started ends
+ *    SKIPPED. Retry waits are the run's (wharf_run_backoff).
+ *  - Worker i of the pool is told its index: it is the worker's busy slot
+ *    in the run (slots 0..threads-1).
  *
- * Lock order: sched->lock is a leaf lock: no other lock is taken while it
- * is held, and the job callbacks run without it.
+ * Lock order: sched->lock, then run->lock (a leaf; only to read whether the
+ * run stops); the job callbacks and wharf_run_stop run without sched->lock.
  */
-#ifndef WHARF_LOAD_SCHEDULER_H
-#define WHARF_LOAD_SCHEDULER_H
+#ifndef WHARF_ENGINE_SCHED_H
+#define WHARF_ENGINE_SCHED_H
+
+#include "engine/run.h"
 
 #include <glib.h>
 
@@ -77,7 +84,9 @@ typedef struct wharf_sched_callbacks {
     wharf_job_final_fn final;
 } wharf_sched_callbacks;
 
-wharf_sched *wharf_sched_new(gboolean fail_fast);
+/* The run (borrowed) stops the scheduler; fail_fast: the first FAILED job
+ * stops the run. */
+wharf_sched *wharf_sched_new(gboolean fail_fast, wharf_run *run);
 void wharf_sched_free(wharf_sched *s);
 
 /* Add a job. kind and payload are the caller's (payload is borrowed);
@@ -85,6 +94,10 @@ void wharf_sched_free(wharf_sched *s);
  * schema = TRUE puts it in the priority queue. */
 wharf_job *wharf_sched_add(wharf_sched *s, int kind, void *payload, const char *name,
                            gboolean schema);
+/* During the run (from a job): a job with no dependencies, READY at once,
+ * at the front or the back of the schema queue. */
+wharf_job *wharf_sched_add_ready(wharf_sched *s, int kind, void *payload, const char *name,
+                                 gboolean front);
 /* Order among ready data jobs: a higher weight runs first (default 0).
  * Set before wharf_sched_run. */
 void wharf_job_set_weight(wharf_job *j, gint64 weight);
@@ -102,15 +115,9 @@ const char *wharf_job_state_name(wharf_job_state st);
 /* Run all jobs with `threads` workers. Returns when every job is final. */
 void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *cb);
 
-/* Stop the run (as --fail-fast does): no new job starts. */
-void wharf_sched_stop(wharf_sched *s);
-gboolean wharf_sched_stopping(wharf_sched *s);
-/* Wait until the monotonic time until_us, or less if the run stops.
- * Returns FALSE if the run is stopping. */
-gboolean wharf_sched_backoff(wharf_sched *s, gint64 until_us);
 
 /* Jobs in insertion order (for the summary). */
 guint wharf_sched_count(const wharf_sched *s);
 wharf_job *wharf_sched_job(const wharf_sched *s, guint i);
 
-#endif
+#endif /* WHARF_ENGINE_SCHED_H */

@@ -1,9 +1,10 @@
-/* Unit tests of src/load/scheduler.c: ordering, skip propagation, order-only
+/* Unit tests of src/engine/sched.c and run.c: ordering, skip propagation, order-only
  * edges, cycles, --fail-fast, and that every job ends final, with many
  * threads and many jobs. Linked to the real module. */
-#include "load/scheduler.h"
+#include "engine/sched.h"
 
 #include "core/error.h"
+#include "engine/retry.h"
 
 #include <string.h>
 
@@ -12,6 +13,8 @@ typedef struct rec {
     GPtrArray *order; /* job names in run order */
     GHashTable *fail; /* names that fail */
     volatile gint finals;
+    wharf_run *run;
+    wharf_sched *sched; /* for jobs that add jobs */
 } rec;
 
 static gboolean run(void *w, wharf_job *j, GError **err)
@@ -36,6 +39,7 @@ static rec *rec_new(void)
     g_mutex_init(&r->lock);
     r->order = g_ptr_array_new();
     r->fail = g_hash_table_new(g_str_hash, g_str_equal);
+    r->run = wharf_run_new("test", NULL, 64);
     return r;
 }
 
@@ -43,6 +47,7 @@ static void rec_free(rec *r)
 {
     g_ptr_array_free(r->order, TRUE);
     g_hash_table_unref(r->fail);
+    wharf_run_free(r->run);
     g_mutex_clear(&r->lock);
     g_free(r);
 }
@@ -65,7 +70,7 @@ static void go(wharf_sched *s, rec *r, int threads)
 static void test_order_and_skip(void)
 {
     rec *r = rec_new();
-    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_sched *s = wharf_sched_new(FALSE, r->run);
     wharf_job *db = wharf_sched_add(s, 1, NULL, "db", TRUE);
     wharf_job *t = wharf_sched_add(s, 1, NULL, "t", TRUE);
     wharf_job *c1 = wharf_sched_add(s, 1, NULL, "c1", FALSE);
@@ -105,7 +110,7 @@ static void test_order_and_skip(void)
 static void test_cycle(void)
 {
     rec *r = rec_new();
-    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_sched *s = wharf_sched_new(FALSE, r->run);
     wharf_job *a = wharf_sched_add(s, 1, NULL, "a", TRUE);
     wharf_job *b = wharf_sched_add(s, 1, NULL, "b", TRUE);
     wharf_job *c = wharf_sched_add(s, 1, NULL, "c", TRUE);
@@ -124,7 +129,7 @@ static void test_cycle(void)
 static void test_fail_fast(void)
 {
     rec *r = rec_new();
-    wharf_sched *s = wharf_sched_new(TRUE);
+    wharf_sched *s = wharf_sched_new(TRUE, r->run);
     wharf_job *first = wharf_sched_add(s, 1, NULL, "first", TRUE);
     GPtrArray *rest = g_ptr_array_new();
     for (int i = 0; i < 100; i++) {
@@ -140,7 +145,8 @@ static void test_fail_fast(void)
     for (guint i = 0; i < rest->len; i++)
         g_assert_cmpint(wharf_job_state_get(rest->pdata[i]), ==, WHARF_JOB_SKIPPED);
     g_assert_cmpuint(r->order->len, ==, 1);
-    g_assert_false(wharf_sched_backoff(s, g_get_monotonic_time() + G_TIME_SPAN_SECOND));
+    g_assert_true(wharf_run_stopping(r->run));
+    g_assert_false(wharf_run_backoff(r->run, 1000));
     g_ptr_array_free(rest, TRUE);
     wharf_sched_free(s);
     rec_free(r);
@@ -151,7 +157,7 @@ static void test_fail_fast(void)
 static void test_many(void)
 {
     rec *r = rec_new();
-    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_sched *s = wharf_sched_new(FALSE, r->run);
     wharf_job *db = wharf_sched_add(s, 1, NULL, "db", TRUE);
     enum { TABLES = 3000, CHUNKS = 3 };
     for (int t = 0; t < TABLES; t++) {
@@ -182,7 +188,7 @@ static void test_many(void)
 static void test_finishing_first(void)
 {
     rec *r = rec_new();
-    wharf_sched *s = wharf_sched_new(FALSE);
+    wharf_sched *s = wharf_sched_new(FALSE, r->run);
     enum { N = 300 };
     wharf_job *db = wharf_sched_add(s, 1, NULL, "db", TRUE);
     for (int i = 0; i < N; i++) {
@@ -210,13 +216,100 @@ static void test_finishing_first(void)
     rec_free(r);
 }
 
+/* A job that adds jobs while the run goes on (a dump's table adds its
+ * chunks): they run, front ones before the jobs already queued. */
+static gboolean run_adding(void *w, wharf_job *j, GError **err)
+{
+    rec *r = w;
+    if (!run(w, j, err))
+        return FALSE;
+    if (strcmp(wharf_job_name(j), "table") == 0) {
+        wharf_sched_add_ready(r->sched, 1, NULL, "chunk2", TRUE);
+        wharf_sched_add_ready(r->sched, 1, NULL, "chunk1", TRUE);
+        wharf_sched_add_ready(r->sched, 1, NULL, "last", FALSE);
+    }
+    if (strcmp(wharf_job_name(j), "stopper") == 0)
+        wharf_run_stop(r->run);
+    return TRUE;
+}
+
+static void test_add_ready(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = r->sched = wharf_sched_new(FALSE, r->run);
+    wharf_sched_add(s, 1, NULL, "table", TRUE);
+    wharf_sched_add(s, 1, NULL, "other", TRUE);
+    wharf_sched_callbacks cb = {r, wnew, NULL, run_adding, final};
+    wharf_sched_run(s, 1, &cb);
+    g_assert_cmpuint(wharf_sched_count(s), ==, 5);
+    g_assert_cmpint(g_atomic_int_get(&r->finals), ==, 5);
+    g_assert_cmpint(pos(r, "chunk1"), ==, 1);
+    g_assert_cmpint(pos(r, "chunk2"), ==, 2);
+    g_assert_cmpint(pos(r, "other"), ==, 3);
+    g_assert_cmpint(pos(r, "last"), ==, 4);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
+/* The run stops from a job (as a signal does): nothing else starts, the
+ * rest ends SKIPPED, backoffs end at once, and a retry gives up. */
+static void test_run_stop(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = r->sched = wharf_sched_new(FALSE, r->run);
+    wharf_job *a = wharf_sched_add(s, 1, NULL, "stopper", TRUE);
+    wharf_job *b = wharf_sched_add(s, 1, NULL, "after", TRUE);
+    wharf_sched_callbacks cb = {r, wnew, NULL, run_adding, final};
+    wharf_sched_run(s, 1, &cb);
+    g_assert_cmpint(wharf_job_state_get(a), ==, WHARF_JOB_DONE);
+    g_assert_cmpint(wharf_job_state_get(b), ==, WHARF_JOB_SKIPPED);
+    g_assert_false(wharf_run_backoff(r->run, 60000));
+    wharf_retry rt;
+    wharf_retry_init(&rt);
+    GError *e = g_error_new(WHARF_ERROR, WHARF_ERROR_FAILED, "lost"), *err = NULL;
+    g_assert_false(wharf_retry_again(&rt, r->run, "chunk x", "again", TRUE, e, &err));
+    g_assert_nonnull(strstr(err->message, "chunk x"));
+    g_error_free(err);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
+/* The retry policy: transient errors are retried up to the limit, with
+ * the attempt counted; a permanent one is not. */
+static void test_retry_policy(void)
+{
+    wharf_run *run = wharf_run_new("test", NULL, 1);
+    wharf_retry rt;
+    wharf_retry_init(&rt);
+    GError *err = NULL;
+    int tries = 1;
+    rt.delay_ms = 0; /* no backoff in a unit test: 0 doubles to 0 */
+    while (wharf_retry_again(&rt, run, "job j", "now", TRUE,
+                             g_error_new(WHARF_ERROR, WHARF_ERROR_FAILED, "busy"), &err))
+        tries++;
+    g_assert_cmpint(tries, ==, WHARF_RETRY_ATTEMPTS);
+    g_assert_nonnull(strstr(err->message, "gave up after"));
+    g_clear_error(&err);
+    g_assert_cmpint(wharf_run_retries(run), ==, WHARF_RETRY_ATTEMPTS - 1);
+    wharf_retry_init(&rt);
+    g_assert_false(wharf_retry_again(&rt, run, "job k", "now", FALSE,
+                                     g_error_new(WHARF_ERROR, WHARF_ERROR_FAILED, "syntax"), &err));
+    g_assert_cmpstr(err->message, ==, "job k: syntax");
+    g_clear_error(&err);
+    wharf_run_free(run);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/load/scheduler/order-and-skip", test_order_and_skip);
-    g_test_add_func("/load/scheduler/cycle", test_cycle);
-    g_test_add_func("/load/scheduler/fail-fast", test_fail_fast);
-    g_test_add_func("/load/scheduler/many", test_many);
-    g_test_add_func("/load/scheduler/finishing-first", test_finishing_first);
+    g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL); /* retry warnings are expected */
+    g_test_add_func("/engine/sched/order-and-skip", test_order_and_skip);
+    g_test_add_func("/engine/sched/cycle", test_cycle);
+    g_test_add_func("/engine/sched/fail-fast", test_fail_fast);
+    g_test_add_func("/engine/sched/many", test_many);
+    g_test_add_func("/engine/sched/finishing-first", test_finishing_first);
+    g_test_add_func("/engine/sched/add-ready", test_add_ready);
+    g_test_add_func("/engine/run/stop", test_run_stop);
+    g_test_add_func("/engine/retry/policy", test_retry_policy);
     return g_test_run();
 }

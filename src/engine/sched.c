@@ -1,5 +1,5 @@
-/* scheduler: job graph, states, ready queues and worker pool.
- * The contract, the state machine and the lock order are in scheduler.h.
+/* sched: job graph, states, ready queues and worker pool.
+ * The contract, the state machine and the lock order are in sched.h.
  *
  * Invariants (checked with g_assert where they are relied on):
  *  - job->waiting == number of dependencies not yet final, for jobs that are
@@ -8,7 +8,7 @@
  *  - s->running == number of jobs in state RUNNING.
  *  - every state change happens in this file, with s->lock held.
  */
-#include "load/scheduler.h"
+#include "engine/sched.h"
 
 #include "core/error.h"
 
@@ -80,16 +80,16 @@ struct wharf_sched {
     block_list edges;    /* of edge (read-only once the run starts) */
     GStringChunk *names; /* every job's name */
     gboolean fail_fast;  /* read-only */
+    wharf_run *run;      /* read-only; its stop is this scheduler's */
     GMutex lock;         /* guards everything below and every job's run state */
     GCond cond;          /* a job became ready, a job finished, or the run ends */
-    GCond stop_cond;     /* the run is stopping (wakes backoff waits) */
     GQueue ready_schema; /* READY jobs, schema first (FIFO) */
     GSequence *ready_data; /* READY data jobs by (weight desc, seq): O(log n) */
     guint ready_data_n;    /* length of ready_data */
     guint data_backlog;    /* read-only during the run: see worker_main */
     guint running;
     guint unfinished;
-    gboolean stopping;
+    gboolean stopping;   /* the run stopped (set by its listener) */
     gboolean started;
 };
 
@@ -111,18 +111,30 @@ static gboolean is_final(wharf_job_state st)
     return st == WHARF_JOB_DONE || st == WHARF_JOB_FAILED || st == WHARF_JOB_SKIPPED;
 }
 
-wharf_sched *wharf_sched_new(gboolean fail_fast)
+static void on_run_stop(void *data)
+{
+    wharf_sched *s = data;
+    g_mutex_lock(&s->lock);
+    s->stopping = TRUE;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+}
+
+wharf_sched *wharf_sched_new(gboolean fail_fast, wharf_run *run)
 {
     wharf_sched *s = g_new0(wharf_sched, 1);
+    s->run = run;
     blocks_init(&s->jobs, sizeof(wharf_job));
     blocks_init(&s->edges, sizeof(edge));
     s->names = g_string_chunk_new(64 * 1024);
     s->fail_fast = fail_fast;
     g_mutex_init(&s->lock);
     g_cond_init(&s->cond);
-    g_cond_init(&s->stop_cond);
     g_queue_init(&s->ready_schema);
     s->ready_data = g_sequence_new(NULL);
+    wharf_run_on_stop(run, on_run_stop, s);
+    if (wharf_run_stopping(run))
+        s->stopping = TRUE;
     return s;
 }
 
@@ -139,7 +151,6 @@ void wharf_sched_free(wharf_sched *s)
     g_sequence_free(s->ready_data);
     g_mutex_clear(&s->lock);
     g_cond_clear(&s->cond);
-    g_cond_clear(&s->stop_cond);
     g_free(s);
 }
 
@@ -154,6 +165,27 @@ wharf_job *wharf_sched_add(wharf_sched *s, int kind, void *payload, const char *
     j->schema = schema;
     j->seq = seq;
     j->state = WHARF_JOB_PENDING;
+    return j;
+}
+
+static void make_ready_locked(wharf_sched *s, wharf_job *j);
+
+wharf_job *wharf_sched_add_ready(wharf_sched *s, int kind, void *payload, const char *name,
+                                 gboolean front)
+{
+    g_mutex_lock(&s->lock);
+    g_assert(s->started);
+    wharf_job *j = blocks_push(&s->jobs);
+    j->kind = kind;
+    j->payload = payload;
+    j->name = g_string_chunk_insert(s->names, name);
+    j->schema = TRUE;
+    j->seq = s->jobs.len - 1;
+    j->state = WHARF_JOB_PENDING;
+    j->finishing = front;
+    s->unfinished++;
+    make_ready_locked(s, j);
+    g_mutex_unlock(&s->lock);
     return j;
 }
 
@@ -267,20 +299,23 @@ static void finish_locked(wharf_sched *s, wharf_job *j, wharf_job_state st, char
     g_cond_broadcast(&s->cond);
 }
 
-static void stop_locked(wharf_sched *s)
+/* Fail-fast: the run is to stop. Workers see s->stopping at once; the
+ * run itself (and its other listeners) is told by the caller once
+ * s->lock is released (*stop_run). */
+static void stop_locked(wharf_sched *s, gboolean *stop_run)
 {
     if (!s->stopping) {
         s->stopping = TRUE;
         g_cond_broadcast(&s->cond);
-        g_cond_broadcast(&s->stop_cond);
     }
+    *stop_run = TRUE;
 }
 
 /* Nothing READY, nothing RUNNING, yet jobs are unfinished: the remaining
  * PENDING jobs wait on each other (a cycle in the dependencies, e.g. two
  * views naming each other). Fail one of them to break it; its dependents are
  * then skipped or readied. Rare, so one scan per broken cycle is fine. */
-static void break_cycle_locked(wharf_sched *s, GPtrArray *finals)
+static void break_cycle_locked(wharf_sched *s, GPtrArray *finals, gboolean *stop_run)
 {
     for (guint i = 0; i < s->jobs.len; i++) {
         wharf_job *j = blocks_at(&s->jobs, i);
@@ -288,7 +323,7 @@ static void break_cycle_locked(wharf_sched *s, GPtrArray *finals)
             finish_locked(s, j, WHARF_JOB_FAILED,
                           g_strdup("dependency cycle: its dependencies can never complete"), finals);
             if (s->fail_fast)
-                stop_locked(s);
+                stop_locked(s, stop_run);
             return;
         }
     }
@@ -331,6 +366,7 @@ static gpointer worker_main(gpointer data)
 
     for (;;) {
         wharf_job *job = NULL;
+        gboolean stop_run = FALSE;
         g_mutex_lock(&s->lock);
         for (;;) {
             if (s->unfinished == 0 || s->stopping)
@@ -349,7 +385,7 @@ static gpointer worker_main(gpointer data)
             if (job)
                 break;
             if (s->running == 0) {
-                break_cycle_locked(s, finals);
+                break_cycle_locked(s, finals, &stop_run);
                 continue;
             }
             g_cond_wait(&s->cond, &s->lock);
@@ -360,6 +396,8 @@ static gpointer worker_main(gpointer data)
             s->running++;
         }
         g_mutex_unlock(&s->lock);
+        if (stop_run)
+            wharf_run_stop(s->run);
         call_finals(cb, finals);
         if (job == NULL)
             break;
@@ -376,9 +414,11 @@ static gpointer worker_main(gpointer data)
         } else {
             finish_locked(s, job, WHARF_JOB_FAILED, g_strdup(err->message), finals);
             if (s->fail_fast)
-                stop_locked(s);
+                stop_locked(s, &stop_run);
         }
         g_mutex_unlock(&s->lock);
+        if (stop_run)
+            wharf_run_stop(s->run);
         g_clear_error(&err);
         call_finals(cb, finals);
     }
@@ -414,7 +454,7 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
     GThread **th = g_new0(GThread *, threads);
     for (int i = 0; i < threads; i++) {
         args[i] = (worker_arg){s, cb, i};
-        th[i] = g_thread_new("load-worker", worker_main, &args[i]);
+        th[i] = g_thread_new("wharf-worker", worker_main, &args[i]);
     }
     for (int i = 0; i < threads; i++)
         g_thread_join(th[i]);
@@ -432,7 +472,8 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
         g_assert(s->stopping);
         g_assert(j->state == WHARF_JOB_PENDING || j->state == WHARF_JOB_READY);
         j->state = WHARF_JOB_SKIPPED;
-        j->reason = g_strdup("not started: the run stopped after a failure (--fail-fast)");
+        j->reason = g_strdup(wharf_run_interrupted(s->run) ? "not started: the run was interrupted"
+                                                            : "not started: the run stopped after a failure");
         s->unfinished--;
         g_ptr_array_add(finals, j);
     }
@@ -446,29 +487,4 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
     g_mutex_unlock(&s->lock);
     call_finals(cb, finals);
     g_ptr_array_free(finals, TRUE);
-}
-
-void wharf_sched_stop(wharf_sched *s)
-{
-    g_mutex_lock(&s->lock);
-    stop_locked(s);
-    g_mutex_unlock(&s->lock);
-}
-
-gboolean wharf_sched_stopping(wharf_sched *s)
-{
-    g_mutex_lock(&s->lock);
-    gboolean r = s->stopping;
-    g_mutex_unlock(&s->lock);
-    return r;
-}
-
-gboolean wharf_sched_backoff(wharf_sched *s, gint64 until_us)
-{
-    g_mutex_lock(&s->lock);
-    while (!s->stopping && g_cond_wait_until(&s->stop_cond, &s->lock, until_us))
-        ;
-    gboolean r = !s->stopping;
-    g_mutex_unlock(&s->lock);
-    return r;
 }
