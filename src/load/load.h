@@ -3,7 +3,7 @@
  * Contract:
  *  - wharf_load_main() parses the options once into a wharf_load_opts (read
  *    only afterwards), plans the restore (plan.h), checks the target
- *    (--if-exists), runs the job graph (scheduler.h, restore.h), prints the
+ *    (--if-exists), runs the job graph (engine/sched.h, restore.h), prints the
  *    summary and returns WHARF_EXIT_OK only if every requested object was
  *    restored (and verified, unless --no-verify).
  */

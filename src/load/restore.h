@@ -62,8 +62,6 @@ typedef struct wharf_load_ctx {
     wharf_run *run;
 } wharf_load_ctx;
 
-/* Open a connection with the load session. */
-MYSQL *wharf_restore_connect(wharf_load_ctx *ctx, GError **err);
 
 /* Scheduler callbacks. */
 void *wharf_restore_worker_new(void *ctx, int index);
