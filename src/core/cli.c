@@ -268,18 +268,3 @@ gboolean wharf_cli_console_setup(wharf_console *console, const wharf_cli_common 
     return TRUE;
 }
 
-char **wharf_cli_split_list(const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    char **parts = g_strsplit(s, ",", -1);
-    GPtrArray *out = g_ptr_array_new();
-    for (char **p = parts; *p; p++) {
-        char *t = g_strstrip(*p);
-        if (*t)
-            g_ptr_array_add(out, g_strdup(t));
-    }
-    g_strfreev(parts);
-    g_ptr_array_add(out, NULL);
-    return (char **)g_ptr_array_free(out, FALSE);
-}

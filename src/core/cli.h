@@ -58,7 +58,5 @@ wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c);
  * be opened. */
 gboolean wharf_cli_console_setup(wharf_console *console, const wharf_cli_common *c, GError **err);
 
-/* Split "a,b,c" into a NULL-terminated vector, trimming blanks; NULL -> NULL. */
-char **wharf_cli_split_list(const char *s);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "core/console.h"
 #include "core/error.h"
+#include "core/filter.h"
 #include "format/layout.h"
 
 #include <stdlib.h>
@@ -12,138 +13,27 @@ static const char *const system_schemas[] = {"mysql", "sys", "information_schema
 
 char *wharf_catalog_key(const char *db, const char *name)
 {
-    return g_strconcat(db, "\x1f", name, NULL);
+    return wharf_filter_key(db, name);
 }
 
-/* One identifier: `quoted` (`` for a backtick) or plain up to a stop byte. */
-static const char *parse_ident(const char *p, const char *stops, char **out)
+static gboolean is_system(const char *db)
 {
-    GString *s = g_string_new(NULL);
-    if (*p == '`') {
-        p++;
-        for (;;) {
-            if (*p == '\0') {
-                g_string_free(s, TRUE);
-                return NULL;
-            }
-            if (*p == '`') {
-                if (p[1] == '`') {
-                    g_string_append_c(s, '`');
-                    p += 2;
-                    continue;
-                }
-                p++;
-                break;
-            }
-            g_string_append_c(s, *p++);
-        }
-    } else {
-        while (*p && !strchr(stops, *p))
-            g_string_append_c(s, *p++);
-    }
-    if (s->len == 0) {
-        g_string_free(s, TRUE);
-        return NULL;
-    }
-    *out = g_string_free(s, FALSE);
-    return p;
+    for (int i = 0; system_schemas[i]; i++)
+        if (strcmp(db, system_schemas[i]) == 0)
+            return TRUE;
+    return FALSE;
 }
 
-gboolean wharf_catalog_parse_name(const char *s, char **db, char **table, const char **rest)
+/* The filter's choice; without -B/-T the server's system schemas are left
+ * out (they are the server's, not the application's). */
+static gboolean db_selected(const wharf_filter_sets *s, const char *db)
 {
-    *db = *table = NULL;
-    const char *p = parse_ident(s, ".:", db);
-    if (p == NULL)
-        return FALSE;
-    if (*p == '.') {
-        p = parse_ident(p + 1, ":", table);
-        if (p == NULL) {
-            g_free(*db);
-            *db = NULL;
-            return FALSE;
-        }
-    }
-    if (rest)
-        *rest = p;
-    else if (*p != '\0') {
-        g_free(*db);
-        g_free(*table);
-        *db = *table = NULL;
-        return FALSE;
-    }
-    return TRUE;
+    return wharf_filter_db_selected(s, db) && (wharf_filter_only_dbs(s) != NULL || !is_system(db));
 }
 
-/* A --where condition is one expression: outside quotes its parentheses
- * balance and never close more than they opened, and it holds no ';' and
- * no comment, so it cannot end the WHERE (...) it is put in. */
-static gboolean one_expression(const char *cond)
+static gboolean table_selected(const wharf_filter_sets *s, const char *db, const char *name)
 {
-    int depth = 0;
-    for (const char *p = cond; *p; p++) {
-        if (*p == '\'' || *p == '"' || *p == '`') {
-            char q = *p;
-            for (p++; *p && *p != q; p++)
-                if (*p == '\\' && q != '`' && p[1])
-                    p++;
-            if (*p == '\0')
-                return FALSE; /* unterminated quote */
-        } else if (*p == '(') {
-            depth++;
-        } else if (*p == ')') {
-            if (--depth < 0)
-                return FALSE;
-        } else if (*p == ';' || *p == '#' || (p[0] == '-' && p[1] == '-') ||
-                   (p[0] == '/' && p[1] == '*')) {
-            return FALSE;
-        }
-    }
-    return depth == 0;
-}
-
-gboolean wharf_filter_validate(const wharf_filter *f, GError **err)
-{
-    char *db = NULL, *tb = NULL;
-    for (char **p = f->tables; p && *p; p++) {
-        if (!wharf_catalog_parse_name(*p, &db, &tb, NULL) || tb == NULL) {
-            g_free(db);
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                        "--tables: '%s' is not db.table", *p);
-            return FALSE;
-        }
-        g_free(db);
-        g_free(tb);
-    }
-    for (char **p = f->exclude; p && *p; p++) {
-        if (!wharf_catalog_parse_name(*p, &db, &tb, NULL)) {
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                        "--exclude: '%s' is not db or db.table", *p);
-            return FALSE;
-        }
-        g_free(db);
-        g_free(tb);
-    }
-    for (char **p = f->where; p && *p; p++) {
-        const char *rest = NULL;
-        if (!wharf_catalog_parse_name(*p, &db, &tb, &rest) || tb == NULL || *rest != ':' ||
-            rest[1] == '\0') {
-            g_free(db);
-            g_free(tb);
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                        "--where: '%s' is not db.table:CONDITION", *p);
-            return FALSE;
-        }
-        g_free(db);
-        g_free(tb);
-        if (!one_expression(rest + 1)) {
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                        "--where: '%s' is not one expression (unbalanced parentheses or quotes, ';' "
-                        "or a comment)",
-                        rest + 1);
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return db_selected(s, db) && wharf_filter_table_selected(s, db, name);
 }
 
 static void column_free(gpointer p)
@@ -198,115 +88,11 @@ void wharf_catalog_free(wharf_catalog *c)
     g_free(c);
 }
 
-/* Parsed filter lists, private to one catalog read. */
-typedef struct filter_sets {
-    const wharf_filter *f;
-    GHashTable *dbs;       /* -B names */
-    GHashTable *tables;    /* -T keys */
-    GHashTable *table_dbs; /* dbs of -T */
-    GHashTable *ex_dbs, *ex_tables;
-    GHashTable *where;     /* key -> condition */
-} filter_sets;
-
-static GHashTable *strset(void)
-{
-    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-}
-
-static void sets_init(filter_sets *s, const wharf_filter *f)
-{
-    memset(s, 0, sizeof *s);
-    s->f = f;
-    s->dbs = strset();
-    s->tables = strset();
-    s->table_dbs = strset();
-    s->ex_dbs = strset();
-    s->ex_tables = strset();
-    s->where = strset();
-    for (char **p = f->databases; p && *p; p++)
-        g_hash_table_replace(s->dbs, g_strdup(*p), g_strdup(*p));
-    char *db, *tb;
-    for (char **p = f->tables; p && *p; p++)
-        if (wharf_catalog_parse_name(*p, &db, &tb, NULL) && tb) {
-            g_hash_table_replace(s->tables, wharf_catalog_key(db, tb), g_strdup(*p));
-            g_hash_table_replace(s->table_dbs, db, g_strdup(*p));
-            g_free(tb);
-        }
-    for (char **p = f->exclude; p && *p; p++)
-        if (wharf_catalog_parse_name(*p, &db, &tb, NULL)) {
-            if (tb) {
-                g_hash_table_replace(s->ex_tables, wharf_catalog_key(db, tb), NULL);
-                g_free(db);
-                g_free(tb);
-            } else {
-                g_hash_table_replace(s->ex_dbs, db, NULL);
-            }
-        }
-    for (char **p = f->where; p && *p; p++) {
-        const char *rest = NULL;
-        if (wharf_catalog_parse_name(*p, &db, &tb, &rest) && tb && *rest == ':') {
-            char *k = wharf_catalog_key(db, tb);
-            const char *old = g_hash_table_lookup(s->where, k);
-            char *cond = old ? g_strdup_printf("%s AND (%s)", old, rest + 1)
-                             : g_strdup_printf("(%s)", rest + 1);
-            g_hash_table_replace(s->where, k, cond);
-            g_free(db);
-            g_free(tb);
-        }
-    }
-}
-
-static void sets_clear(filter_sets *s)
-{
-    g_hash_table_destroy(s->dbs);
-    g_hash_table_destroy(s->tables);
-    g_hash_table_destroy(s->table_dbs);
-    g_hash_table_destroy(s->ex_dbs);
-    g_hash_table_destroy(s->ex_tables);
-    g_hash_table_destroy(s->where);
-}
-
-static gboolean is_system(const char *db)
-{
-    for (int i = 0; system_schemas[i]; i++)
-        if (strcmp(db, system_schemas[i]) == 0)
-            return TRUE;
-    return FALSE;
-}
-
-static gboolean db_selected(const filter_sets *s, const char *db)
-{
-    if (g_hash_table_contains(s->ex_dbs, db))
-        return FALSE;
-    if (s->f->tables)
-        return g_hash_table_contains(s->table_dbs, db) &&
-               (s->f->databases == NULL || g_hash_table_contains(s->dbs, db));
-    if (s->f->databases)
-        return g_hash_table_contains(s->dbs, db);
-    return !is_system(db);
-}
-
-static gboolean table_selected(const filter_sets *s, const char *db, const char *name)
-{
-    if (!db_selected(s, db))
-        return FALSE;
-    char *k = wharf_catalog_key(db, name);
-    gboolean ok = !g_hash_table_contains(s->ex_tables, k) &&
-                  (s->f->tables == NULL || g_hash_table_contains(s->tables, k));
-    g_free(k);
-    if (ok && s->f->regex) {
-        char *full = g_strconcat(db, ".", name, NULL);
-        ok = g_regex_match(s->f->regex, full, 0, NULL);
-        g_free(full);
-    }
-    return ok;
-}
-
 /* The schema condition pushed into every query (the rest is done here). */
-static char *schema_cond(const filter_sets *s, const char *col)
+static char *schema_cond(const wharf_filter_sets *s, const char *col)
 {
     GString *q = g_string_new(NULL);
-    GHashTable *only = s->f->tables ? s->table_dbs : (s->f->databases ? s->dbs : NULL);
+    GHashTable *only = wharf_filter_only_dbs(s);
     if (only) {
         g_string_append_printf(q, "%s IN (", col);
         GHashTableIter it;
@@ -329,9 +115,9 @@ static char *schema_cond(const filter_sets *s, const char *col)
     return g_string_free(q, FALSE);
 }
 
-typedef gboolean (*row_fn)(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err);
+typedef gboolean (*row_fn)(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err);
 
-static gboolean run_stream(MYSQL *m, wharf_catalog *c, const filter_sets *s, const char *what,
+static gboolean run_stream(MYSQL *m, wharf_catalog *c, const wharf_filter_sets *s, const char *what,
                            const char *sql, row_fn fn, GError **err)
 {
     MYSQL_RES *res = wharf_conn_query_stream(m, sql, err);
@@ -367,7 +153,7 @@ static wharf_cat_db *lookup_db(wharf_catalog *c, const char *db)
     return g_hash_table_lookup(c->db_by_name, db);
 }
 
-static gboolean on_schema(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_schema(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     if (!row[0] || !db_selected(s, row[0]))
         return TRUE;
@@ -394,7 +180,7 @@ static gboolean is_transactional(const char *engine)
     return FALSE;
 }
 
-static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_table(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     /* TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, AVG_ROW_LENGTH, DATA_LENGTH,
      * CREATE_OPTIONS */
@@ -427,7 +213,7 @@ static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
     t->name = g_strdup(row[1]);
     t->kind = kind;
     t->versioned = versioned;
-    t->history = versioned && !s->f->no_history;
+    t->history = versioned && !wharf_filter_of(s)->no_history;
     t->engine = (kind == WHARF_OBJ_VIEW || !row[3]) ? NULL : g_strdup(row[3]);
     t->create_options = g_strdup(row[7]);
     t->rows_estimate = row[4] ? g_ascii_strtoll(row[4], NULL, 10) : 0;
@@ -438,8 +224,7 @@ static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
     t->triggers = g_ptr_array_new_with_free_func(g_free);
     t->depends = g_ptr_array_new_with_free_func(g_free);
     char *k = wharf_catalog_key(t->db, t->name);
-    const char *w = g_hash_table_lookup(s->where, k);
-    t->where = g_strdup(w);
+    t->where = g_strdup(wharf_filter_where(s, t->db, t->name));
     g_hash_table_replace(c->by_name, k, t);
     g_ptr_array_add(c->tables, t);
     if (kind == WHARF_OBJ_TABLE)
@@ -451,7 +236,7 @@ static gboolean on_table(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
     return TRUE;
 }
 
-static gboolean on_column(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_column(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     /* TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE,
      * CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION */
@@ -589,7 +374,7 @@ static wharf_column *find_column(wharf_cat_table *t, const char *name)
     return NULL;
 }
 
-static gboolean read_keys(MYSQL *m, wharf_catalog *c, const filter_sets *s, const char *cond,
+static gboolean read_keys(MYSQL *m, wharf_catalog *c, const wharf_filter_sets *s, const char *cond,
                           GError **err)
 {
     char *sql = g_strdup_printf(
@@ -647,7 +432,7 @@ static void add_depend(wharf_cat_table *t, const char *db, const char *name)
 
 /* Tables a view reads: the server stores view definitions with every table
  * qualified, `db`.`name`; keep the pairs that name a dumped object. */
-static gboolean on_view(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_view(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     if (!row[0] || !row[1] || !row[2])
         return TRUE;
@@ -658,7 +443,7 @@ static gboolean on_view(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, G
     char *prev = NULL;
     while ((p = strchr(p, '`')) != NULL) {
         char *ident = NULL;
-        const char *e = parse_ident(p, "", &ident);
+        const char *e = wharf_filter_parse_ident(p, "", &ident);
         if (e == NULL)
             break;
         if (prev && p > row[2] && p[-1] == '.') {
@@ -674,7 +459,7 @@ static gboolean on_view(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, G
     return TRUE;
 }
 
-static gboolean on_trigger(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_trigger(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     /* TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE */
     if (!row[0] || !row[1] || !row[2])
@@ -685,7 +470,7 @@ static gboolean on_trigger(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row
     return TRUE;
 }
 
-static gboolean on_routine(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_routine(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     /* ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE */
     if (!row[0] || !row[1] || !row[2])
@@ -710,7 +495,7 @@ static gboolean on_routine(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row
     return TRUE;
 }
 
-static gboolean on_event(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_event(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     if (!row[0] || !row[1])
         return TRUE;
@@ -720,7 +505,7 @@ static gboolean on_event(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, 
     return TRUE;
 }
 
-static gboolean on_fk(wharf_catalog *c, const filter_sets *s, MYSQL_ROW row, GError **err)
+static gboolean on_fk(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW row, GError **err)
 {
     /* CONSTRAINT_SCHEMA, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME */
     if (!row[0] || !row[1] || !row[2] || !row[3])
@@ -752,39 +537,20 @@ static int cmp_db(gconstpointer a, gconstpointer b)
     return strcmp(x->name, y->name);
 }
 
-static gboolean check_named(wharf_catalog *c, const filter_sets *s, GError **err)
+static gboolean catalog_has(void *data, const char *db, const char *name, gboolean where)
 {
-    for (char **p = s->f->databases; p && *p; p++)
-        if (lookup_db(c, *p) == NULL && !g_hash_table_contains(s->ex_dbs, *p)) {
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
-                        "database `%s` (named in --databases) does not exist or is not visible"
-                        " to this user",
-                        *p);
-            return FALSE;
-        }
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, s->tables);
-    while (g_hash_table_iter_next(&it, &k, &v))
-        if (!g_hash_table_contains(c->by_name, k) && !g_hash_table_contains(s->ex_tables, k)) {
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
-                        "table %s (named in --tables) does not exist or is not visible to this user",
-                        (const char *)v);
-            return FALSE;
-        }
-    g_hash_table_iter_init(&it, s->where);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        wharf_cat_table *t = g_hash_table_lookup(c->by_name, k);
-        if (t == NULL || t->kind != WHARF_OBJ_TABLE) {
-            char **parts = g_strsplit(k, "\x1f", 2);
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
-                        "--where names `%s`.`%s`, which is not a table this dump selects",
-                        parts[0], parts[1] ? parts[1] : "");
-            g_strfreev(parts);
-            return FALSE;
-        }
-    }
-    return TRUE;
+    wharf_catalog *c = data;
+    if (name == NULL)
+        return lookup_db(c, db) != NULL;
+    char *k = wharf_catalog_key(db, name);
+    const wharf_cat_table *t = g_hash_table_lookup(c->by_name, k);
+    g_free(k);
+    return t != NULL && (!where || t->kind == WHARF_OBJ_TABLE);
+}
+
+static gboolean check_named(wharf_catalog *c, const wharf_filter_sets *s, GError **err)
+{
+    return wharf_filter_check_named(s, catalog_has, c, "does not exist or is not visible to this user", err);
 }
 
 wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
@@ -794,8 +560,7 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
     c->tables = g_ptr_array_new_with_free_func(table_free);
     c->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     c->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    filter_sets s;
-    sets_init(&s, f);
+    wharf_filter_sets *s = wharf_filter_sets_new(f);
     gboolean ok = TRUE;
     struct {
         const char *what, *fmt;
@@ -839,9 +604,9 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
     for (guint i = 0; ok && i < G_N_ELEMENTS(q); i++) {
         if (q[i].routines_only && !f->routines)
             continue;
-        char *cond = schema_cond(&s, q[i].col);
+        char *cond = schema_cond(s, q[i].col);
         char *sql = g_strdup_printf(q[i].fmt, cond);
-        ok = run_stream(m, c, &s, q[i].what, sql, q[i].fn, err);
+        ok = run_stream(m, c, s, q[i].what, sql, q[i].fn, err);
         g_free(sql);
         g_free(cond);
         if (ok && i == 0)
@@ -850,17 +615,17 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
             ok = every_table_has_columns(c, err);
             if (ok) {
                 add_implicit_periods(c);
-                char *kc = schema_cond(&s, "TABLE_SCHEMA");
-                ok = read_keys(m, c, &s, kc, err);
+                char *kc = schema_cond(s, "TABLE_SCHEMA");
+                ok = read_keys(m, c, s, kc, err);
                 g_free(kc);
             }
         }
     }
     if (ok)
-        ok = check_named(c, &s, err);
+        ok = check_named(c, s, err);
     if (ok)
         assign_file_names(c);
-    sets_clear(&s);
+    wharf_filter_sets_free(s);
     if (!ok) {
         wharf_catalog_free(c);
         return NULL;

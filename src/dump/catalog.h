@@ -31,6 +31,8 @@
 
 #include "core/conn.h"
 
+#include "core/filter.h"
+
 #include <glib.h>
 #include <mysql.h>
 
@@ -81,23 +83,6 @@ typedef struct wharf_catalog {
     GHashTable *db_by_name; /* name -> wharf_cat_db* (borrowed) */
     gint64 n_base_tables, n_views, n_sequences;
 } wharf_catalog;
-
-typedef struct wharf_filter {
-    char **databases;   /* -B, or NULL */
-    char **tables;      /* -T entries, or NULL */
-    GRegex *regex;      /* -x, or NULL */
-    char **exclude;     /* --exclude entries, or NULL */
-    char **where;       /* --where "db.t:COND" entries, or NULL */
-    gboolean routines;  /* dump routines and events (off with -T) */
-    gboolean no_history; /* system-versioned tables: current rows only */
-} wharf_filter;
-
-/* Check the filter's lists (names well-formed, --where has a condition). */
-gboolean wharf_filter_validate(const wharf_filter *f, GError **err);
-
-/* Split "db.table" (parts optionally in backticks); *rest points after the
- * name (at ':' for --where). FALSE when malformed. */
-gboolean wharf_catalog_parse_name(const char *s, char **db, char **table, const char **rest);
 
 wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err);
 void wharf_catalog_free(wharf_catalog *c);

@@ -564,37 +564,6 @@ static gboolean parse_size(const char *s, gint64 *out)
     return *out > 0;
 }
 
-/* Split each entry on commas outside backticks; NULL when none. */
-static char **split_names(char **raw)
-{
-    if (raw == NULL)
-        return NULL;
-    GPtrArray *out = g_ptr_array_new();
-    for (char **p = raw; *p; p++) {
-        GString *cur = g_string_new(NULL);
-        gboolean quoted = FALSE;
-        for (const char *s = *p;; s++) {
-            if (*s == '`')
-                quoted = !quoted;
-            if (*s == '\0' || (*s == ',' && !quoted)) {
-                char *item = g_strstrip(g_strdup(cur->str));
-                if (*item)
-                    g_ptr_array_add(out, item);
-                else
-                    g_free(item);
-                g_string_truncate(cur, 0);
-                if (*s == '\0')
-                    break;
-                continue;
-            }
-            g_string_append_c(cur, *s);
-        }
-        g_string_free(cur, TRUE);
-    }
-    g_ptr_array_add(out, NULL);
-    return (char **)g_ptr_array_free(out, FALSE);
-}
-
 static gboolean usage_error(GError **err, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static gboolean usage_error(GError **err, const char *fmt, ...)
 {
@@ -660,21 +629,8 @@ static gboolean finish_options(dump_opts *o, GError **err)
     if (o->lock && !wharf_lock_parse(o->lock, &o->lock_method))
         return usage_error(err, "--lock must be auto, backup-stage, instance, ftwrl or none, not '%s'",
                            o->lock);
-    o->filter.databases = split_names(o->databases_raw);
-    o->filter.tables = split_names(o->tables_raw);
-    o->filter.exclude = split_names(o->exclude_raw);
-    o->filter.where = o->where;
-    o->filter.routines = o->filter.tables == NULL;
-    if (o->regex) {
-        GError *e = NULL;
-        o->filter.regex = g_regex_new(o->regex, G_REGEX_OPTIMIZE, 0, &e);
-        if (o->filter.regex == NULL) {
-            usage_error(err, "--regex: %s", e->message);
-            g_error_free(e);
-            return FALSE;
-        }
-    }
-    return wharf_filter_validate(&o->filter, err);
+    return wharf_filter_init(&o->filter, o->databases_raw, o->tables_raw, o->regex, o->exclude_raw, o->where,
+                             err);
 }
 
 static void opts_clear(dump_opts *o)
@@ -691,11 +647,7 @@ static void opts_clear(dump_opts *o)
     g_free(o->compress);
     g_free(o->lock);
     g_free(o->statement_size);
-    g_strfreev(o->filter.databases);
-    g_strfreev(o->filter.tables);
-    g_strfreev(o->filter.exclude);
-    if (o->filter.regex)
-        g_regex_unref(o->filter.regex);
+    wharf_filter_clear(&o->filter);
 }
 
 /* The output directory must not exist or be empty. */

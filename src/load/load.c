@@ -27,7 +27,8 @@
 /* --- options ------------------------------------------------------------- */
 
 typedef struct raw_opts {
-    char *dbs, *tables, *regex, *exclude, *if_exists, *defer, *load_data;
+    char **dbs, **tables, **exclude;
+    char *regex, *if_exists, *defer, *load_data;
     gboolean help;
 } raw_opts;
 
@@ -36,17 +37,13 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
     g_free(o->dir);
-    g_strfreev(o->databases);
-    g_strfreev(o->tables);
-    if (o->regex)
-        g_regex_unref(o->regex);
-    g_strfreev(o->exclude);
+    wharf_filter_clear(&o->filter);
     g_free(o->into);
     g_free(o->resume);
-    g_free(r->dbs);
-    g_free(r->tables);
+    g_strfreev(r->dbs);
+    g_strfreev(r->tables);
     g_free(r->regex);
-    g_free(r->exclude);
+    g_strfreev(r->exclude);
     g_free(r->if_exists);
     g_free(r->defer);
     g_free(r->load_data);
@@ -88,23 +85,8 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--into needs a database name");
         return FALSE;
     }
-    o->databases = wharf_cli_split_list(r->dbs);
-    o->tables = wharf_cli_split_list(r->tables);
-    if (o->tables) {
-        for (char **t = o->tables; *t; t++) {
-            if (strchr(*t, '.') == NULL) {
-                g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "-T wants db.table, not '%s'", *t);
-                return FALSE;
-            }
-        }
-    }
-    if (r->regex && (o->regex = g_regex_new(r->regex, 0, 0, err)) == NULL) {
-        wharf_error_prefix(err, "-x");
-        if (*err)
-            (*err)->domain = WHARF_ERROR, (*err)->code = WHARF_ERROR_USAGE;
+    if (!wharf_filter_init(&o->filter, r->dbs, r->tables, r->regex, r->exclude, NULL, err))
         return FALSE;
-    }
-    o->exclude = wharf_cli_split_list(r->exclude);
     const char *ie = r->if_exists ? r->if_exists : "fail";
     if (strcmp(ie, "fail") == 0)
         o->if_exists = WHARF_IF_EXISTS_FAIL;
@@ -223,7 +205,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
     }
     if (res)
         mysql_free_result(res);
-    if (ok && o->if_exists == WHARF_IF_EXISTS_FAIL && !o->tables) {
+    if (ok && o->if_exists == WHARF_IF_EXISTS_FAIL && !o->filter.tables) {
         /* Routines and events: read the post files only for databases that
          * have some already. */
         static const char *const queries[] = {
@@ -380,32 +362,24 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
     return TRUE;
 }
 
+static gboolean plan_has(void *data, const char *db, const char *name, gboolean where)
+{
+    const wharf_load_plan *p = data;
+    (void)where;
+    if (name == NULL)
+        return g_hash_table_contains(p->db_by_name, db);
+    return wharf_load_plan_table(p, db, name) != NULL;
+}
+
 /* Every database (-B) and table (-T) the user named is in the dump: a typo
  * is an error, not an empty load. */
 static gboolean check_named(const wharf_load_plan *p, const wharf_load_opts *o, GError **err)
 {
-    for (char **b = o->databases; b && *b; b++)
-        if (!g_hash_table_contains(p->db_by_name, *b)) {
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
-                        "database `%s` (named in -B) is not in the dump %s", *b, o->dir);
-            return FALSE;
-        }
-    if (o->tables == NULL)
-        return TRUE;
-    GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < p->dbs->len; i++) {
-        const wharf_load_db *d = p->dbs->pdata[i];
-        for (guint j = 0; j < d->tables->len; j++)
-            g_hash_table_add(have, ((wharf_load_table *)d->tables->pdata[j])->display);
-    }
-    gboolean ok = TRUE;
-    for (char **t = o->tables; ok && *t; t++)
-        if (!g_hash_table_contains(have, *t)) {
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
-                        "table %s (named in -T) is not in the dump %s", *t, o->dir);
-            ok = FALSE;
-        }
-    g_hash_table_unref(have);
+    char *missing = g_strdup_printf("is not in the dump %s", o->dir);
+    wharf_filter_sets *fs = wharf_filter_sets_new(&o->filter);
+    gboolean ok = wharf_filter_check_named(fs, plan_has, (void *)p, missing, err);
+    wharf_filter_sets_free(fs);
+    g_free(missing);
     return ok;
 }
 
@@ -567,11 +541,13 @@ int wharf_load_main(int argc, char **argv)
     raw_opts r = {0};
     GOptionEntry entries[] = {
         {"directory", 'd', 0, G_OPTION_ARG_FILENAME, &o.dir, "Dump directory to load", "DIR"},
-        {"database", 'B', 0, G_OPTION_ARG_FILENAME, &r.dbs, "Only these databases (comma-separated)", "DB,..."},
-        {"tables-list", 'T', 0, G_OPTION_ARG_FILENAME, &r.tables, "Only these tables (db.table, comma-separated)",
-         "DB.T,..."},
+        {"database", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &r.dbs,
+         "Only these databases (comma-separated, repeatable)", "DB,..."},
+        {"tables-list", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &r.tables,
+         "Only these tables (db.table, comma-separated, repeatable)", "DB.T,..."},
         {"regex", 'x', 0, G_OPTION_ARG_FILENAME, &r.regex, "Only objects whose db.name matches", "REGEX"},
-        {"exclude", 0, 0, G_OPTION_ARG_FILENAME, &r.exclude, "Skip these databases or tables (db or db.table, comma-separated)", "LIST"},
+        {"exclude", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.exclude,
+         "Skip these databases or tables (db or db.table, comma-separated, repeatable)", "LIST"},
         {"into", 0, 0, G_OPTION_ARG_FILENAME, &o.into, "Restore the (one) source database under this name", "DB"},
         {"no-data", 0, 0, G_OPTION_ARG_NONE, &o.no_data,
          "Schema only: databases, tables, views, routines (phase 1 of 2)", NULL},

@@ -12,6 +12,8 @@
 
 #include "core/cli.h"
 
+#include "core/filter.h"
+
 #include <glib.h>
 
 typedef enum {
@@ -30,10 +32,7 @@ typedef enum { WHARF_LOAD_DATA_AUTO = 0, WHARF_LOAD_DATA_ON, WHARF_LOAD_DATA_OFF
 typedef struct wharf_load_opts {
     wharf_cli_common common;
     char *dir;
-    char **databases;   /* -B: NULL = all */
-    char **tables;      /* -T db.t: NULL = all */
-    GRegex *regex;      /* -x: only db.name matching */
-    char **exclude;     /* --exclude: databases or db.table to skip */
+    wharf_filter filter; /* -B, -T, -x, --exclude (core/filter: the dump's grammar) */
     char *into;         /* --into: target database */
     gboolean no_data, no_schema;
     gboolean skip_binlog, fail_fast, no_verify;

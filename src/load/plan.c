@@ -2,6 +2,8 @@
  * Contract in plan.h. Single-threaded (runs before the workers start). */
 #include "load/plan.h"
 
+#include "core/filter.h"
+
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
@@ -20,7 +22,15 @@
 
 static char *key2(const char *db, const char *t)
 {
-    return g_strconcat(db, "\x1f", t, NULL);
+    return wharf_filter_key(db, t);
+}
+
+wharf_load_table *wharf_load_plan_table(const wharf_load_plan *p, const char *db, const char *name)
+{
+    char *k = key2(db, name);
+    wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
+    g_free(k);
+    return t;
 }
 
 static void chunk_free(gpointer p)
@@ -111,61 +121,6 @@ static wharf_load_table *get_table(wharf_load_plan *p, const char *db, const cha
         g_free(k);
     }
     return t;
-}
-
-/* The name lists of the options as sets (-B, -T, --exclude), built once
- * per plan: a lookup per file or table is O(1), not O(list). */
-typedef struct name_sets {
-    GHashTable *databases, *tables, *exclude; /* NULL when the option is absent */
-} name_sets;
-
-static GHashTable *set_of(char **list)
-{
-    if (list == NULL)
-        return NULL;
-    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-    for (char **x = list; *x; x++)
-        g_hash_table_add(h, *x);
-    return h;
-}
-
-static void name_sets_init(name_sets *ns, const wharf_load_opts *o)
-{
-    ns->databases = set_of(o->databases);
-    ns->tables = set_of(o->tables);
-    ns->exclude = set_of(o->exclude);
-}
-
-static void name_sets_clear(name_sets *ns)
-{
-    if (ns->databases)
-        g_hash_table_unref(ns->databases);
-    if (ns->tables)
-        g_hash_table_unref(ns->tables);
-    if (ns->exclude)
-        g_hash_table_unref(ns->exclude);
-}
-
-static gboolean in_set(GHashTable *set, const char *s)
-{
-    return set != NULL && g_hash_table_contains(set, s);
-}
-
-static gboolean db_selected(const name_sets *ns, const char *db)
-{
-    return (ns->databases == NULL || in_set(ns->databases, db)) && !in_set(ns->exclude, db);
-}
-
-static gboolean table_selected(const name_sets *ns, const wharf_load_opts *o, const char *db, const char *name)
-{
-    char *full = g_strdup_printf("%s.%s", db, name);
-    gboolean ok = ns->tables == NULL || in_set(ns->tables, full);
-    if (ok && o->regex && !g_regex_match(o->regex, full, 0, NULL))
-        ok = FALSE;
-    if (ok && (in_set(ns->exclude, full) || in_set(ns->exclude, db)))
-        ok = FALSE;
-    g_free(full);
-    return ok;
 }
 
 static int cmp_db(gconstpointer a, gconstpointer b)
@@ -613,13 +568,13 @@ static char *file_path(const char *dir, const char *fn)
 }
 
 /* Phase 4: each file to the object it names (real names now). */
-static void place_files(wharf_load_plan *p, const wharf_load_opts *o, const name_sets *ns, GPtrArray *files)
+static void place_files(wharf_load_plan *p, const wharf_load_opts *o, const wharf_filter_sets *ns, GPtrArray *files)
 {
     GHashTable *chunk_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < files->len; i++) {
         const dir_entry *e = files->pdata[i];
         const wharf_file_info *fi = &e->fi;
-        if (!db_selected(ns, fi->db))
+        if (!wharf_filter_db_selected(ns, fi->db))
             continue;
         char *path = file_path(o->dir, e->fn);
         switch (fi->kind) {
@@ -694,10 +649,9 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
         wharf_load_plan_free(p);
         return NULL;
     }
-    name_sets ns;
-    name_sets_init(&ns, o);
+    wharf_filter_sets *ns = wharf_filter_sets_new(&o->filter);
     resolve_names(p, o, files);
-    place_files(p, o, &ns, files);
+    place_files(p, o, ns, files);
     g_ptr_array_free(files, TRUE);
 
     /* Filters on tables and views: one compacting pass per database (not
@@ -707,7 +661,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
         GPtrArray *kept = g_ptr_array_new_with_free_func(table_free);
         for (guint j = 0; j < d->tables->len; j++) {
             wharf_load_table *t = d->tables->pdata[j];
-            if (table_selected(&ns, o, d->name, t->name)) {
+            if (wharf_filter_table_selected(ns, d->name, t->name)) {
                 g_ptr_array_add(kept, t);
                 continue;
             }
@@ -721,7 +675,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
         d->tables = kept;
     }
     /* With -T/-x, databases without a selected object are not restored. */
-    if (o->tables || o->regex) {
+    if (o->filter.tables || o->filter.regex) {
         for (guint i = 0; i < p->dbs->len;) {
             wharf_load_db *d = p->dbs->pdata[i];
             if (d->tables->len == 0) {
@@ -762,7 +716,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
     if (p->meta) {
         for (guint i = 0; i < p->meta->tables->len; i++) {
             const wharf_table_meta *tm = p->meta->tables->pdata[i];
-            if (!db_selected(&ns, tm->db) || !table_selected(&ns, o, tm->db, tm->table))
+            if (!wharf_filter_db_selected(ns, tm->db) || !wharf_filter_table_selected(ns, tm->db, tm->table))
                 continue;
             char *k = key2(tm->db, tm->table);
             wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
@@ -787,7 +741,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
                         p->dbs->len, names->str);
             g_string_free(names, TRUE);
             wharf_load_plan_free(p);
-            name_sets_clear(&ns);
+            wharf_filter_sets_free(ns);
             return NULL;
         }
     }
@@ -830,7 +784,7 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
             }
         }
     }
-    name_sets_clear(&ns);
+    wharf_filter_sets_free(ns);
     return p;
 }
 
@@ -1048,7 +1002,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
     gboolean any_events = FALSE;
     for (guint i = 0; i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
-        if (d->post_path == NULL || o->tables != NULL)
+        if (d->post_path == NULL || o->filter.tables != NULL)
             continue;
         if (schema) {
             char *name = g_strdup_printf("routines of %s", d->target);

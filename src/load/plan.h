@@ -142,6 +142,8 @@ wharf_splitter *wharf_load_plan_splitter(const wharf_load_plan *p, wharf_reader 
 /* A statement as the server must get it: NULL when unchanged, else a new
  * string with the line-end escape undone (*out_len its length). */
 char *wharf_load_plan_statement(const wharf_load_plan *p, const char *stmt, size_t len, size_t *out_len);
+/* The table db.name of the plan, or NULL. */
+wharf_load_table *wharf_load_plan_table(const wharf_load_plan *p, const char *db, const char *name);
 void wharf_load_plan_free(wharf_load_plan *p);
 
 /* The journal key of a job (--resume): its kind and its object's source

@@ -20,7 +20,7 @@ D=$T/d
 expect_fail "--where breaking out of its parentheses" "not one expression" \
     wharf_on src dump -o "$D" --where 'bo.t:x<3) UNION SELECT 1, CONCAT(user, authentication_string) FROM mysql.user WHERE (1'
 expect_fail "--where with a comment" "not one expression" wharf_on src dump -o "$D" --where 'bo.t:x<3 -- '
-expect_fail "--where naming a table not dumped" "which is not a table this dump selects" \
+expect_fail "--where naming a table not dumped" "which is not a table this run selects" \
     wharf_on src dump -o "$D" -B bo --where 'bo.nosuch:x<3'
 for opt in "-t 0" "--rows 0" "-F 0" "--compress gzip --compress-level 0" "--lock-wait-timeout 0"; do
     # shellcheck disable=SC2086

@@ -1,6 +1,7 @@
 /* Unit tests of src/core: error classification, identifier/string quoting,
  * CLI helpers, console formatting. Linked to the real modules. */
 #include "core/cli.h"
+#include "core/filter.h"
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
@@ -48,13 +49,58 @@ static void test_quoting(void)
 
 static void test_split_list(void)
 {
-    char **v = wharf_cli_split_list(" a, b ,,c ");
-    g_assert_cmpuint(g_strv_length(v), ==, 3);
+    char *raw[] = {" a, b ,,c ", "`x,y`.t", NULL};
+    char **v = wharf_filter_split(raw);
+    g_assert_cmpuint(g_strv_length(v), ==, 4);
     g_assert_cmpstr(v[0], ==, "a");
     g_assert_cmpstr(v[1], ==, "b");
     g_assert_cmpstr(v[2], ==, "c");
+    g_assert_cmpstr(v[3], ==, "`x,y`.t");
     g_strfreev(v);
-    g_assert_null(wharf_cli_split_list(NULL));
+    g_assert_null(wharf_filter_split(NULL));
+}
+
+static gboolean has_ab(void *data, const char *db, const char *name, gboolean where)
+{
+    (void)data;
+    (void)where;
+    return strcmp(db, "a") == 0 && (name == NULL || strcmp(name, "b.c") == 0 || strcmp(name, "t") == 0);
+}
+
+/* One grammar and one rule for every subcommand's -B/-T/-x/--exclude. */
+static void test_filter(void)
+{
+    char *tables[] = {"a.`b.c`,a.t", NULL}, *exclude[] = {"a.t", "z", NULL};
+    wharf_filter f = {0};
+    GError *err = NULL;
+    g_assert_true(wharf_filter_init(&f, NULL, tables, NULL, exclude, NULL, &err));
+    wharf_filter_sets *s = wharf_filter_sets_new(&f);
+    g_assert_true(wharf_filter_db_selected(s, "a"));
+    g_assert_false(wharf_filter_db_selected(s, "q")); /* -T names only a's tables */
+    g_assert_true(wharf_filter_table_selected(s, "a", "b.c"));
+    g_assert_false(wharf_filter_table_selected(s, "a", "t")); /* excluded */
+    g_assert_false(wharf_filter_table_selected(s, "a", "u"));
+    g_assert_nonnull(wharf_filter_only_dbs(s));
+    g_assert_true(wharf_filter_check_named(s, has_ab, NULL, "is missing", &err));
+    wharf_filter_sets_free(s);
+    wharf_filter_clear(&f);
+
+    char *dbs[] = {"a,nosuch", NULL};
+    g_assert_true(wharf_filter_init(&f, dbs, NULL, "^a\\.b", NULL, NULL, &err));
+    s = wharf_filter_sets_new(&f);
+    g_assert_true(wharf_filter_table_selected(s, "a", "b.c"));
+    g_assert_false(wharf_filter_table_selected(s, "a", "t")); /* -x */
+    g_assert_false(wharf_filter_check_named(s, has_ab, NULL, "is missing", &err));
+    g_assert_cmpstr(err->message, ==, "database `nosuch` (named in -B) is missing");
+    g_clear_error(&err);
+    wharf_filter_sets_free(s);
+    wharf_filter_clear(&f);
+
+    char *bad[] = {"nodot", NULL};
+    g_assert_false(wharf_filter_init(&f, NULL, bad, NULL, NULL, NULL, &err));
+    g_assert_error(err, WHARF_ERROR, WHARF_ERROR_USAGE);
+    g_clear_error(&err);
+    wharf_filter_clear(&f);
 }
 
 static void test_scrub_argv(void)
@@ -146,7 +192,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/core/error/transient", test_transient_classification);
     g_test_add_func("/core/conn/quoting", test_quoting);
-    g_test_add_func("/core/cli/split-list", test_split_list);
+    g_test_add_func("/core/filter/split", test_split_list);
+    g_test_add_func("/core/filter/select", test_filter);
     g_test_add_func("/core/cli/scrub-argv", test_scrub_argv);
     g_test_add_func("/core/cli/parse", test_parse_password_forms);
     g_test_add_func("/core/console/format", test_format_helpers);
