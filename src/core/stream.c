@@ -134,12 +134,15 @@ struct wharf_writer {
     uint64_t disk_bytes;
     gboolean dead; /* a commit failed: temp file gone, only the handle left */
     gboolean no_fsync; /* commit without fsync: caller syncs the file system */
+    wharf_sink sink;   /* instead of a file when sink.write is set */
 };
 
 static void writer_free(wharf_writer *w)
 {
     if (w == NULL)
         return;
+    if (w->sink.abort && !w->dead)
+        w->sink.abort(w->sink.data);
     if (w->fd >= 0)
         close(w->fd);
     if (w->zc != NULL)
@@ -153,7 +156,7 @@ static void writer_free(wharf_writer *w)
     g_free(w);
 }
 
-wharf_writer *wharf_writer_open(const char *path, wharf_compress c, int level, GError **err)
+static wharf_writer *writer_new(const char *path, wharf_compress c, int level, GError **err)
 {
     wharf_writer *w = g_new0(wharf_writer, 1);
     w->fd = -1;
@@ -194,7 +197,17 @@ wharf_writer *wharf_writer_open(const char *path, wharf_compress c, int level, G
         writer_free(w);
         return NULL;
     }
+    w->inbuf = g_malloc(WHARF_STREAM_INBUF);
+    if (c != WHARF_COMPRESS_NONE)
+        w->outbuf = g_malloc(WHARF_STREAM_OUTBUF);
+    return w;
+}
 
+wharf_writer *wharf_writer_open(const char *path, wharf_compress c, int level, GError **err)
+{
+    wharf_writer *w = writer_new(path, c, level, err);
+    if (w == NULL)
+        return NULL;
     w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (w->fd < 0) {
         int e = errno;
@@ -203,9 +216,19 @@ wharf_writer *wharf_writer_open(const char *path, wharf_compress c, int level, G
         writer_free(w);
         return NULL;
     }
-    w->inbuf = g_malloc(WHARF_STREAM_INBUF);
-    if (c != WHARF_COMPRESS_NONE)
-        w->outbuf = g_malloc(WHARF_STREAM_OUTBUF);
+    return w;
+}
+
+wharf_writer *wharf_writer_open_sink(const char *name, wharf_compress c, int level, const wharf_sink *sink,
+                                     GError **err)
+{
+    wharf_writer *w = writer_new(name, c, level, err);
+    if (w == NULL) {
+        if (sink->abort)
+            sink->abort(sink->data);
+        return NULL;
+    }
+    w->sink = *sink;
     return w;
 }
 
@@ -213,7 +236,7 @@ static gboolean writer_emit(wharf_writer *w, const void *data, size_t len, GErro
 {
     if (len == 0)
         return TRUE;
-    if (!write_all(w->fd, data, len, w->tmp_path, err))
+    if (w->sink.write ? !w->sink.write(w->sink.data, data, len, err) : !write_all(w->fd, data, len, w->tmp_path, err))
         return FALSE;
     w->disk_bytes += len;
     return TRUE;
@@ -344,6 +367,19 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
         ok = writer_feed(w, w->inbuf, w->in_len, TRUE, err);
         w->in_len = 0;
     }
+    if (w->sink.write) {
+        /* The sink's commit (or, on failure, its abort) ends it. */
+        if (ok && (ok = w->sink.commit(w->sink.data, err)))
+            w->dead = TRUE;
+        if (ok) {
+            writer_free(w);
+            return TRUE;
+        }
+        if (!w->dead && w->sink.abort)
+            w->sink.abort(w->sink.data);
+        w->dead = TRUE;
+        return FALSE;
+    }
     if (ok && !w->no_fsync)
         ok = fsync_fd(w->fd, w->tmp_path, err);
     if (ok) {
@@ -413,7 +449,7 @@ void wharf_writer_abort(wharf_writer *w)
         close(w->fd);
         w->fd = -1;
     }
-    if (!w->dead)
+    if (!w->dead && !w->sink.write)
         unlink(w->tmp_path);
     writer_free(w);
 }
@@ -456,28 +492,40 @@ struct wharf_reader {
     uint64_t bytes;
     uint32_t crc;
     uint64_t disk_bytes;
+    wharf_source source; /* instead of fd when source.read is set */
 };
+
+/* Raw bytes from the file or the source; -1 with *err on failure. */
+static ssize_t raw_read(wharf_reader *r, void *buf, size_t len, GError **err)
+{
+    if (r->source.read)
+        return r->source.read(r->source.data, buf, len, err);
+    for (;;) {
+        ssize_t n = read(r->fd, buf, len);
+        if (n >= 0 || errno != EINTR) {
+            if (n < 0)
+                set_errno_error(err, errno, r->path, "read");
+            return n;
+        }
+    }
+}
 
 /* Refill inbuf (only when fully consumed). */
 static gboolean reader_fill(wharf_reader *r, GError **err)
 {
     r->in_base += r->in_len;
     r->in_pos = r->in_len = 0;
-    for (;;) {
-        ssize_t n = read(r->fd, r->inbuf, WHARF_STREAM_INBUF);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            set_errno_error(err, errno, r->path, "read");
-            return FALSE;
-        }
-        if (n == 0)
-            r->eof = TRUE;
-        r->in_len = (size_t)n;
-        r->disk_bytes += (uint64_t)n;
-        return TRUE;
-    }
+    ssize_t n = raw_read(r, r->inbuf, WHARF_STREAM_INBUF, err);
+    if (n < 0)
+        return FALSE;
+    if (n == 0)
+        r->eof = TRUE;
+    r->in_len = (size_t)n;
+    r->disk_bytes += (uint64_t)n;
+    return TRUE;
 }
+
+static wharf_reader *reader_start(wharf_reader *r, GError **err);
 
 wharf_reader *wharf_reader_open(const char *path, GError **err)
 {
@@ -491,16 +539,29 @@ wharf_reader *wharf_reader_open(const char *path, GError **err)
     wharf_reader *r = g_new0(wharf_reader, 1);
     r->path = g_strdup(path);
     r->fd = fd;
+    return reader_start(r, err);
+}
+
+wharf_reader *wharf_reader_open_source(const char *name, const wharf_source *src, GError **err)
+{
+    wharf_reader *r = g_new0(wharf_reader, 1);
+    r->path = g_strdup(name);
+    r->fd = -1;
+    r->source = *src;
+    return reader_start(r, err);
+}
+
+/* Buffers, then the compression detected from the first bytes. */
+static wharf_reader *reader_start(wharf_reader *r, GError **err)
+{
+    const char *path = r->path;
     r->inbuf = g_malloc(WHARF_STREAM_INBUF);
     r->crc = (uint32_t)crc32_z(0L, Z_NULL, 0);
 
     /* Gather up to 4 bytes for magic detection. */
     while (!r->eof && r->in_len < 4) {
-        ssize_t n = read(fd, r->inbuf + r->in_len, WHARF_STREAM_INBUF - r->in_len);
+        ssize_t n = raw_read(r, r->inbuf + r->in_len, WHARF_STREAM_INBUF - r->in_len, err);
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            set_errno_error(err, errno, path, "read");
             wharf_reader_close(r);
             return NULL;
         }
@@ -729,6 +790,8 @@ void wharf_reader_close(wharf_reader *r)
         return;
     if (r->fd >= 0)
         close(r->fd);
+    if (r->source.close)
+        r->source.close(r->source.data);
     if (r->zd != NULL)
         ZSTD_freeDCtx(r->zd);
     if (r->gz_init)

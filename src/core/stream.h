@@ -37,8 +37,30 @@ wharf_compress wharf_compress_from_name(const char *path);
 
 typedef struct wharf_writer wharf_writer;
 
+/* Where a writer's (compressed) bytes go instead of a file: write each
+ * piece; commit once at the end (the content is complete); or abort (never
+ * after commit). Called on the writer's thread. */
+typedef struct wharf_sink {
+    gboolean (*write)(void *data, const void *buf, size_t len, GError **err);
+    gboolean (*commit)(void *data, GError **err);
+    void (*abort)(void *data);
+    void *data;
+} wharf_sink;
+
+/* Where a reader's raw bytes come from instead of a file: read returns
+ * 0 at the end, -1 with *err on failure; close once. */
+typedef struct wharf_source {
+    gssize (*read)(void *data, void *buf, size_t len, GError **err);
+    void (*close)(void *data);
+    void *data;
+} wharf_source;
+
 /* level: 0 = library default (zstd 3, gzip 6). */
 wharf_writer *wharf_writer_open(const char *path, wharf_compress c, int level, GError **err);
+/* The same writer over a sink (name: for messages). On failure the sink
+ * is aborted. */
+wharf_writer *wharf_writer_open_sink(const char *name, wharf_compress c, int level, const wharf_sink *sink,
+                                     GError **err);
 gboolean wharf_writer_write(wharf_writer *w, const void *data, size_t len, GError **err);
 gboolean wharf_writer_puts(wharf_writer *w, const char *s, GError **err);
 /* Uncompressed bytes written so far, and the CRC-32 of them. */
@@ -72,6 +94,9 @@ gboolean wharf_fsync_dir(const char *dir, GError **err);
 typedef struct wharf_reader wharf_reader;
 
 wharf_reader *wharf_reader_open(const char *path, GError **err);
+/* The same reader over a source (name: for messages), decompressing by
+ * content as for a file. */
+wharf_reader *wharf_reader_open_source(const char *name, const wharf_source *src, GError **err);
 /* Read up to len uncompressed bytes; returns bytes read, 0 at clean end of
  * data, -1 on error (truncated/corrupt input, I/O error). */
 gssize wharf_reader_read(wharf_reader *r, void *buf, size_t len, GError **err);
