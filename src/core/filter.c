@@ -367,3 +367,34 @@ gboolean wharf_filter_check_named(const wharf_filter_sets *s, wharf_filter_has_f
     }
     return TRUE;
 }
+
+void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_filter *f)
+{
+    GOptionEntry entries[] = {
+        {"skip-views", 0, 0, G_OPTION_ARG_NONE, &f->skip_views, "Leave views out", NULL},
+        {"skip-triggers", 0, 0, G_OPTION_ARG_NONE, &f->skip_triggers, "Leave triggers out", NULL},
+        {"skip-routines", 0, 0, G_OPTION_ARG_NONE, &f->skip_routines,
+         "Leave stored procedures, functions and packages out", NULL},
+        {"skip-events", 0, 0, G_OPTION_ARG_NONE, &f->skip_events, "Leave events out", NULL},
+        {NULL},
+    };
+    g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
+char *wharf_filter_skipped(const wharf_filter *f)
+{
+    GString *s = g_string_new(NULL);
+    const struct {
+        gboolean on;
+        const char *what;
+    } k[] = {{f->skip_views, "views"}, {f->skip_triggers, "triggers"}, {f->skip_routines, "routines"},
+             {f->skip_events, "events"}};
+    for (gsize i = 0; i < G_N_ELEMENTS(k); i++)
+        if (k[i].on)
+            g_string_append_printf(s, "%s%s", s->len ? ", " : "", k[i].what);
+    if (s->len == 0) {
+        g_string_free(s, TRUE);
+        return NULL;
+    }
+    return g_string_free(s, FALSE);
+}

@@ -12,6 +12,8 @@
  *    the server's system schemas then: its rule, not this module's). A
  *    table is selected when its database is, it is not excluded, it is in
  *    -T when -T is given, and "db.table" matches -x when -x is given.
+ *  - --skip-KIND leaves every object of that kind out (the run logs which
+ *    kinds it leaves out).
  *  - Lookups are O(1) (hash sets built once by wharf_filter_sets_new).
  *  - wharf_filter_check_named: every database and table the user named
  *    (and every --where table) must exist, unless excluded: a typo is an
@@ -31,7 +33,16 @@ typedef struct wharf_filter {
     char **where;       /* --where "db.t:COND" entries, or NULL */
     gboolean routines;  /* dump routines and events (off with -T) */
     gboolean no_history; /* system-versioned tables: current rows only */
+    /* --skip-views, --skip-triggers, --skip-routines, --skip-events: object
+     * kinds left out on purpose (said in the log, never silently) */
+    gboolean skip_views, skip_triggers, skip_routines, skip_events;
 } wharf_filter;
+
+/* Add --skip-views/--skip-triggers/--skip-routines/--skip-events (every
+ * subcommand has them) to ctx's main entries, filling f. */
+void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_filter *f);
+/* "views, triggers" for the kinds f skips, or NULL when none (for the log). */
+char *wharf_filter_skipped(const wharf_filter *f);
 
 /* Split each entry on commas outside backticks; NULL when none. */
 char **wharf_filter_split(char **raw);

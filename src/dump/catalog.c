@@ -191,6 +191,8 @@ static gboolean on_table(wharf_catalog *c, const wharf_filter_sets *s, MYSQL_ROW
     gboolean versioned = FALSE;
     if (lookup_db(c, row[0]) == NULL)
         return TRUE;
+    if (strcmp(type, "VIEW") == 0 && wharf_filter_of(s)->skip_views)
+        return TRUE; /* --skip-views: left out on purpose, logged by the run */
     if (strcmp(type, "VIEW") == 0)
         kind = WHARF_OBJ_VIEW;
     else if (strcmp(type, "SEQUENCE") == 0)
@@ -566,7 +568,7 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
         const char *what, *fmt;
         row_fn fn;
         const char *col;
-        gboolean routines_only;
+        gboolean skip; /* left out: -T (routines, events) or --skip-KIND */
     } q[] = {
         {"SCHEMATA", "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE %s", on_schema,
          "SCHEMA_NAME", FALSE},
@@ -582,27 +584,27 @@ wharf_catalog *wharf_catalog_read(MYSQL *m, const wharf_filter *f, GError **err)
          on_column, "TABLE_SCHEMA", FALSE},
         {"VIEWS",
          "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE %s",
-         on_view, "TABLE_SCHEMA", FALSE},
+         on_view, "TABLE_SCHEMA", f->skip_views},
         {"TRIGGERS",
          "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS"
          " WHERE %s ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING,"
          " EVENT_MANIPULATION, ACTION_ORDER",
-         on_trigger, "TRIGGER_SCHEMA", FALSE},
+         on_trigger, "TRIGGER_SCHEMA", f->skip_triggers},
         {"ROUTINES",
          "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES"
          " WHERE %s ORDER BY ROUTINE_SCHEMA, ROUTINE_NAME",
-         on_routine, "ROUTINE_SCHEMA", TRUE},
+         on_routine, "ROUTINE_SCHEMA", !f->routines || f->skip_routines},
         {"EVENTS",
          "SELECT EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE %s"
          " ORDER BY EVENT_SCHEMA, EVENT_NAME",
-         on_event, "EVENT_SCHEMA", TRUE},
+         on_event, "EVENT_SCHEMA", !f->routines || f->skip_events},
         {"REFERENTIAL_CONSTRAINTS",
          "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME"
          " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE %s",
          on_fk, "CONSTRAINT_SCHEMA", FALSE},
     };
     for (guint i = 0; ok && i < G_N_ELEMENTS(q); i++) {
-        if (q[i].routines_only && !f->routines)
+        if (q[i].skip)
             continue;
         char *cond = schema_cond(s, q[i].col);
         char *sql = g_strdup_printf(q[i].fmt, cond);

@@ -864,6 +864,10 @@ static wharf_catalog *read_catalog(dump_ctx *c, MYSQL *m, wharf_snapshot *snap, 
         wharf_set_cancelled(err, "dump");
         return NULL;
     }
+    char *skipped = cat ? wharf_filter_skipped(&o->filter) : NULL;
+    if (skipped)
+        WLOG_INFO("left out on request (--skip-*): every one of the source's %s", skipped);
+    g_free(skipped);
     if (cat)
         WLOG_INFO("catalog: %u databases, %" G_GINT64_FORMAT " tables, %" G_GINT64_FORMAT
                   " views, %" G_GINT64_FORMAT " sequences (read in %.2fs)",
@@ -1163,6 +1167,7 @@ int wharf_dump_main(int argc, char **argv)
     g_set_prgname("wharf dump");
     GOptionContext *ctx = g_option_context_new("- write a server's databases to a dump directory");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    wharf_filter_add_skip_options(ctx, &o.filter);
     wharf_cli_add_common(ctx, &o.common);
     g_option_context_set_summary(
         ctx, "Dumps every database except the system schemas (mysql, sys, information_schema,\n"

@@ -415,6 +415,10 @@ static int run(wharf_load_opts *o, wharf_console *console)
     }
     WLOG_INFO("%s: %u database(s), %u table(s), %u view(s), %u data chunk(s)", o->dir, plan->dbs->len,
               plan->ntables, plan->nviews, plan->nchunks);
+    char *skipped = wharf_filter_skipped(&o->filter);
+    if (skipped)
+        WLOG_INFO("left out on request (--skip-*): every one of the dump's %s", skipped);
+    g_free(skipped);
     if (!check_named(plan, o, &err)) {
         WLOG_ERR("%s", err->message);
         g_error_free(err);
@@ -576,6 +580,7 @@ int wharf_load_main(int argc, char **argv)
     GOptionContext *octx = g_option_context_new("- restore a dump directory into a server");
     g_option_context_set_help_enabled(octx, FALSE);
     g_option_context_add_main_entries(octx, entries, NULL);
+    wharf_filter_add_skip_options(octx, &o.filter);
     wharf_cli_add_common(octx, &o.common);
     char **rest = NULL;
     GError *err = NULL;

@@ -870,7 +870,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
         for (guint j = 0; j < d->tables->len; j++) {
             wharf_load_table *t = d->tables->pdata[j];
             if (t->view_path) {
-                if (!schema)
+                if (!schema || o->filter.skip_views)
                     continue;
                 name = g_strdup_printf("view %s", t->display);
                 t->job_create = wharf_sched_add(s, WHARF_LJ_VIEW, t, name, TRUE);
@@ -909,7 +909,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
                 wharf_sched_depend(s, t->job_done, cj, TRUE);
             }
             g_ptr_array_add(late_jobs, t->job_done);
-            if (t->triggers_path) {
+            if (t->triggers_path && !o->filter.skip_triggers) {
                 name = g_strdup_printf("triggers of %s", t->display);
                 wharf_job *tj = wharf_sched_add(s, WHARF_LJ_TRIGGERS, t, name, TRUE);
                 g_free(name);
@@ -980,7 +980,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
      * triggers, named by the server). */
     for (guint i = 0; data && i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
-        if (d->triggers_path == NULL)
+        if (d->triggers_path == NULL || o->filter.skip_triggers)
             continue;
         char *name = g_strdup_printf("triggers of database %s", d->target);
         wharf_job *tj = wharf_sched_add(s, WHARF_LJ_DB_TRIGGERS, d, name, TRUE);
@@ -1004,7 +1004,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
         wharf_load_db *d = p->dbs->pdata[i];
         if (d->post_path == NULL || o->filter.tables != NULL)
             continue;
-        if (schema) {
+        if (schema && !o->filter.skip_routines) {
             char *name = g_strdup_printf("routines of %s", d->target);
             wharf_job *rj = wharf_sched_add(s, WHARF_LJ_ROUTINES, d, name, TRUE);
             g_free(name);
@@ -1014,7 +1014,7 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
                 all_routines = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all routines", TRUE);
             wharf_sched_depend(s, all_routines, rj, FALSE);
         }
-        if (data) {
+        if (data && !o->filter.skip_events) {
             if (all_done == NULL)
                 all_done = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables, views and triggers", TRUE);
             char *name = g_strdup_printf("events of %s", d->target);
