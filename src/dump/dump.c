@@ -24,6 +24,7 @@
 #include "core/stream.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
+#include "dump/outstream.h"
 #include "dump/rows.h"
 #include "dump/schema.h"
 #include "dump/snapshot.h"
@@ -72,7 +73,10 @@ typedef struct dump_opts {
     gint64 rows;
     int chunk_size_mb;
     int snapshot_budget;
+    char *spool_dir, *spool_max; /* -o -: where the spool goes, its bound */
     /* derived */
+    gboolean stream;      /* -o -: the dump goes to stdout (dump/outstream.h) */
+    guint64 spool_bytes;  /* -o -: files waiting in the spool before writers wait */
     wharf_filter filter;
     wharf_outdir out;
     wharf_lock_method lock_method;
@@ -143,6 +147,7 @@ typedef struct dump_ctx {
     gboolean driver_waiting;
     gulong driver_conn_id;
     wharf_snapshot *wait_snap;
+    wharf_outstream *stream; /* -o -, under qlock: the signal handler cancels it */
 
     /* First error. elock guards error. failed is atomic (checked lock-free). */
     GMutex elock;
@@ -401,6 +406,7 @@ static void on_signal(int signo, gpointer data)
         c->interrupted = signo;
     c->stop = TRUE;
     g_cond_broadcast(&c->qcond);
+    wharf_outstream_cancel(c->stream);
     g_mutex_unlock(&c->qlock);
     if (first)
         kill_running(c);
@@ -799,6 +805,15 @@ static gboolean finish_options(dump_opts *o, GError **err)
         return usage_error(err, "--outputdir is required");
     if (o->no_data && o->no_schema)
         return usage_error(err, "--no-data and --no-schema together leave nothing to dump");
+    o->stream = strcmp(o->outdir, "-") == 0;
+    if (!o->stream && (o->spool_dir || o->spool_max))
+        return usage_error(err, "--spool-dir and --spool-max are for a dump to stdout (-o -)");
+    if (o->spool_max) {
+        gint64 v = 0;
+        if (!parse_size(o->spool_max, &v))
+            return usage_error(err, "--spool-max: '%s' is not a size (e.g. 512M, 2G)", o->spool_max);
+        o->spool_bytes = (guint64)v;
+    }
     o->out.dir = o->outdir;
     o->out.format = WHARF_DATA_SQL;
     if (o->format) {
@@ -868,6 +883,8 @@ static void opts_clear(dump_opts *o)
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
     g_free(o->outdir);
+    g_free(o->spool_dir);
+    g_free(o->spool_max);
     g_strfreev(o->databases_raw);
     g_strfreev(o->tables_raw);
     g_strfreev(o->exclude_raw);
@@ -1068,6 +1085,37 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     return ok && wharf_metadata_writer_commit(mw, err);
 }
 
+/* -o -: the files go to a spool directory, from which the streamer sends
+ * them (dump/outstream.h); set before any thread reads o. */
+static gboolean stream_begin(dump_ctx *c, dump_opts *o, GError **err)
+{
+    guint64 chunk_mb = o->chunk_size_mb > 0 ? (guint64)o->chunk_size_mb : DEFAULT_CHUNK_MB;
+    guint64 max = o->spool_bytes ? o->spool_bytes : 4 * (guint64)o->common.threads * chunk_mb << 20;
+    char *header = wharf_metadata_stream_header(SESSION_SQL_MODE, "+00:00");
+    wharf_outstream *s = wharf_outstream_start(o->spool_dir, max, STDOUT_FILENO, header, err);
+    g_free(header);
+    if (s == NULL)
+        return FALSE;
+    g_mutex_lock(&c->qlock);
+    c->stream = s;
+    g_mutex_unlock(&c->qlock);
+    g_free(o->outdir);
+    o->outdir = g_strdup(wharf_outstream_dir(s));
+    o->out.dir = o->outdir;
+    o->out.on_commit = wharf_outstream_committed;
+    o->out.on_commit_data = s;
+    return TRUE;
+}
+
+static void stream_end(dump_ctx *c)
+{
+    g_mutex_lock(&c->qlock);
+    wharf_outstream *s = c->stream;
+    c->stream = NULL;
+    g_mutex_unlock(&c->qlock);
+    wharf_outstream_free(s);
+}
+
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -1090,8 +1138,11 @@ static int run_dump(dump_opts *o, wharf_console *console)
     wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &c, &err);
     if (sig == NULL)
         goto out;
+    if (o->stream && !stream_begin(&c, o, &err))
+        goto out;
 
-    if (!check_outdir(o->outdir, &dir_exists, &err))
+    dir_exists = o->stream; /* the spool exists and holds metadata.header */
+    if (!o->stream && !check_outdir(o->outdir, &dir_exists, &err))
         goto out;
     main_conn = wharf_conn_open(&o->common.conn, &err);
     if (main_conn == NULL)
@@ -1243,7 +1294,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
      * write (the metadata's position was read when the snapshot opened). */
     wharf_snapshot_release_locks(&snap);
     wharf_fault_point("dump-before-metadata");
-    if (!write_metadata(&c, started, &si, &snap, &err))
+    if (!write_metadata(&c, started, &si, &snap, &err) ||
+        (c.stream && !wharf_outstream_finish(c.stream, &err)))
         goto out;
     {
         double el = (double)(g_get_monotonic_time() - t_start) / 1e6;
@@ -1253,7 +1305,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
         char *d = wharf_format_duration(el);
         WLOG_INFO("dump complete: %u objects, %" G_GINT64_FORMAT " rows, %s in %s (%s/s) -> %s",
                   cat->tables->len, wharf_counter_get(&c.progress.rows_done), b, d, rate,
-                  o->outdir);
+                  o->stream ? "stdout" : o->outdir);
         g_free(b);
         g_free(rate);
         g_free(d);
@@ -1263,6 +1315,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
 out:
     if (snap_init)
         wharf_snapshot_finish(&snap);
+    stream_end(&c); /* the spool goes, whatever happened */
     g_mutex_lock(&c.qlock);
     int signo = c.interrupted;
     g_mutex_unlock(&c.qlock);
@@ -1318,7 +1371,14 @@ int wharf_dump_main(int argc, char **argv)
     o.rows = -1;
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
-         "Directory to write (must not exist or be empty)", "DIR"},
+         "Directory to write (must not exist or be empty), or - for one stream on stdout", "DIR"},
+        {"spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_dir,
+         "With -o -: where files wait to be sent (a private directory under DIR; default $TMPDIR)",
+         "DIR"},
+        {"spool-max", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_max,
+         "With -o -: most bytes waiting in the spool before the writers wait (default 4 x threads x"
+         " chunk size)",
+         "SIZE"},
         {"databases", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.databases_raw,
          "Dump only these databases (comma-separated, repeatable)", "DB,..."},
         {"tables", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.tables_raw,
