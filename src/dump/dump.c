@@ -1205,7 +1205,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
     wharf_conn_close(main_conn);
     main_conn = NULL;
 
-    if (!make_outdir(o->outdir, dir_exists, &err))
+    if (!make_outdir(o->outdir, dir_exists, &err) ||
+        (c.stream && !wharf_outstream_table_list(c.stream, cat, &err)))
         goto out;
 
     /* Jobs: databases, then tables longest job first. */

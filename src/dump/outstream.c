@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/spool.h"
 #include "core/stream.h"
+#include "dump/catalog.h"
+#include "format/metadata.h"
 #include "format/frame.h"
 
 #include <errno.h>
@@ -233,6 +235,39 @@ gboolean wharf_outstream_committed(gpointer data, const char *path, GError **err
         g_cond_wait(&s->cond, &s->lock);
     ok = ok && usable(s, err);
     g_mutex_unlock(&s->lock);
+    return ok;
+}
+
+/* One table's group: its file-name forms and real name, as in `metadata`. */
+static gboolean table_group(wharf_writer *w, const wharf_cat_table *t, GError **err)
+{
+    GKeyFile *kf = g_key_file_new();
+    char *g = wharf_metadata_group(t->fdb, t->fname);
+    g_key_file_set_string(kf, g, "real_table_name", t->name);
+    gsize len = 0;
+    char *text = g_key_file_to_data(kf, &len, NULL);
+    gboolean ok = wharf_writer_write(w, "\n", 1, err) && wharf_writer_write(w, text, len, err);
+    g_free(text);
+    g_free(g);
+    g_key_file_free(kf);
+    return ok;
+}
+
+gboolean wharf_outstream_table_list(wharf_outstream *s, const wharf_catalog *cat, GError **err)
+{
+    char *path = g_build_filename(s->dir, "metadata.partial.0", NULL);
+    wharf_writer *w = wharf_writer_open(path, WHARF_COMPRESS_NONE, 0, err);
+    g_free(path);
+    if (w == NULL)
+        return FALSE;
+    wharf_writer_defer_sync(w);
+    wharf_writer_on_commit(w, wharf_outstream_committed, s);
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < cat->tables->len; i++)
+        ok = table_group(w, cat->tables->pdata[i], err);
+    ok = ok && wharf_writer_commit(w, err);
+    if (!ok)
+        wharf_writer_abort(w);
     return ok;
 }
 

@@ -33,6 +33,8 @@
 #ifndef WHARF_DUMP_OUTSTREAM_H
 #define WHARF_DUMP_OUTSTREAM_H
 
+#include "dump/catalog.h"
+
 #include <glib.h>
 
 typedef struct wharf_outstream wharf_outstream;
@@ -42,6 +44,11 @@ wharf_outstream *wharf_outstream_start(const char *spool_parent, guint64 max_byt
                                        const char *header_text, GError **err);
 const char *wharf_outstream_dir(const wharf_outstream *s);
 gboolean wharf_outstream_committed(gpointer s, const char *path, GError **err);
+/* Send `metadata.partial.0`: every table's group with its real_table_name
+ * (as in `metadata`), before any table's file, as mydumper's stream does:
+ * myloader --stream needs a table's real name before its schema file when
+ * the CREATE does not give it (a sequence, a mapped name). */
+gboolean wharf_outstream_table_list(wharf_outstream *s, const wharf_catalog *cat, GError **err);
 gboolean wharf_outstream_finish(wharf_outstream *s, GError **err);
 void wharf_outstream_cancel(wharf_outstream *s);
 void wharf_outstream_free(wharf_outstream *s);
