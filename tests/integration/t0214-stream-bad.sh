@@ -90,4 +90,17 @@ check empty "the stream is empty"
 wharf_on dst load -d - --spool-dir "$T/spool" <"$T/good" >"$T/good.log" 2>&1 || fail "the good stream: $(tail -3 "$T/good.log")"
 compare_databases src shop dst shop
 [ -z "$(ls -A "$T/spool")" ] || fail "spool left after the good load"
+
+# options that only make sense with a stream, and a spool that cannot be made
+expect_fail "dump --spool-dir without -o -" "spool-dir and --spool-max are for a dump to stdout" \
+    wharf_on src dump -o "$T/dir" --spool-dir "$T/spool"
+expect_fail "dump --spool-max not a size" "--spool-max: 'lots' is not a size" wharf_on src dump -o - --spool-max lots
+expect_fail "dump, spool cannot be made" "cannot create the spool directory $T/none/wharf-spool-" \
+    wharf_on src dump -o - --spool-dir "$T/none"
+expect_fail "load --resume with -d -" "a stream \(-d -\) cannot be resumed" \
+    wharf_on dst load -d - --resume "$T/journal" </dev/null
+expect_fail "load --spool-dir without -d -" "spool-dir is for a stream on stdin" \
+    wharf_on dst load -d "$T/dir" --spool-dir "$T/spool"
+expect_fail "load, spool cannot be made" "cannot create the spool directory $T/none/wharf-spool-" \
+    wharf_on dst load -d - --spool-dir "$T/none" <"$T/good"
 ok "every damaged stream refused before any change; the good one loads"
