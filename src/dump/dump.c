@@ -36,6 +36,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_CHUNK_MB 64
 /* Without --chunk-size/--rows the chunk size is DEFAULT_CHUNK_MB, or less
@@ -1089,6 +1090,11 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
  * them (dump/outstream.h); set before any thread reads o. */
 static gboolean stream_begin(dump_ctx *c, dump_opts *o, GError **err)
 {
+    if (isatty(STDOUT_FILENO)) {
+        g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                            "-o - writes the dump to stdout, which is a terminal: redirect or pipe it");
+        return FALSE;
+    }
     guint64 chunk_mb = o->chunk_size_mb > 0 ? (guint64)o->chunk_size_mb : DEFAULT_CHUNK_MB;
     guint64 max = o->spool_bytes ? o->spool_bytes : 4 * (guint64)o->common.threads * chunk_mb << 20;
     char *header = wharf_metadata_stream_header(SESSION_SQL_MODE, "+00:00");

@@ -3,7 +3,7 @@
 # both ways, on a small database with every object kind (tables with a
 # foreign key and several chunks, a row with id 0 under
 # NO_AUTO_VALUE_ON_ZERO, a view, a trigger, a function, a procedure, an
-# event, a sequence), each target compared with the source (compare_full):
+# event, a sequence, a table whose file name is mapped), each target compared with the source (compare_full):
 #   wharf dump -o - [--compress zstd|none]  | myloader --stream
 #   mydumper --stream [-c]                  | wharf load -d -
 . "$(dirname "$0")/../harness/lib.sh"
@@ -34,6 +34,8 @@ CREATE FUNCTION f_double(x INT) RETURNS INT DETERMINISTIC RETURN x * 2;
 CREATE PROCEDURE p_count() SELECT COUNT(*) FROM orders;
 CREATE EVENT ev_purge ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM orders WHERE id < 0;
 CREATE SEQUENCE seq_ids START WITH 100 INCREMENT BY 5;
+CREATE TABLE `odd.name` (id INT PRIMARY KEY, v VARCHAR(10));
+INSERT INTO `odd.name` VALUES (1, 'a'), (2, 'b');
 SELECT NEXTVAL(seq_ids);
 SQL
 reset_dst() { sql dst -e "SET foreign_key_checks = 0; DROP DATABASE IF EXISTS shop"; }

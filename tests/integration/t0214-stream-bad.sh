@@ -86,6 +86,28 @@ check twice "frame 2 \(metadata\.header\) at offset $second: metadata\.header is
 check after-metadata "shop\.zz-schema\.sql\) at offset $(stat -c %s "$T/good"): shop\.zz-schema\.sql comes after metadata"
 check empty "the stream is empty"
 
+# SIGINT while the stream is arriving: exit 130, spool removed, target unchanged
+mkfifo "$T/fifo"
+{ head -c "$chunk_body" "$T/good"; exec sleep 60; } >"$T/fifo" &
+feeder=$!
+env --default-signal=INT,TERM "$WHARF_BIN" load --no-defaults -u root -S "$T/dst/sock" -d - \
+    --spool-dir "$T/spool" <"$T/fifo" >"$T/int.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+    [ -n "$(find "$T/spool" -name 'shop-schema-create.sql')" ] && break
+    sleep 0.1
+done
+[ -n "$(find "$T/spool" -name 'shop-schema-create.sql')" ] || fail "SIGINT: nothing received: $(cat "$T/int.log")"
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+kill "$feeder" 2>/dev/null || true
+[ "$rc" = 130 ] || fail "SIGINT while receiving: exit $rc: $(cat "$T/int.log")"
+grep -q 'load interrupted (SIGINT) while receiving the stream' "$T/int.log" || fail "SIGINT: $(cat "$T/int.log")"
+[ -z "$(ls -A "$T/spool")" ] || fail "SIGINT: spool left: $(ls -A "$T/spool")"
+[ "$(state)" = "$before" ] || fail "SIGINT: the target changed"
+ok "SIGINT while receiving: exit 130, spool removed, target unchanged"
+
 # the undamaged stream loads
 wharf_on dst load -d - --spool-dir "$T/spool" <"$T/good" >"$T/good.log" 2>&1 || fail "the good stream: $(tail -3 "$T/good.log")"
 compare_databases src shop dst shop
