@@ -4,7 +4,7 @@
 # foreign key and several chunks, a row with id 0 under
 # NO_AUTO_VALUE_ON_ZERO, a view, a trigger, a function, a procedure, an
 # event, a sequence, a table whose file name is mapped), each target compared with the source (compare_full):
-#   wharf dump -o - [--compress zstd|none]  | myloader --stream
+#   wharf dump -o - [--compress zstd|none] [--format tsv] | myloader --stream
 #   mydumper --stream [-c]                  | wharf load -d -
 . "$(dirname "$0")/../harness/lib.sh"
 
@@ -16,7 +16,7 @@ failed() { echo "FAILED: $*" >&2; failures+=("$*"); }
 
 start_server src
 start_server dst
-sql src <<'SQL' || fail "creating the source database"
+sql src <<'SQL' >/dev/null || fail "creating the source database"
 SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_TRANS_TABLES';
 CREATE DATABASE shop;
 USE shop;
@@ -41,17 +41,18 @@ SQL
 reset_dst() { sql dst -e "SET foreign_key_checks = 0; DROP DATABASE IF EXISTS shop"; }
 
 # wharf -> myloader --stream
-for compress in zstd none; do
-    what="wharf dump -o - --compress $compress | myloader --stream"
+for round in zstd:sql none:sql zstd:tsv; do
+    compress=${round%%:*} format=${round#*:}
+    what="wharf dump -o - --compress $compress --format $format | myloader --stream"
     reset_dst
     set +e
-    wharf_on src dump -o - -t 2 --rows 500 --compress "$compress" -B shop 2>"$T/w-$compress.log" |
+    wharf_on src dump -o - -t 2 --rows 500 --compress "$compress" --format "$format" -B shop 2>"$T/w-$round.log" |
         timeout 120 "$ML" --defaults-file "$T/peer.cnf" -S "$T/dst/sock" -u root --stream -t 2 -v 3 \
-            >"$T/ml-$compress.log" 2>&1
+            >"$T/ml-$round.log" 2>&1
     rcs=("${PIPESTATUS[@]}")
     set -e
-    [ "${rcs[0]}" = 0 ] || failed "$what: wharf exit ${rcs[0]}: $(grep error "$T/w-$compress.log" | head -3)"
-    [ "${rcs[1]}" = 0 ] || failed "$what: myloader exit ${rcs[1]}: $(grep -m3 -E 'CRITICAL|ERROR' "$T/ml-$compress.log")"
+    [ "${rcs[0]}" = 0 ] || failed "$what: wharf exit ${rcs[0]}: $(grep error "$T/w-$round.log" | head -3)"
+    [ "${rcs[1]}" = 0 ] || failed "$what: myloader exit ${rcs[1]}: $(grep -m3 -E 'CRITICAL|ERROR' "$T/ml-$round.log")"
     ( compare_full src shop dst shop ) || failed "$what: shop differs from the source"
 done
 
