@@ -47,8 +47,8 @@ for round in zstd:sql none:sql zstd:tsv; do
     reset_dst
     set +e
     wharf_on src dump -o - -t 2 --rows 500 --compress "$compress" --format "$format" -B shop 2>"$T/w-$round.log" |
-        timeout 120 "$ML" --defaults-file "$T/peer.cnf" -S "$T/dst/sock" -u root --stream -t 2 -v 3 \
-            >"$T/ml-$round.log" 2>&1
+        ( cd "$T" && timeout 120 "$ML" --defaults-file "$T/peer.cnf" -S "$T/dst/sock" -u root --stream -t 2 -v 3 \
+            >"$T/ml-$round.log" 2>&1 )   # (its spool, import-DATE, goes to the cwd)
     rcs=("${PIPESTATUS[@]}")
     set -e
     [ "${rcs[0]}" = 0 ] || failed "$what: wharf exit ${rcs[0]}: $(grep error "$T/w-$round.log" | head -3)"
