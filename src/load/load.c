@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --- options ------------------------------------------------------------- */
 
@@ -626,6 +627,10 @@ static int run_stream(wharf_load_opts *o, wharf_console *console)
 {
     GError *err = NULL;
     int signo = 0;
+    if (isatty(STDIN_FILENO)) {
+        WLOG_ERR("-d - reads a dump stream from stdin, which is a terminal: pipe or redirect one");
+        return WHARF_EXIT_USAGE;
+    }
     char *spool = wharf_instream_receive(STDIN_FILENO, o->spool_dir, &signo, &err);
     if (spool == NULL) {
         if (signo)

@@ -125,4 +125,9 @@ expect_fail "load --spool-dir without -d -" "spool-dir is for a stream on stdin"
     wharf_on dst load -d "$T/dir" --spool-dir "$T/spool"
 expect_fail "load, spool cannot be made" "cannot create the spool directory $T/none/wharf-spool-" \
     wharf_on dst load -d - --spool-dir "$T/none" <"$T/good"
+# a terminal is neither a stream's source nor its destination (script gives a tty)
+expect_fail "dump -o - to a terminal" "stdout, which is a terminal" \
+    script -qec "$WHARF_BIN dump --no-defaults -u root -S $T/src/sock -o -" /dev/null
+expect_fail "load -d - from a terminal" "stdin, which is a terminal" \
+    script -qec "$WHARF_BIN load --no-defaults -u root -S $T/dst/sock -d -" /dev/null
 ok "every damaged stream refused before any change; the good one loads"
