@@ -809,6 +809,8 @@ static gboolean finish_options(dump_opts *o, GError **err)
     o->stream = strcmp(o->outdir, "-") == 0;
     if (!o->stream && (o->spool_dir || o->spool_max))
         return usage_error(err, "--spool-dir and --spool-max are for a dump to stdout (-o -)");
+    if (o->stream && isatty(STDOUT_FILENO))
+        return usage_error(err, "-o - writes the dump to stdout, which is a terminal: redirect or pipe it");
     if (o->spool_max) {
         gint64 v = 0;
         if (!parse_size(o->spool_max, &v))
@@ -1090,11 +1092,6 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
  * them (dump/outstream.h); set before any thread reads o. */
 static gboolean stream_begin(dump_ctx *c, dump_opts *o, GError **err)
 {
-    if (isatty(STDOUT_FILENO)) {
-        g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                            "-o - writes the dump to stdout, which is a terminal: redirect or pipe it");
-        return FALSE;
-    }
     guint64 chunk_mb = o->chunk_size_mb > 0 ? (guint64)o->chunk_size_mb : DEFAULT_CHUNK_MB;
     guint64 max = o->spool_bytes ? o->spool_bytes : 4 * (guint64)o->common.threads * chunk_mb << 20;
     char *header = wharf_metadata_stream_header(SESSION_SQL_MODE, "+00:00");
