@@ -135,6 +135,8 @@ struct wharf_writer {
     gboolean dead; /* a commit failed: temp file gone, only the handle left */
     gboolean no_fsync; /* commit without fsync: caller syncs the file system */
     wharf_sink sink;   /* instead of a file when sink.write is set */
+    wharf_commit_hook on_commit; /* called after the rename, NULL = none */
+    gpointer on_commit_data;
 };
 
 static void writer_free(wharf_writer *w)
@@ -396,6 +398,10 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
                     g_strerror(e));
         ok = FALSE;
     }
+    /* The file is complete under its final name: hand it on (the hook may
+     * block, and its failure fails the commit; the file then stays). */
+    if (ok && w->on_commit != NULL)
+        ok = w->on_commit(w->on_commit_data, w->path, err);
     if (!ok) {
         /* Release everything now; the handle stays for wharf_writer_abort(). */
         if (w->fd >= 0) {
@@ -423,6 +429,12 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err)
 void wharf_writer_defer_sync(wharf_writer *w)
 {
     w->no_fsync = TRUE;
+}
+
+void wharf_writer_on_commit(wharf_writer *w, wharf_commit_hook hook, gpointer data)
+{
+    w->on_commit = hook;
+    w->on_commit_data = data;
 }
 
 gboolean wharf_sync_filesystem(const char *dir, GError **err)

@@ -79,6 +79,12 @@ gboolean wharf_writer_commit(wharf_writer *w, GError **err);
  * declares the files complete (the dump's `metadata`). Thousands of small
  * files then cost one sync instead of one fsync each. */
 void wharf_writer_defer_sync(wharf_writer *w);
+/* Called by wharf_writer_commit() with the file's final path once it is
+ * there (after the rename); returning FALSE (with err set) fails the commit,
+ * the file keeping its final name. It may block. Used by `wharf dump -o -`
+ * to hand each finished file to the streamer (dump/outstream.h). */
+typedef gboolean (*wharf_commit_hook)(gpointer data, const char *path, GError **err);
+void wharf_writer_on_commit(wharf_writer *w, wharf_commit_hook hook, gpointer data);
 /* syncfs() the file system holding dir: every deferred file is on disk. */
 gboolean wharf_sync_filesystem(const char *dir, GError **err);
 /* Discard: close and unlink the temp file, free. NULL is fine. Also releases

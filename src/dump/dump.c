@@ -25,6 +25,7 @@
 #include "core/stream.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
+#include "dump/outstream.h"
 #include "dump/rows.h"
 #include "dump/schema.h"
 #include "dump/snapshot.h"
@@ -39,6 +40,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_CHUNK_MB 64
 /* Without --chunk-size/--rows the chunk size is DEFAULT_CHUNK_MB, or less
@@ -71,7 +73,10 @@ typedef struct dump_opts {
     gint64 rows;
     int chunk_size_mb;
     int snapshot_budget;
+    char *spool_dir, *spool_max; /* -o -: where the spool goes, its bound */
     /* derived */
+    gboolean stream;      /* -o -: the dump goes to stdout (dump/outstream.h) */
+    guint64 spool_bytes;  /* -o -: files waiting in the spool before writers wait */
     wharf_filter filter;
     wharf_outdir out;
     wharf_lock_method lock_method;
@@ -129,9 +134,10 @@ typedef struct dump_ctx {
     wharf_sched *sched;  /* the jobs; chunks are added as tables are planned */
     GPtrArray *jobs;     /* job payloads of the initial jobs (owned) */
 
-    /* First error. elock guards error. */
+    /* elock guards error (the first error) and stream. */
     GMutex elock;
     GError *error;
+    wharf_outstream *stream; /* -o -: cancelled when the run stops */
 } dump_ctx;
 
 /* One per scheduler worker: slot id of the run. */
@@ -582,6 +588,17 @@ static gboolean finish_options(dump_opts *o, GError **err)
         return usage_error(err, "--outputdir is required");
     if (o->no_data && o->no_schema)
         return usage_error(err, "--no-data and --no-schema together leave nothing to dump");
+    o->stream = strcmp(o->outdir, "-") == 0;
+    if (!o->stream && (o->spool_dir || o->spool_max))
+        return usage_error(err, "--spool-dir and --spool-max are for a dump to stdout (-o -)");
+    if (o->stream && isatty(STDOUT_FILENO))
+        return usage_error(err, "-o - writes the dump to stdout, which is a terminal: redirect or pipe it");
+    if (o->spool_max) {
+        gint64 v = 0;
+        if (!parse_size(o->spool_max, &v))
+            return usage_error(err, "--spool-max: '%s' is not a size (e.g. 512M, 2G)", o->spool_max);
+        o->spool_bytes = (guint64)v;
+    }
     o->out.dir = o->outdir;
     o->out.format = WHARF_DATA_SQL;
     if (o->format) {
@@ -638,6 +655,8 @@ static void opts_clear(dump_opts *o)
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
     g_free(o->outdir);
+    g_free(o->spool_dir);
+    g_free(o->spool_max);
     g_strfreev(o->databases_raw);
     g_strfreev(o->tables_raw);
     g_strfreev(o->exclude_raw);
@@ -834,6 +853,47 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     return ok && wharf_metadata_writer_commit(mw, err);
 }
 
+/* -o -: the files go to a spool directory, from which the streamer sends
+ * them (dump/outstream.h); set before any worker reads o. */
+static gboolean stream_begin(dump_ctx *c, dump_opts *o, GError **err)
+{
+    guint64 chunk_mb = o->chunk_size_mb > 0 ? (guint64)o->chunk_size_mb : DEFAULT_CHUNK_MB;
+    guint64 max = o->spool_bytes ? o->spool_bytes : 4 * (guint64)o->common.threads * chunk_mb << 20;
+    char *header = wharf_metadata_stream_header(SESSION_SQL_MODE, "+00:00");
+    wharf_outstream *s = wharf_outstream_start(o->spool_dir, max, STDOUT_FILENO, header, err);
+    g_free(header);
+    if (s == NULL)
+        return FALSE;
+    g_mutex_lock(&c->elock);
+    c->stream = s;
+    g_mutex_unlock(&c->elock);
+    g_free(o->outdir);
+    o->outdir = g_strdup(wharf_outstream_dir(s));
+    o->out.dir = o->outdir;
+    o->out.on_commit = wharf_outstream_committed;
+    o->out.on_commit_data = s;
+    return TRUE;
+}
+
+static void stream_end(dump_ctx *c)
+{
+    g_mutex_lock(&c->elock);
+    wharf_outstream *s = c->stream;
+    c->stream = NULL;
+    g_mutex_unlock(&c->elock);
+    wharf_outstream_free(s);
+}
+
+/* The run stops (a signal, an error): a writer waiting for the stream's
+ * reader must not wait on. */
+static void cancel_stream(void *data)
+{
+    dump_ctx *c = data;
+    g_mutex_lock(&c->elock);
+    wharf_outstream_cancel(c->stream);
+    g_mutex_unlock(&c->elock);
+}
+
 /* The dump's busy slots after the workers': its own connection while it
  * waits for the DDL lock and reads the catalog, and the snapshot's lock
  * connection (opened during that wait). */
@@ -1003,7 +1063,7 @@ static void report_done(const dump_ctx *c, gint64 t_start)
     char *d = wharf_format_duration(el);
     WLOG_INFO("dump complete: %u objects, %" G_GINT64_FORMAT " rows, %s in %s (%s/s) -> %s",
               c->cat->tables->len, wharf_counter_get(&c->progress.rows_done), b, d, rate,
-              c->o->outdir);
+              c->o->stream ? "stdout" : c->o->outdir);
     g_free(b);
     g_free(rate);
     g_free(d);
@@ -1072,8 +1132,12 @@ static int run_dump(dump_opts *o, wharf_console *console)
     c.sched = wharf_sched_new(TRUE, c.run);
     c.jobs = g_ptr_array_new_with_free_func(job_free);
     wharf_progress_init(&c.progress, "dump");
+    wharf_run_on_stop(c.run, cancel_stream, &c);
     /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
-    if (!wharf_run_watch_signals(c.run, &err) || !check_outdir(o->outdir, &dir_exists, &err))
+    if (!wharf_run_watch_signals(c.run, &err) || (o->stream && !stream_begin(&c, o, &err)))
+        goto out;
+    dir_exists = o->stream; /* the spool exists and holds metadata.header */
+    if (!o->stream && !check_outdir(o->outdir, &dir_exists, &err))
         goto out;
     main_conn = wharf_conn_open(&o->common.conn, &err);
     if (main_conn == NULL)
@@ -1088,7 +1152,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
         goto out;
     wharf_conn_close(main_conn);
     main_conn = NULL;
-    if (!make_outdir(o->outdir, dir_exists, &err))
+    if (!make_outdir(o->outdir, dir_exists, &err) ||
+        (c.stream && !wharf_outstream_table_list(c.stream, c.cat, &err)))
         goto out;
     c.chunk_bytes = chunk_bytes_for(o, c.cat);
     build_jobs(&c);
@@ -1098,12 +1163,13 @@ static int run_dump(dump_opts *o, wharf_console *console)
      * write (the metadata's position was read when the snapshot opened). */
     wharf_snapshot_release_locks(&snap);
     wharf_fault_point("dump-before-metadata");
-    if (write_metadata(&c, started, &si, &snap, &err))
+    if (write_metadata(&c, started, &si, &snap, &err) && (!c.stream || wharf_outstream_finish(c.stream, &err)))
         report_done(&c, t_start);
 
 out:
     if (snap_init)
         wharf_snapshot_finish(&snap);
+    stream_end(&c); /* the spool goes, whatever happened */
     /* No signal may stop the run any more: then the outcome is final. */
     wharf_run_unwatch_signals(c.run);
     int rc = dump_outcome(&c, dir_exists, err);
@@ -1121,7 +1187,14 @@ int wharf_dump_main(int argc, char **argv)
     o.rows = -1;
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
-         "Directory to write (must not exist or be empty)", "DIR"},
+         "Directory to write (must not exist or be empty), or - for one stream on stdout", "DIR"},
+        {"spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_dir,
+         "With -o -: where files wait to be sent (a private directory under DIR; default $TMPDIR)",
+         "DIR"},
+        {"spool-max", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_max,
+         "With -o -: most bytes waiting in the spool before the writers wait (default 4 x threads x"
+         " chunk size)",
+         "SIZE"},
         {"databases", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.databases_raw,
          "Dump only these databases (comma-separated, repeatable)", "DB,..."},
         {"tables", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.tables_raw,

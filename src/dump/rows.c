@@ -28,6 +28,8 @@ wharf_writer *wharf_rows_open(const wharf_outdir *o, const char *name, GError **
     /* Durability comes from one syncfs before `metadata` (dump.c). */
     if (w)
         wharf_writer_defer_sync(w);
+    if (w && o->on_commit)
+        wharf_writer_on_commit(w, o->on_commit, o->on_commit_data);
     return w;
 }
 

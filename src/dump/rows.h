@@ -39,6 +39,10 @@ typedef struct wharf_outdir {
     int level;
     wharf_data_format format;
     gsize statement_size;
+    /* Set on every file opened with wharf_rows_open(): told of each file
+     * once committed (`-o -`: the streamer); NULL = none. */
+    wharf_commit_hook on_commit;
+    gpointer on_commit_data;
 } wharf_outdir;
 
 typedef struct wharf_rows_result {

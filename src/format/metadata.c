@@ -310,6 +310,18 @@ static GKeyFile *build_header(const wharf_metadata *m)
     return kf;
 }
 
+/* `metadata.header` of a stream: [config] and the session variables as in
+ * build_header(), so the two agree when a loader merges them. */
+char *wharf_metadata_stream_header(const char *sql_mode, const char *time_zone)
+{
+    wharf_metadata m = {.sql_mode = (char *)sql_mode, .time_zone = (char *)time_zone};
+    GKeyFile *kf = build_header(&m);
+    g_key_file_remove_group(kf, G_WHARF, NULL);
+    char *text = g_key_file_to_data(kf, NULL, NULL);
+    g_key_file_free(kf);
+    return text;
+}
+
 /* One table's group, into kf (which holds no other group). */
 static void build_table(GKeyFile *kf, const wharf_table_meta *t)
 {

@@ -125,6 +125,11 @@ gboolean wharf_metadata_writer_table(wharf_metadata_writer *mw, const wharf_tabl
                                      GError **err);
 gboolean wharf_metadata_writer_commit(wharf_metadata_writer *mw, GError **err);
 void wharf_metadata_writer_abort(wharf_metadata_writer *mw);
+/* The text of a stream's `metadata.header` (docs/FORMAT.md, "A dump as a
+ * stream"): [config] and [myloader_session_variables] with these values,
+ * the same lines `metadata` holds, so myloader --stream can start before
+ * `metadata` arrives. Newly allocated. */
+char *wharf_metadata_stream_header(const char *sql_mode, const char *time_zone);
 /* Read DIR/metadata (wharf or mydumper 0.16+). */
 wharf_metadata *wharf_metadata_read(const char *dir, GError **err);
 

@@ -13,9 +13,11 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
+#include "core/spool.h"
 #include "format/splitter.h"
 #include "load/ddl.h"
 #include "load/journal.h"
+#include "load/instream.h"
 #include "load/plan.h"
 #include "load/restore.h"
 #include "engine/sched.h"
@@ -23,6 +25,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* --- options ------------------------------------------------------------- */
 
@@ -37,6 +40,7 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
     g_free(o->dir);
+    g_free(o->spool_dir);
     wharf_filter_clear(&o->filter);
     g_free(o->into);
     g_free(o->resume);
@@ -75,6 +79,15 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
     }
     if (o->dir == NULL) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "no dump directory: use -d DIR");
+        return FALSE;
+    }
+    if (strcmp(o->dir, "-") != 0 && o->spool_dir) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--spool-dir is for a stream on stdin (-d -)");
+        return FALSE;
+    }
+    if (strcmp(o->dir, "-") == 0 && o->resume) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "--resume needs a dump directory: a stream (-d -) cannot be resumed");
         return FALSE;
     }
     if (o->no_data && o->no_schema) {
@@ -539,12 +552,44 @@ out:
     return rc;
 }
 
+/* -d -: receive the stream into a spool directory (load/instream.h), then
+ * load that directory as any other. */
+static int run_stream(wharf_load_opts *o, wharf_console *console)
+{
+    GError *err = NULL;
+    int signo = 0;
+    if (isatty(STDIN_FILENO)) {
+        WLOG_ERR("-d - reads a dump stream from stdin, which is a terminal: pipe or redirect one");
+        return WHARF_EXIT_USAGE;
+    }
+    char *spool = wharf_instream_receive(STDIN_FILENO, o->spool_dir, &signo, &err);
+    if (spool == NULL) {
+        if (signo)
+            WLOG_ERR("load interrupted (%s) while receiving the stream: nothing was loaded, the spool"
+                     " is removed", signo == SIGINT ? "SIGINT" : "SIGTERM");
+        else
+            WLOG_ERR("%s; nothing was loaded", err->message);
+        g_error_free(err);
+        return signo ? 128 + signo : WHARF_EXIT_FAILED;
+    }
+    g_free(o->dir);
+    o->dir = spool;
+    int rc = run(o, console);
+    wharf_spool_remove(spool);
+    return rc;
+}
+
 int wharf_load_main(int argc, char **argv)
 {
     wharf_load_opts o = {0};
     raw_opts r = {0};
     GOptionEntry entries[] = {
-        {"directory", 'd', 0, G_OPTION_ARG_FILENAME, &o.dir, "Dump directory to load", "DIR"},
+        {"directory", 'd', 0, G_OPTION_ARG_FILENAME, &o.dir,
+         "Dump directory to load, or - for a stream on stdin (wharf dump -o -, mydumper --stream)", "DIR"},
+        {"spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_dir,
+         "With -d -: where the stream is stored before loading (a private directory under DIR;"
+         " default $TMPDIR)",
+         "DIR"},
         {"database", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &r.dbs,
          "Only these databases (comma-separated, repeatable)", "DB,..."},
         {"tables-list", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &r.tables,
@@ -607,7 +652,7 @@ int wharf_load_main(int argc, char **argv)
         rc = WHARF_EXIT_USAGE;
         goto out;
     }
-    rc = run(&o, &console);
+    rc = strcmp(o.dir, "-") == 0 ? run_stream(&o, &console) : run(&o, &console);
     wharf_console_teardown(&console);
 out:
     g_clear_error(&err);

@@ -31,7 +31,8 @@ typedef enum { WHARF_LOAD_DATA_AUTO = 0, WHARF_LOAD_DATA_ON, WHARF_LOAD_DATA_OFF
 /* Options of `wharf load`, parsed once, then read-only. */
 typedef struct wharf_load_opts {
     wharf_cli_common common;
-    char *dir;
+    char *dir;          /* "-": a stream on stdin, replaced by its spool directory */
+    char *spool_dir;    /* --spool-dir: parent of the spool (-d -) */
     wharf_filter filter; /* -B, -T, -x, --exclude (core/filter: the dump's grammar) */
     char *into;         /* --into: target database */
     gboolean no_data, no_schema;
