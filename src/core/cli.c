@@ -79,6 +79,8 @@ void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
          "Write the log to FILE (appended; errors and warnings also to stderr)", "FILE"},
         {"log-format", 0, 0, G_OPTION_ARG_STRING, &c->log_format_raw,
          "Log records as text (default) or json (one object per line)", "FORMAT"},
+        {"summary-json", 0, 0, G_OPTION_ARG_FILENAME, &c->summary_json,
+         "At the end, write the run's summary to FILE as one JSON document (docs/LOGS.md)", "FILE"},
         {NULL}};
     c->threads = -1; /* not given */
     c->progress_interval = -1;

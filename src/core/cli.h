@@ -11,7 +11,7 @@
  *    GLib's errors into WHARF_ERROR_USAGE.
  *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads,
  *    --progress=auto|tty|log|none, --progress-interval=SEC, --log-file=FILE,
- *    --log-format=text|json (console.h).
+ *    --log-format=text|json (console.h), --summary-json=FILE (summary.h).
  *  - mysql habits are accepted: -pSECRET, bare -p, and a value glued to a
  *    short option (-uroot, -P3307). The short options that take a value are
  *    fixed across subcommands: -h -P -u -S -t -o -d -B -T -x -r -F -s; a subcommand
@@ -36,6 +36,7 @@ typedef struct wharf_cli_common {
     char *log_file;           /* --log-file, or NULL */
     char *log_format_raw;     /* --log-format as given */
     gboolean log_json;        /* --log-format json */
+    char *summary_json;       /* --summary-json FILE, or NULL (core/summary.h) */
 } wharf_cli_common;
 
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);

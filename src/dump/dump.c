@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "core/fault.h"
 #include "core/stream.h"
+#include "core/summary.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
 #include "dump/outstream.h"
@@ -657,6 +658,7 @@ static void opts_clear(dump_opts *o)
     g_free(o->outdir);
     g_free(o->spool_dir);
     g_free(o->spool_max);
+    g_free(o->common.summary_json);
     g_strfreev(o->databases_raw);
     g_strfreev(o->tables_raw);
     g_strfreev(o->exclude_raw);
@@ -1118,6 +1120,56 @@ static int dump_outcome(dump_ctx *c, gboolean dir_exists, GError *err)
     return WHARF_EXIT_OK;
 }
 
+/* --summary-json: what the dump did, before the snapshot is released. */
+static void json_dump(const dump_ctx *c, JsonBuilder *js, const wharf_snapshot *snap, const GError *err)
+{
+    const dump_opts *o = c->o;
+    wharf_summary_str(js, "directory", o->stream ? "-" : o->outdir);
+    if (err)
+        wharf_summary_str(js, "error", err->message);
+    if (c->cat) {
+        gint64 chunks = 0, rows = 0;
+        for (guint i = 0; c->states && i < c->cat->tables->len; i++)
+            for (guint k = 0; c->states[i].results && k < c->states[i].n_chunks; k++) {
+                chunks += c->states[i].results[k].written;
+                rows += c->states[i].results[k].rows;
+            }
+        json_builder_set_member_name(js, "objects");
+        json_builder_begin_object(js);
+        wharf_summary_int(js, "databases", c->cat->dbs->len);
+        wharf_summary_int(js, "tables", c->cat->n_base_tables);
+        wharf_summary_int(js, "views", c->cat->n_views);
+        wharf_summary_int(js, "sequences", c->cat->n_sequences);
+        wharf_summary_int(js, "tables_done", wharf_counter_get(&c->progress.objects_done));
+        wharf_summary_int(js, "chunks", chunks);
+        json_builder_end_object(js);
+        wharf_summary_int(js, "rows", rows);
+        wharf_summary_int(js, "bytes", wharf_counter_get(&c->progress.bytes_done));
+    }
+    wharf_summary_int(js, "retries", wharf_run_retries(c->run));
+    if (snap && snap->sessions) {
+        json_builder_set_member_name(js, "snapshot");
+        json_builder_begin_object(js);
+        wharf_summary_str(js, "lock", wharf_lock_name(snap->method));
+        wharf_summary_int(js, "commit_block_ms", snap->commit_block_ms);
+        wharf_summary_str(js, "binlog_file", snap->binlog_file);
+        wharf_summary_int(js, "binlog_position", (gint64)snap->binlog_position);
+        wharf_summary_str(js, "gtid", snap->gtid);
+        json_builder_end_object(js);
+    }
+}
+
+static int write_summary(const dump_opts *o, JsonBuilder *js, int rc, int signo, gint64 t_start)
+{
+    GError *e = NULL;
+    if (wharf_summary_write(js, o->common.summary_json, rc, signo, (double)(g_get_monotonic_time() - t_start) / 1e6,
+                            &e))
+        return rc;
+    WLOG_ERR("%s", e->message);
+    g_error_free(e);
+    return rc == WHARF_EXIT_OK ? WHARF_EXIT_FAILED : rc;
+}
+
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -1127,6 +1179,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
     MYSQL *main_conn = NULL;
     wharf_snapshot snap;
     dump_ctx c = {.o = o, .snap = &snap};
+    JsonBuilder *js = o->common.summary_json ? wharf_summary_begin("dump") : NULL;
     g_mutex_init(&c.elock);
     c.run = wharf_run_new("dump", &o->common.conn, (guint)o->common.threads + 2);
     c.sched = wharf_sched_new(TRUE, c.run);
@@ -1167,12 +1220,16 @@ static int run_dump(dump_opts *o, wharf_console *console)
         report_done(&c, t_start);
 
 out:
+    if (js)
+        json_dump(&c, js, snap_init ? &snap : NULL, err);
     if (snap_init)
         wharf_snapshot_finish(&snap);
     stream_end(&c); /* the spool goes, whatever happened */
     /* No signal may stop the run any more: then the outcome is final. */
     wharf_run_unwatch_signals(c.run);
     int rc = dump_outcome(&c, dir_exists, err);
+    if (js)
+        rc = write_summary(o, js, rc, wharf_run_interrupted(c.run), t_start);
     wharf_conn_close(main_conn);
     ctx_clear(&c);
     g_free(started);

@@ -14,6 +14,7 @@
 #include "core/console.h"
 #include "core/error.h"
 #include "core/spool.h"
+#include "core/summary.h"
 #include "format/splitter.h"
 #include "load/ddl.h"
 #include "load/journal.h"
@@ -41,6 +42,7 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     g_free(o->common.log_file);
     g_free(o->dir);
     g_free(o->spool_dir);
+    g_free(o->common.summary_json);
     wharf_filter_clear(&o->filter);
     g_free(o->into);
     g_free(o->resume);
@@ -415,13 +417,70 @@ static gboolean data_only(const wharf_load_plan *p)
     return TRUE;
 }
 
-static int run(wharf_load_opts *o, wharf_console *console)
+/* --summary-json: the error that ended the run before or after its jobs. */
+static void json_error(JsonBuilder *js, const GError *e)
+{
+    if (js && e)
+        wharf_summary_str(js, "error", e->message);
+}
+
+static void json_failures(JsonBuilder *js, wharf_sched *s)
+{
+    json_builder_set_member_name(js, "failures");
+    json_builder_begin_array(js);
+    for (guint i = 0; i < wharf_sched_count(s); i++) {
+        wharf_job *j = wharf_sched_job(s, i);
+        wharf_job_state st = wharf_job_state_get(j);
+        if (st != WHARF_JOB_FAILED && st != WHARF_JOB_SKIPPED)
+            continue;
+        json_builder_begin_object(js);
+        wharf_summary_str(js, "object", wharf_job_name(j));
+        wharf_summary_str(js, "state", wharf_job_state_name(st));
+        wharf_summary_str(js, "error", wharf_job_reason(j));
+        json_builder_end_object(js);
+    }
+    json_builder_end_array(js);
+}
+
+/* --summary-json: what the jobs did (counted as the log's summary does). */
+static void json_load(JsonBuilder *js, wharf_load_ctx *ctx)
+{
+    if (js == NULL)
+        return;
+    wharf_summary_str(js, "directory", ctx->o ? ctx->o->dir : NULL);
+    if (ctx->sched == NULL)
+        return;
+    wharf_sched *s = ctx->sched;
+    static const struct {
+        const char *key;
+        int kind;
+    } kinds[] = {{"databases", WHARF_LJ_DATABASE}, {"tables", WHARF_LJ_TABLE}, {"views", WHARF_LJ_VIEW},
+                 {"chunks", WHARF_LJ_CHUNK}, {"row_counts_verified", WHARF_LJ_VERIFY}};
+    json_builder_set_member_name(js, "objects");
+    json_builder_begin_object(js);
+    for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        guint total = 0, done = count(s, kinds[i].kind, WHARF_JOB_DONE, &total);
+        wharf_summary_count(js, kinds[i].key, done, total);
+    }
+    wharf_summary_int(js, "triggers", wharf_counter_get(&ctx->n_triggers));
+    wharf_summary_int(js, "routines", wharf_counter_get(&ctx->n_routines));
+    wharf_summary_int(js, "events", wharf_counter_get(&ctx->n_events));
+    json_builder_end_object(js);
+    wharf_summary_int(js, "rows", wharf_counter_get(&ctx->rows_loaded));
+    wharf_summary_int(js, "bytes", wharf_counter_get(&ctx->bytes_loaded));
+    wharf_summary_int(js, "retries", wharf_run_retries(ctx->run));
+    wharf_summary_int(js, "resumed", wharf_counter_get(&ctx->n_resumed));
+    json_failures(js, s);
+}
+
+static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
 {
     GError *err = NULL;
     gint64 t0 = g_get_monotonic_time();
     wharf_load_plan *plan = wharf_load_plan_read(o, &err);
     if (plan == NULL) {
         WLOG_ERR("%s", err->message);
+        json_error(js, err);
         int rc = err->code == WHARF_ERROR_USAGE ? WHARF_EXIT_USAGE : WHARF_EXIT_FAILED;
         g_error_free(err);
         return rc;
@@ -434,6 +493,7 @@ static int run(wharf_load_opts *o, wharf_console *console)
     g_free(skipped);
     if (!check_named(plan, o, &err)) {
         WLOG_ERR("%s", err->message);
+        json_error(js, err);
         g_error_free(err);
         wharf_load_plan_free(plan);
         return WHARF_EXIT_USAGE;
@@ -541,8 +601,10 @@ out:
     }
     if (err) {
         WLOG_ERR("%s", err->message);
+        json_error(js, err);
         g_error_free(err);
     }
+    json_load(js, &ctx);
     wharf_conn_close(m);
     wharf_sched_free(ctx.sched);
     g_free(ctx.session_sql);
@@ -554,6 +616,26 @@ out:
 
 /* -d -: receive the stream into a spool directory (load/instream.h), then
  * load that directory as any other. */
+/* The load, then its --summary-json document (whatever the outcome). */
+static int run(wharf_load_opts *o, wharf_console *console)
+{
+    gint64 t0 = g_get_monotonic_time();
+    JsonBuilder *js = o->common.summary_json ? wharf_summary_begin("load") : NULL;
+    int rc = run_load(o, console, js);
+    if (js) {
+        GError *err = NULL;
+        int signo = rc > 128 ? rc - 128 : 0;
+        if (!wharf_summary_write(js, o->common.summary_json, rc, signo,
+                                 (double)(g_get_monotonic_time() - t0) / 1e6, &err)) {
+            WLOG_ERR("%s", err->message);
+            g_error_free(err);
+            if (rc == WHARF_EXIT_OK)
+                rc = WHARF_EXIT_FAILED;
+        }
+    }
+    return rc;
+}
+
 static int run_stream(wharf_load_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -562,8 +644,20 @@ static int run_stream(wharf_load_opts *o, wharf_console *console)
         WLOG_ERR("-d - reads a dump stream from stdin, which is a terminal: pipe or redirect one");
         return WHARF_EXIT_USAGE;
     }
+    gint64 t0 = g_get_monotonic_time();
     char *spool = wharf_instream_receive(STDIN_FILENO, o->spool_dir, &signo, &err);
     if (spool == NULL) {
+        if (o->common.summary_json) {
+            JsonBuilder *js = wharf_summary_begin("load");
+            wharf_summary_str(js, "directory", "-");
+            json_error(js, err);
+            GError *e2 = NULL;
+            if (!wharf_summary_write(js, o->common.summary_json, signo ? 128 + signo : WHARF_EXIT_FAILED, signo,
+                                     (double)(g_get_monotonic_time() - t0) / 1e6, &e2)) {
+                WLOG_ERR("%s", e2->message);
+                g_error_free(e2);
+            }
+        }
         if (signo)
             WLOG_ERR("load interrupted (%s) while receiving the stream: nothing was loaded, the spool"
                      " is removed", signo == SIGINT ? "SIGINT" : "SIGTERM");
