@@ -92,6 +92,11 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
                     "--resume needs a dump directory: a stream (-d -) cannot be resumed");
         return FALSE;
     }
+    if (o->dry_run && o->resume) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "--dry-run changes nothing, --resume records what it does: use one of them");
+        return FALSE;
+    }
     if (o->no_data && o->no_schema) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--no-data and --no-schema together load nothing");
         return FALSE;
@@ -180,7 +185,7 @@ static GHashTable *post_names(const wharf_load_plan *p, const char *path, GError
 /* One bulk query per catalog table, for all databases at once: marks the
  * planned objects that exist, and with --if-exists=fail refuses to start. */
 static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan *p,
-                             const wharf_journal *journal, GError **err)
+                             const wharf_journal *journal, GPtrArray *report, GError **err)
 {
     if (p->dbs->len == 0)
         return TRUE;
@@ -273,7 +278,9 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
         g_hash_table_unref(names_by_db);
     }
     g_free(in);
-    if (ok && o->if_exists == WHARF_IF_EXISTS_FAIL && conflicts->len > 0 && !o->no_schema) {
+    for (guint i = 0; report && i < conflicts->len; i++)
+        g_ptr_array_add(report, g_strdup(conflicts->pdata[i]));
+    if (ok && o->if_exists == WHARF_IF_EXISTS_FAIL && conflicts->len > 0 && !o->no_schema && !report) {
         GString *s = g_string_new(NULL);
         for (guint i = 0; i < conflicts->len && i < 20; i++)
             g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)conflicts->pdata[i]);
@@ -417,6 +424,86 @@ static gboolean data_only(const wharf_load_plan *p)
     return TRUE;
 }
 
+/* --dry-run: the jobs in the order one worker would run them, each with
+ * what the target already holds; nothing is sent but SELECTs. */
+typedef struct dry_ctx {
+    const wharf_load_opts *o;
+    guint n;
+} dry_ctx;
+
+static const char *existing_action(const wharf_load_opts *o)
+{
+    switch (o->if_exists) {
+    case WHARF_IF_EXISTS_FAIL: return "exists: the load refuses to start (--if-exists=fail)";
+    case WHARF_IF_EXISTS_DROP: return "exists: dropped and created again (--if-exists=drop)";
+    case WHARF_IF_EXISTS_TRUNCATE: return "exists: emptied, its definition kept (--if-exists=truncate)";
+    case WHARF_IF_EXISTS_APPEND: return "exists: rows added to it (--if-exists=append)";
+    }
+    return "exists";
+}
+
+static gboolean dry_job(void *w, wharf_job *job, GError **err)
+{
+    dry_ctx *d = w;
+    const char *note = "";
+    int kind = wharf_job_kind(job);
+    if (kind == WHARF_LJ_TABLE || kind == WHARF_LJ_VIEW) {
+        const wharf_load_table *t = wharf_job_payload(job);
+        if (t->existing != WHARF_EXISTING_NONE)
+            note = existing_action(d->o);
+    }
+    if (kind == WHARF_LJ_PROBLEM) {
+        printf("%5u  REFUSED  %s\n", ++d->n, (const char *)wharf_job_payload(job));
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "%s", (const char *)wharf_job_payload(job));
+        return FALSE;
+    }
+    if (kind != WHARF_LJ_BARRIER)
+        printf("%5u  %s%s%s\n", ++d->n, wharf_job_name(job), *note ? "  -- " : "", note);
+    return TRUE;
+}
+
+static void *dry_worker(void *ctx, int index)
+{
+    (void)index;
+    return ctx;
+}
+
+static int dry_run(wharf_load_ctx *ctx, MYSQL *m, GError **err)
+{
+    const wharf_load_opts *o = ctx->o;
+    GPtrArray *exist = g_ptr_array_new_with_free_func(g_free);
+    if (!check_target(m, o, ctx->plan, NULL, exist, err)) {
+        g_ptr_array_free(exist, TRUE);
+        return WHARF_EXIT_FAILED;
+    }
+    printf("dry run: %s into the server, --if-exists=%s; nothing is changed\n", o->dir,
+           o->if_exists == WHARF_IF_EXISTS_FAIL ? "fail" : o->if_exists == WHARF_IF_EXISTS_DROP ? "drop"
+           : o->if_exists == WHARF_IF_EXISTS_TRUNCATE ? "truncate" : "append");
+    for (guint i = 0; i < exist->len; i++)
+        printf("exists:  %s\n", (const char *)exist->pdata[i]);
+    ctx->sched = wharf_sched_new(FALSE, ctx->run);
+    wharf_load_plan_build_jobs(ctx->plan, o, ctx->sched);
+    dry_ctx d = {o, 0};
+    wharf_sched_callbacks cb = {&d, dry_worker, NULL, dry_job, NULL};
+    wharf_sched_run(ctx->sched, 1, &cb);
+    guint refused = 0;
+    for (guint i = 0; i < wharf_sched_count(ctx->sched); i++)
+        refused += wharf_job_state_get(wharf_sched_job(ctx->sched, i)) != WHARF_JOB_DONE;
+    gboolean conflict = exist->len > 0 && o->if_exists == WHARF_IF_EXISTS_FAIL && !o->no_schema;
+    printf("dry run: %u step(s); %u object(s) exist in the target; %s\n", d.n, exist->len,
+           conflict ? "the load would refuse to start (--if-exists=fail)"
+           : refused ? "the load would fail: the dump has problems (REFUSED above)"
+                     : "the load would run");
+    fflush(stdout);
+    g_ptr_array_free(exist, TRUE);
+    if (conflict || refused) {
+        g_set_error(err, WHARF_ERROR, conflict ? WHARF_ERROR_EXISTS : WHARF_ERROR_FORMAT,
+                    "dry run: the load would %s", conflict ? "refuse to start" : "fail");
+        return WHARF_EXIT_FAILED;
+    }
+    return WHARF_EXIT_OK;
+}
+
 /* --summary-json: the error that ended the run before or after its jobs. */
 static void json_error(JsonBuilder *js, const GError *e)
 {
@@ -448,6 +535,11 @@ static void json_load(JsonBuilder *js, wharf_load_ctx *ctx)
     if (js == NULL)
         return;
     wharf_summary_str(js, "directory", ctx->o ? ctx->o->dir : NULL);
+    if (ctx->o && ctx->o->dry_run) {
+        json_builder_set_member_name(js, "dry_run");
+        json_builder_add_boolean_value(js, TRUE);
+        return;
+    }
     if (ctx->sched == NULL)
         return;
     wharf_sched *s = ctx->sched;
@@ -565,7 +657,11 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
     if (ctx.journal && wharf_journal_marks(ctx.journal) > 0)
         WLOG_INFO("%s: %u chunk(s) committed by a previous run (markers in `wharf_resume`.`done`) are skipped",
                   o->resume, wharf_journal_marks(ctx.journal));
-    if (!check_target(m, o, plan, ctx.journal, &err))
+    if (o->dry_run) {
+        rc = dry_run(&ctx, m, &err);
+        goto out;
+    }
+    if (!check_target(m, o, plan, ctx.journal, NULL, &err))
         goto out;
     wharf_conn_close(m);
     m = NULL;
@@ -705,6 +801,8 @@ int wharf_load_main(int argc, char **argv)
         {"load-data", 0, 0, G_OPTION_ARG_FILENAME, &r.load_data,
          "Send INSERT chunks as LOAD DATA LOCAL streams: auto (chunks of 512 KiB or more), on, off", "WHEN"},
         {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o.fail_fast, "Stop starting jobs after the first failure", NULL},
+        {"dry-run", 0, 0, G_OPTION_ARG_NONE, &o.dry_run,
+         "Read the dump and the target, print the steps in order and what exists; change nothing", NULL},
         {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o.no_verify, "Do not compare row counts with the metadata",
          NULL},
         {"allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &o.allow_incomplete,

@@ -37,6 +37,7 @@ typedef struct wharf_load_opts {
     char *into;         /* --into: target database */
     gboolean no_data, no_schema;
     gboolean skip_binlog, fail_fast, no_verify;
+    gboolean dry_run;   /* --dry-run: print the plan, change nothing */
     gboolean allow_incomplete; /* load a dump without `metadata` */
     char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;
