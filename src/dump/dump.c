@@ -26,6 +26,7 @@
 #include "core/summary.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
+#include "dump/guard.h"
 #include "dump/outstream.h"
 #include "dump/rows.h"
 #include "dump/schema.h"
@@ -56,6 +57,7 @@
  * own CPU. See docs/design-dump.md, "Compression". */
 #define DEFAULT_ZSTD_LEVEL 1
 #define DEFAULT_SNAPSHOT_BUDGET 1500
+#define DEFAULT_LONG_QUERY_GUARD 60 /* seconds, as mydumper's --long-query-guard */
 #define DEFAULT_LOCK_WAIT_TIMEOUT 30 /* seconds: the longest a DDL colliding with the dump blocks */
 #define SESSION_SQL_MODE "NO_AUTO_VALUE_ON_ZERO" /* set by wharf_conn_open */
 #define SPARE_SESSIONS 2     /* snapshot sessions kept for the ones that die */
@@ -69,6 +71,7 @@ typedef struct dump_opts {
     char *regex;
     gboolean no_data, no_schema, no_ddl_lock;
     int lock_wait_timeout; /* --lock-wait-timeout, -1 = not given */
+    wharf_guard_opts guard; /* --long-query-guard, --long-query-wait, --kill-long-queries */
     char *format, *compress, *lock, *statement_size;
     int compress_level;
     gint64 rows;
@@ -647,6 +650,10 @@ static gboolean finish_options(dump_opts *o, GError **err)
     if (o->lock && !wharf_lock_parse(o->lock, &o->lock_method))
         return usage_error(err, "--lock must be auto, backup-stage, instance, ftwrl or none, not '%s'",
                            o->lock);
+    if (o->guard.seconds == -1)
+        o->guard.seconds = o->lock_method == WHARF_LOCK_NONE ? 0 : DEFAULT_LONG_QUERY_GUARD;
+    if (o->guard.seconds < 0 || o->guard.wait < 0)
+        return usage_error(err, "--long-query-guard and --long-query-wait take seconds (0 or more)");
     return wharf_filter_init(&o->filter, o->databases_raw, o->tables_raw, o->regex, o->exclude_raw, o->where,
                              err);
 }
@@ -917,7 +924,8 @@ static wharf_catalog *read_catalog(dump_ctx *c, MYSQL *m, wharf_snapshot *snap, 
     wharf_run_busy_getter(c->run, lk, snapshot_lock_id, snap);
     wharf_catalog *cat = NULL;
     gint64 t_cat = g_get_monotonic_time();
-    if (wharf_snapshot_block_ddl(snap, err) && !wharf_run_stopping(c->run))
+    if (wharf_guard_long_queries(m, &o->guard, c->run, err) && wharf_snapshot_block_ddl(snap, err) &&
+        !wharf_run_stopping(c->run))
         cat = wharf_catalog_read(m, &o->filter, err);
     wharf_run_busy_getter(c->run, lk, NULL, NULL);
     wharf_run_busy_end(c->run, drv);
@@ -1241,6 +1249,7 @@ int wharf_dump_main(int argc, char **argv)
     dump_opts o;
     memset(&o, 0, sizeof o);
     o.compress_level = o.chunk_size_mb = o.snapshot_budget = o.lock_wait_timeout = -1; /* not given */
+    o.guard.seconds = -1;
     o.rows = -1;
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
@@ -1284,6 +1293,12 @@ int wharf_dump_main(int argc, char **argv)
          "Snapshot lock: auto (default), backup-stage, instance, ftwrl, none", "METHOD"},
         {"no-ddl-lock", 0, 0, G_OPTION_ARG_NONE, &o.no_ddl_lock,
          "Do not block DDL for the whole dump (a concurrent DDL then fails the dump)", NULL},
+        {"long-query-guard", 0, 0, G_OPTION_ARG_INT, &o.guard.seconds,
+         "Before locking, look for statements running this long (default 60; 0 = off)", "SEC"},
+        {"long-query-wait", 0, 0, G_OPTION_ARG_INT, &o.guard.wait,
+         "Wait this long for such statements to end before failing (default 0: fail at once)", "SEC"},
+        {"kill-long-queries", 0, 0, G_OPTION_ARG_NONE, &o.guard.kill,
+         "KILL QUERY such statements instead of waiting or failing", NULL},
         {"lock-wait-timeout", 0, 0, G_OPTION_ARG_INT, &o.lock_wait_timeout,
          "Longest wait for any lock (backup locks, FTWRL, metadata locks of SHOW CREATE and of the"
          " catalog), in seconds (default 30): a DDL that collides with the dump fails it instead of"
