@@ -79,6 +79,8 @@ void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
          "Write the log to FILE (appended; errors and warnings also to stderr)", "FILE"},
         {"log-format", 0, 0, G_OPTION_ARG_STRING, &c->log_format_raw,
          "Log records as text (default) or json (one object per line)", "FORMAT"},
+        {"max-rate", 0, 0, G_OPTION_ARG_STRING, &c->max_rate_raw,
+         "Move at most this many MiB of data per second (rows read by a dump, files read by a load)", "MB/S"},
         {"summary-json", 0, 0, G_OPTION_ARG_FILENAME, &c->summary_json,
          "At the end, write the run's summary to FILE as one JSON document (docs/LOGS.md)", "FILE"},
         {NULL}};
@@ -212,6 +214,18 @@ gboolean wharf_cli_finish(wharf_cli_common *c, GError **err)
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--threads must be between 1 and 1024, not %d",
                     c->threads);
         return FALSE;
+    }
+    if (c->max_rate_raw) {
+        char *end = NULL;
+        double v = g_ascii_strtod(c->max_rate_raw, &end);
+        if (end == c->max_rate_raw || *end != '\0' || !(v > 0) || v > 1e9) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--max-rate wants MiB per second (e.g. 50 or 0.5), not '%s'",
+                        c->max_rate_raw);
+            return FALSE;
+        }
+        c->max_rate = (gint64)(v * 1048576.0);
+        g_free(c->max_rate_raw);
+        c->max_rate_raw = NULL;
     }
     static const char *const modes[] = {"auto", "tty", "log", "none"};
     c->progress = WHARF_PROGRESS_AUTO;

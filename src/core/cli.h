@@ -11,7 +11,8 @@
  *    GLib's errors into WHARF_ERROR_USAGE.
  *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads,
  *    --progress=auto|tty|log|none, --progress-interval=SEC, --log-file=FILE,
- *    --log-format=text|json (console.h), --summary-json=FILE (summary.h).
+ *    --log-format=text|json (console.h), --summary-json=FILE (summary.h),
+ *    --max-rate=MB/s (rate.h; MiB per second, fractions allowed).
  *  - mysql habits are accepted: -pSECRET, bare -p, and a value glued to a
  *    short option (-uroot, -P3307). The short options that take a value are
  *    fixed across subcommands: -h -P -u -S -t -o -d -B -T -x -r -F -s; a subcommand
@@ -37,6 +38,8 @@ typedef struct wharf_cli_common {
     char *log_format_raw;     /* --log-format as given */
     gboolean log_json;        /* --log-format json */
     char *summary_json;       /* --summary-json FILE, or NULL (core/summary.h) */
+    char *max_rate_raw;       /* --max-rate as given */
+    gint64 max_rate;          /* --max-rate in bytes per second, 0 = no limit (core/rate.h) */
 } wharf_cli_common;
 
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);

@@ -1192,6 +1192,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
     c.run = wharf_run_new("dump", &o->common.conn, (guint)o->common.threads + 2);
     c.sched = wharf_sched_new(TRUE, c.run);
     c.jobs = g_ptr_array_new_with_free_func(job_free);
+    if (o->common.max_rate > 0)
+        o->out.rate = wharf_rate_new(o->common.max_rate, c.run);
     wharf_progress_init(&c.progress, "dump");
     wharf_run_on_stop(c.run, cancel_stream, &c);
     /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
@@ -1240,6 +1242,8 @@ out:
         rc = write_summary(o, js, rc, wharf_run_interrupted(c.run), t_start);
     wharf_conn_close(main_conn);
     ctx_clear(&c);
+    wharf_rate_free(o->out.rate);
+    o->out.rate = NULL;
     g_free(started);
     return rc;
 }

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#define RATE_PIECE (256 << 10) /* --max-rate: bytes booked at a time */
+
 #define DATA_HEADER                                                                                \
     "/*!40101 SET NAMES binary*/;\n"                                                               \
     "/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n"                                                       \
@@ -172,7 +174,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     }
     GString *row_buf = g_string_sized_new(4096);
     gsize stmt_bytes = 0; /* bytes of the open INSERT statement, 0 = none open */
-    gint64 rows = 0;
+    gint64 rows = 0, unbooked = 0; /* bytes not yet booked on --max-rate */
     gboolean ok = TRUE;
     MYSQL_ROW row;
     while ((row = mysql_fetch_row(res)) != NULL) {
@@ -208,6 +210,11 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         }
         if (ok)
             ok = wharf_writer_write(w, row_buf->str, row_buf->len, err);
+        if (ok && o->rate && (unbooked += (gint64)row_buf->len) >= RATE_PIECE) {
+            if (!(ok = wharf_rate_take(o->rate, unbooked)))
+                g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "the dump is stopping");
+            unbooked = 0;
+        }
         if (!ok)
             break;
         rows++;
@@ -223,6 +230,8 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         wharf_conn_set_error(m, NULL, err);
         ok = FALSE;
     }
+    if (ok && unbooked > 0 && !(ok = wharf_rate_take(o->rate, unbooked)))
+        g_set_error_literal(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "the dump is stopping");
     if (ok && stmt_bytes > 0)
         ok = wharf_writer_puts(w, ";\n", err);
     mysql_free_result(res);

@@ -24,6 +24,7 @@
 #define WHARF_DUMP_ROWS_H
 
 #include "core/console.h"
+#include "core/rate.h"
 #include "core/stream.h"
 #include "dump/catalog.h"
 
@@ -43,6 +44,8 @@ typedef struct wharf_outdir {
      * once committed (`-o -`: the streamer); NULL = none. */
     wharf_commit_hook on_commit;
     gpointer on_commit_data;
+    /* --max-rate: the rows read are booked on it (NULL = no limit). */
+    wharf_rate *rate;
 } wharf_outdir;
 
 typedef struct wharf_rows_result {

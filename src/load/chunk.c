@@ -20,6 +20,9 @@ void wharf_chunk_progress_bytes(wharf_chunk_run *cr, wharf_reader *r)
     gint64 now = (gint64)wharf_reader_disk_bytes(r);
     if (now > cr->disk_bytes) {
         wharf_counter_add(&cr->w->ctx->progress.bytes_done, now - cr->disk_bytes);
+        /* --max-rate: a stopping run ends the wait; its statements are
+         * killed, so the chunk fails on its own. */
+        wharf_rate_take(cr->w->ctx->rate, now - cr->disk_bytes);
         cr->disk_bytes = now;
     }
 }

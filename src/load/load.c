@@ -598,6 +598,8 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
 
     wharf_load_ctx ctx = {0};
     ctx.run = wharf_run_new("load", &ctx.conn, (guint)o->common.threads);
+    if (o->common.max_rate > 0)
+        ctx.rate = wharf_rate_new(o->common.max_rate, ctx.run);
     /* SIGINT/SIGTERM: no job starts any more, the running statements are
      * KILLed (their jobs roll back and are not journaled), the summary says
      * what was done. Before any thread: signals then reach only the
@@ -706,6 +708,7 @@ out:
     g_free(ctx.session_sql);
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
+    wharf_rate_free(ctx.rate);
     wharf_run_free(ctx.run);
     return rc;
 }

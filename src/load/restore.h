@@ -40,6 +40,7 @@
 #include "load/journal.h"
 #include "load/load.h"
 #include "load/plan.h"
+#include "core/rate.h"
 #include "engine/retry.h"
 #include "engine/sched.h"
 
@@ -60,6 +61,7 @@ typedef struct wharf_load_ctx {
     wharf_journal *journal;   /* --resume, or NULL */
     /* The run: stop, interrupt, busy slot per worker, retries. */
     wharf_run *run;
+    wharf_rate *rate;         /* --max-rate, or NULL */
 } wharf_load_ctx;
 
 
