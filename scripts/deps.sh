@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglib2.0-dev libmariadb-dev libzstd-dev zlib1g-dev
       libjson-glib-dev
-      mariadb-server mariadb-client python3 zstd gzip mydumper)
+      mariadb-server mariadb-client python3 zstd gzip mydumper
+      dpkg-dev file man-db groff-base)   # cpack -G DEB (dpkg-shlibdeps, file) and man(1), for t0002
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
