@@ -382,6 +382,9 @@ static gboolean put_groups(wharf_metadata_writer *mw, GKeyFile *kf, GError **err
     return ok;
 }
 
+static wharf_metadata_writer *writer_start(const wharf_metadata *m, wharf_writer *w, const char *dir,
+                                           GError **err);
+
 wharf_metadata_writer *wharf_metadata_writer_open(const wharf_metadata *m, const char *dir,
                                                   GError **err)
 {
@@ -390,6 +393,17 @@ wharf_metadata_writer *wharf_metadata_writer_open(const wharf_metadata *m, const
     g_free(path);
     if (w == NULL)
         return NULL;
+    return writer_start(m, w, dir, err);
+}
+
+wharf_metadata_writer *wharf_metadata_writer_open_on(const wharf_metadata *m, wharf_writer *w, GError **err)
+{
+    return writer_start(m, w, NULL, err);
+}
+
+static wharf_metadata_writer *writer_start(const wharf_metadata *m, wharf_writer *w, const char *dir,
+                                           GError **err)
+{
     wharf_metadata_writer *mw = g_new0(wharf_metadata_writer, 1);
     mw->w = w;
     mw->dir = g_strdup(dir);
@@ -433,7 +447,7 @@ gboolean wharf_metadata_writer_commit(wharf_metadata_writer *mw, GError **err)
     gboolean ok = wharf_writer_commit(mw->w, err);
     if (!ok)
         wharf_writer_abort(mw->w);
-    ok = ok && wharf_fsync_dir(mw->dir, err);
+    ok = ok && (mw->dir == NULL || wharf_fsync_dir(mw->dir, err));
     writer_free(mw);
     return ok;
 }
@@ -1016,6 +1030,23 @@ wharf_metadata *wharf_metadata_read(const char *dir, GError **err)
     gboolean ok = read_stream(f, path, m, err);
     fclose(f);
     g_free(path);
+    if (!ok) {
+        wharf_metadata_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+wharf_metadata *wharf_metadata_read_text(const char *path, const char *text, size_t len, GError **err)
+{
+    FILE *f = fmemopen((void *)text, len ? len : 1, "r");
+    if (f == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "%s: fmemopen: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    wharf_metadata *m = wharf_metadata_new();
+    gboolean ok = len == 0 || read_stream(f, path, m, err);
+    fclose(f);
     if (!ok) {
         wharf_metadata_free(m);
         return NULL;

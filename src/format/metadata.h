@@ -30,6 +30,8 @@
 #ifndef WHARF_FORMAT_METADATA_H
 #define WHARF_FORMAT_METADATA_H
 
+#include "core/stream.h"
+
 #include <glib.h>
 #include <stdint.h>
 
@@ -130,6 +132,10 @@ void wharf_metadata_writer_abort(wharf_metadata_writer *mw);
  * the same lines `metadata` holds, so myloader --stream can start before
  * `metadata` arrives. Newly allocated. */
 char *wharf_metadata_stream_header(const char *sql_mode, const char *time_zone);
+/* The same on a writer the caller opened (not a file: no directory fsync). */
+wharf_metadata_writer *wharf_metadata_writer_open_on(const wharf_metadata *m, wharf_writer *w, GError **err);
+/* Parse metadata text held in memory (path: for messages). */
+wharf_metadata *wharf_metadata_read_text(const char *path, const char *text, size_t len, GError **err);
 /* Read DIR/metadata (wharf or mydumper 0.16+). */
 wharf_metadata *wharf_metadata_read(const char *dir, GError **err);
 

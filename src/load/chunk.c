@@ -85,7 +85,7 @@ static gboolean chunk_sql(wharf_chunk_run *cr, gboolean bulk, GError **err)
      * INSERT, after the chunk's SET lines: bt is dropped by any statement
      * run as it is. */
     wharf_bulk_table *bt = NULL;
-    wharf_reader *r = wharf_reader_open(path, err);
+    wharf_reader *r = wharf_load_plan_open(w->ctx->plan, path, err);
     if (r == NULL)
         return FALSE;
     wharf_splitter *sp = wharf_load_plan_splitter(w->ctx->plan, r, w->ctx->max_packet);

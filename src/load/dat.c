@@ -18,7 +18,7 @@ static int infile_init(void **ptr, const char *filename, void *userdata)
     wharf_chunk_run *cr = userdata;
     *ptr = cr;
     /* Whatever name the server asks for, only the chunk's file is opened. */
-    cr->r = wharf_reader_open(cr->c->dat_path, &cr->read_err);
+    cr->r = wharf_load_plan_open(cr->w->ctx->plan, cr->c->dat_path, &cr->read_err);
     return cr->r ? 0 : 1;
 }
 
@@ -123,7 +123,7 @@ static gboolean dat_as_inserts(wharf_chunk_run *cr, const char *load_stmt, size_
     }
     g_string_append(head, ") VALUES ");
 
-    r = wharf_reader_open(cr->c->dat_path, err);
+    r = wharf_load_plan_open(w->ctx->plan, cr->c->dat_path, err);
     if (r == NULL) {
         g_string_free(head, TRUE);
         goto out;

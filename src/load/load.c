@@ -157,7 +157,7 @@ static wharf_load_db *db_by_target(const wharf_load_plan *p, const char *target)
 /* Routine/event names created by a post file: "PROCEDURE\x1fname" ... */
 static GHashTable *post_names(const wharf_load_plan *p, const char *path, GError **err)
 {
-    wharf_reader *r = wharf_reader_open(path, err);
+    wharf_reader *r = wharf_load_plan_open(p, path, err);
     if (r == NULL)
         return NULL;
     GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -569,7 +569,7 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
 {
     GError *err = NULL;
     gint64 t0 = g_get_monotonic_time();
-    wharf_load_plan *plan = wharf_load_plan_read(o, &err);
+    wharf_load_plan *plan = wharf_load_plan_read(o, NULL, &err);
     if (plan == NULL) {
         WLOG_ERR("%s", err->message);
         json_error(js, err);

@@ -178,7 +178,7 @@ static void scan_table_schema(wharf_load_plan *p, wharf_load_table *t)
     char *text = NULL;
     size_t len = 0;
     GError *err = NULL;
-    if (!wharf_read_file(t->schema_path, &text, &len, &err)) {
+    if (!wharf_dumpdir_read(&p->src, t->schema_path, &text, &len, &err)) {
         /* The TABLE job reports it, naming the file. */
         g_clear_error(&err);
         return;
@@ -228,7 +228,7 @@ static void scan_view(wharf_load_plan *p, wharf_load_table *v)
     char *text = NULL;
     size_t len = 0;
     GError *err = NULL;
-    if (!wharf_read_file(v->view_path, &text, &len, &err)) {
+    if (!wharf_dumpdir_read(&p->src, v->view_path, &text, &len, &err)) {
         g_clear_error(&err);
         return;
     }
@@ -253,24 +253,25 @@ static void scan_view(wharf_load_plan *p, wharf_load_table *v)
 }
 
 /* mydumper's text metadata (before 0.16): only its first bytes are read. */
-static gboolean is_legacy_metadata(const char *dir)
+static gboolean is_legacy_metadata(const wharf_load_plan *p)
 {
     static const char magic[] = "Started dump at";
-    char *path = g_build_filename(dir, "metadata", NULL);
+    char *path = g_build_filename(p->dir, "metadata", NULL);
     char head[sizeof magic - 1];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    wharf_reader *r = wharf_dumpdir_open(&p->src, path, NULL);
     g_free(path);
-    if (fd < 0)
+    if (r == NULL)
         return FALSE;
-    ssize_t n = read(fd, head, sizeof head);
-    close(fd);
-    return n == (ssize_t)sizeof head && memcmp(head, magic, sizeof head) == 0;
+    gssize n = wharf_reader_read(r, head, sizeof head, NULL);
+    wharf_reader_close(r);
+    return n == (gssize)sizeof head && memcmp(head, magic, sizeof head) == 0;
 }
 
 /* One file of the directory, as named (file-name forms). */
 typedef struct dir_entry {
     char *fn;
     wharf_file_info fi;
+    gint64 size;
 } dir_entry;
 
 static void dir_entry_free(gpointer x)
@@ -302,17 +303,17 @@ static gboolean is_journal(const wharf_load_opts *o, const char *fn)
 static GPtrArray *scan_dir(wharf_load_plan *p, const wharf_load_opts *o, gboolean *has_metadata,
                            GError **err)
 {
-    DIR *dh = opendir(o->dir);
-    if (dh == NULL) {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "%s: cannot open the dump directory: %s", o->dir,
-                    g_strerror(errno));
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GArray *sizes = g_array_new(FALSE, FALSE, sizeof(gint64));
+    if (!wharf_dumpdir_list(&p->src, names, sizes, err)) {
+        g_ptr_array_free(names, TRUE);
+        g_array_free(sizes, TRUE);
         return NULL;
     }
     GPtrArray *files = g_ptr_array_new_with_free_func(dir_entry_free);
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL) {
-        const char *fn = de->d_name;
-        if (strcmp(fn, ".") == 0 || strcmp(fn, "..") == 0 || is_journal(o, fn))
+    for (guint i = 0; i < names->len; i++) {
+        const char *fn = names->pdata[i];
+        if (p->src.ops == NULL && is_journal(o, fn))
             continue;
         dir_entry *e = g_new0(dir_entry, 1);
         if (!wharf_layout_parse(fn, &e->fi)) {
@@ -325,14 +326,17 @@ static GPtrArray *scan_dir(wharf_load_plan *p, const wharf_load_opts *o, gboolea
         }
         if (e->fi.kind == WHARF_FILE_METADATA) {
             *has_metadata = TRUE;
+            p->metadata_size = g_array_index(sizes, gint64, i);
             wharf_file_info_clear(&e->fi);
             g_free(e);
             continue;
         }
         e->fn = g_strdup(fn);
+        e->size = g_array_index(sizes, gint64, i);
         g_ptr_array_add(files, e);
     }
-    closedir(dh);
+    g_ptr_array_free(names, TRUE);
+    g_array_free(sizes, TRUE);
     return files;
 }
 
@@ -340,12 +344,9 @@ static GPtrArray *scan_dir(wharf_load_plan *p, const wharf_load_opts *o, gboolea
 /* An empty metadata file, one without [config] (myloader requires it), or a
  * wharf one without its finish time: the dump did not complete. NULL if the
  * file looks whole, else why not. */
-static const char *metadata_incomplete(const wharf_load_plan *p, const char *dir)
+static const char *metadata_incomplete(const wharf_load_plan *p)
 {
-    char *path = g_build_filename(dir, "metadata", NULL);
-    struct stat st;
-    gboolean empty = stat(path, &st) == 0 && st.st_size == 0;
-    g_free(path);
+    gboolean empty = p->metadata_size == 0;
     if (empty)
         return "it is empty";
     if (p->meta == NULL)
@@ -355,6 +356,21 @@ static const char *metadata_incomplete(const wharf_load_plan *p, const char *dir
     if (p->wharf_dump && p->meta->finished == NULL)
         return "it has no [wharf] finished time (truncated?)";
     return NULL;
+}
+
+/* A directory's metadata is read as a stream; another dumpdir's whole. */
+static wharf_metadata *read_metadata(const wharf_load_plan *p, GError **err)
+{
+    if (p->src.ops == NULL)
+        return wharf_metadata_read(p->dir, err);
+    char *path = g_build_filename(p->dir, "metadata", NULL), *text = NULL;
+    size_t len = 0;
+    wharf_metadata *m = NULL;
+    if (wharf_dumpdir_read(&p->src, path, &text, &len, err))
+        m = wharf_metadata_read_text(path, text, len, err);
+    g_free(text);
+    g_free(path);
+    return m;
 }
 
 /* Phase 2: `metadata`, before the files are placed (it maps file names). */
@@ -369,12 +385,12 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
             return FALSE;
         }
         WLOG_WARN("%s: no metadata file; loading an incomplete dump without checks", o->dir);
-    } else if (is_legacy_metadata(o->dir)) {
+    } else if (is_legacy_metadata(p)) {
         WLOG_INFO("%s/metadata: old mydumper format (before 0.16): no row counts or checksums to verify",
                   o->dir);
     } else {
         GError *merr = NULL;
-        p->meta = wharf_metadata_read(o->dir, &merr);
+        p->meta = read_metadata(p, &merr);
         if (p->meta == NULL) {
             g_ptr_array_add(p->problems,
                             g_strdup_printf("%s/metadata is malformed, loading without it "
@@ -384,7 +400,7 @@ static gboolean read_meta(wharf_load_plan *p, const wharf_load_opts *o, gboolean
         } else {
             p->wharf_dump = p->meta->tool && g_str_has_prefix(p->meta->tool, "wharf");
         }
-        const char *why = metadata_incomplete(p, o->dir);
+        const char *why = metadata_incomplete(p);
         if (why && !o->allow_incomplete) {
             g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
                         "%s/metadata is incomplete (%s): an interrupted or damaged dump "
@@ -424,7 +440,7 @@ char *wharf_load_plan_statement(const wharf_load_plan *p, const char *stmt, size
 static char *created_name(const wharf_load_plan *p, const char *fn, wharf_ddl_kind want)
 {
     char *path = g_build_filename(p->dir, fn, NULL);
-    wharf_reader *r = wharf_reader_open(path, NULL);
+    wharf_reader *r = wharf_dumpdir_open(&p->src, path, NULL);
     g_free(path);
     if (r == NULL)
         return NULL;
@@ -586,11 +602,9 @@ static void place_files(wharf_load_plan *p, const wharf_load_opts *o, const whar
         case WHARF_FILE_VIEW_SCHEMA: set_path(p, &get_table(p, fi->db, fi->table)->view_path, path); break;
         case WHARF_FILE_TRIGGERS: set_path(p, &get_table(p, fi->db, fi->table)->triggers_path, path); break;
         case WHARF_FILE_DATA_SQL:
-        case WHARF_FILE_DATA_DAT: {
-            struct stat st;
-            place_chunk(p, e, path, stat(path, &st) == 0 ? (gint64)st.st_size : 0, chunk_by_key);
+        case WHARF_FILE_DATA_DAT:
+            place_chunk(p, e, path, e->size, chunk_by_key);
             break;
-        }
         default:
             g_ptr_array_add(p->problems, g_strdup_printf("%s: not a file wharf can load", path));
             g_free(path);
@@ -633,10 +647,12 @@ static void match_chunks(wharf_load_plan *p, const wharf_load_opts *o, wharf_loa
     }
 }
 
-wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err)
+wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dumpdir *src, GError **err)
 {
     wharf_load_plan *p = g_new0(wharf_load_plan, 1);
     p->dir = g_strdup(o->dir);
+    p->src = src ? *src : (wharf_dumpdir){NULL, NULL, NULL};
+    p->src.path = p->dir;
     p->dbs = g_ptr_array_new_with_free_func(db_free);
     p->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     p->table_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -1039,4 +1055,9 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
     }
     g_ptr_array_free(create_jobs, TRUE);
     g_ptr_array_free(late_jobs, TRUE);
+}
+
+wharf_reader *wharf_load_plan_open(const wharf_load_plan *p, const char *path, GError **err)
+{
+    return wharf_dumpdir_open(&p->src, path, err);
 }

@@ -38,6 +38,7 @@
 #include "format/splitter.h"
 #include "load/load.h"
 #include "engine/sched.h"
+#include "format/dumpdir.h"
 
 #include <glib.h>
 
@@ -119,6 +120,8 @@ struct wharf_load_db {
 
 typedef struct wharf_load_plan {
     char *dir;
+    wharf_dumpdir src;     /* where the files are read from (path = dir) */
+    gint64 metadata_size;  /* of the metadata file, when there is one */
     wharf_metadata *meta;  /* NULL for a dump without usable metadata */
     gboolean wharf_dump;   /* metadata written by wharf (has wharf-depends) */
     gboolean line_ends;    /* statements end at ';' + line break (mydumper's and
@@ -132,7 +135,10 @@ typedef struct wharf_load_plan {
     guint ntables, nviews, nchunks;
 } wharf_load_plan;
 
-wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, GError **err);
+/* src: where the dump's files are (NULL: the directory o->dir on disk). */
+wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dumpdir *src, GError **err);
+/* Open a file of the dump (a path the plan holds). */
+wharf_reader *wharf_load_plan_open(const wharf_load_plan *p, const char *path, GError **err);
 
 /* A splitter for a file of this dump: by the convention of a delimiter at
  * the end of a line (mydumper's, and wharf's with statement-end = line), or

@@ -157,7 +157,7 @@ gboolean wharf_session_confined(const char *path, guint64 n, const char *stmt, s
 gboolean wharf_session_each(worker *w, const char *path, const wharf_ddl_scope *sc, wharf_session_stmt_fn fn, void *data,
                                GError **err)
 {
-    wharf_reader *r = wharf_reader_open(path, err);
+    wharf_reader *r = wharf_load_plan_open(w->ctx->plan, path, err);
     if (r == NULL)
         return FALSE;
     wharf_splitter *sp = wharf_load_plan_splitter(w->ctx->plan, r, w->ctx->max_packet);
