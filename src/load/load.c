@@ -619,8 +619,8 @@ int wharf_load_main(int argc, char **argv)
          "Load a dump directory that has no metadata file", NULL},
         {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o.resume,
          "Journal of completed jobs: record them, and skip those a previous run recorded", "FILE"},
-        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.dbs, "Same as --database", "DB,..."},
-        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.tables, "Same as --tables-list", "DB.T,..."},
+        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r.dbs, "Same as --database", "DB,..."},
+        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r.tables, "Same as --tables-list", "DB.T,..."},
         {"help", '?', 0, G_OPTION_ARG_NONE, &r.help, "Show this help", NULL},
         {NULL}};
     g_set_prgname("wharf load");
