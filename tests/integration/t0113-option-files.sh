@@ -106,3 +106,15 @@ printf '[wharf]\nsocket = %s\nuser = ofu\npassword = "F1lePass"\n' "$T/src/sock"
     fail "dump with the password in [wharf]: $(cat "$T/d9.err")"
 ! grep -q F1lePass "$T/d9.log" "$T/d9.err" || fail "the password is in the log"
 ok "a password in [wharf] authenticates and is not logged"
+
+# [wharf] databases = of: dump's -B, and load's alias of --database (a list)
+sql src -e "CREATE DATABASE other; CREATE TABLE other.x (id INT PRIMARY KEY)"
+printf '[client]\nsocket = %s\nuser = root\n[wharf]\ndatabases = of\n' "$T/src/sock" >"$T/dbs.cnf"
+"$WHARF_BIN" dump --defaults-file="$T/dbs.cnf" -o "$T/d10" -q || fail "dump with [wharf] databases"
+! ls "$T/d10" | grep -q '^other' || fail "[wharf] databases = of dumped other too: $(ls "$T/d10")"
+sed -i "s|$T/src/sock|$T/dst/sock|" "$T/dbs.cnf"
+"$WHARF_BIN" load --defaults-file="$T/dbs.cnf" -d "$T/d2" --into of3 -q || fail "load with [wharf] databases"
+compare_databases src of dst of3
+expect_fail "load: -B nosuch next to [wharf] databases is still checked" "database .nosuch. \(named in -B\) is not in the dump" \
+    "$WHARF_BIN" load --defaults-file="$T/dbs.cnf" -d "$T/d2" -B nosuch
+ok "[wharf] databases = of serves dump and load (the --databases alias of load)"
