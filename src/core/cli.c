@@ -191,13 +191,25 @@ static void dashes(GHashTable *kinds, GPtrArray *args, guint i)
 {
     char *a = args->pdata[i];
     char *eq = strchr(a, '=');
-    char *name = g_strdelimit(g_strndup(a + 2, eq ? (gsize)(eq - a - 2) : strlen(a + 2)), "_", '-');
-    if (strchr(a, '_') && kind_of(kinds, name)) {
+    char *name = g_strndup(a + 2, eq ? (gsize)(eq - a - 2) : strlen(a + 2));
+    if (strchr(name, '_') && kind_of(kinds, g_strdelimit(name, "_", '-'))) {
         args->pdata[i] = g_strconcat("--", name, eq, NULL);
         wipe(a);
         g_free(a);
     }
     g_free(name);
+}
+
+/* Is a "--flag=VALUE"? */
+static gboolean flag_with_value(GHashTable *kinds, const char *a)
+{
+    const char *eq = strchr(a, '=');
+    if (eq == NULL)
+        return FALSE;
+    char *name = g_strndup(a + 2, (gsize)(eq - a - 2));
+    gboolean flag = kind_of(kinds, name) == WHARF_OPTFILE_FLAG;
+    g_free(name);
+    return flag;
 }
 
 /* Remove the arguments equal to arg before index before; how many. */
@@ -212,9 +224,9 @@ static guint drop_equal(GPtrArray *args, guint before, const char *arg)
     return n;
 }
 
-/* args[*i] is --flag=VALUE: --flag=1 -> --flag; --flag=0 removes it and the
- * flag given before, here and in the option files (off). *i is then the
- * next argument to look at. */
+/* args[*i] is --flag=VALUE: --flag=1 -> --flag (in place); --flag=0
+ * removes it and the same flag given before, here and in the option files
+ * (off), *i then being the next argument. */
 static gboolean flag_value(GPtrArray *args, guint *i, GPtrArray *off, GError **err)
 {
     char *a = args->pdata[*i];
@@ -229,7 +241,7 @@ static gboolean flag_value(GPtrArray *args, guint *i, GPtrArray *off, GError **e
     }
     if (b == 1) {
         g_free(a);
-        args->pdata[(*i)++] = flag;
+        args->pdata[*i] = flag;
         return TRUE;
     }
     g_ptr_array_remove_index(args, *i);
@@ -238,32 +250,36 @@ static gboolean flag_value(GPtrArray *args, guint *i, GPtrArray *off, GError **e
     return TRUE;
 }
 
+/* Note --no-defaults, --defaults-file, --defaults-extra-file (a: an option
+ * without value or with "=", next: the word after it). */
+static void note_source(const char *a, const char *next, sources *src)
+{
+    const char *eq = strchr(a, '=');
+    gsize len = eq ? (gsize)(eq - a) : strlen(a);
+    if (strcmp(a, "--no-defaults") == 0)
+        src->none = TRUE;
+    else if (len == strlen("--defaults-file") && strncmp(a, "--defaults-file", len) == 0)
+        src->file = eq ? eq + 1 : next;
+    else if (len == strlen("--defaults-extra-file") && strncmp(a, "--defaults-extra-file", len) == 0)
+        src->extra = eq ? eq + 1 : next;
+}
+
 /* Normalize the command line's long options and find --no-defaults,
  * --defaults-file and --defaults-extra-file anywhere before "--". */
 static gboolean command_line(GHashTable *kinds, GPtrArray *args, GPtrArray *off, sources *src, GError **err)
 {
     guint i = 0;
     while (i < args->len && strcmp(args->pdata[i], "--") != 0) {
-        if (!g_str_has_prefix(args->pdata[i], "--")) {
-            i += takes_next(kinds, args->pdata[i]) ? 2 : 1;
-            continue;
+        if (g_str_has_prefix(args->pdata[i], "--")) {
+            dashes(kinds, args, i);
+            if (flag_with_value(kinds, args->pdata[i])) {
+                if (!flag_value(args, &i, off, err))
+                    return FALSE;
+                continue; /* look at what is now at i */
+            }
+            note_source(args->pdata[i], i + 1 < args->len ? args->pdata[i + 1] : NULL, src);
         }
-        dashes(kinds, args, i);
-        const char *a = args->pdata[i], *eq = strchr(a, '=');
-        const char *next = i + 1 < args->len ? args->pdata[i + 1] : NULL;
-        char *name = eq ? g_strndup(a + 2, (gsize)(eq - a - 2)) : g_strdup(a + 2);
-        gboolean flag = eq && kind_of(kinds, name) == WHARF_OPTFILE_FLAG;
-        if (strcmp(name, "no-defaults") == 0 && !eq)
-            src->none = TRUE;
-        else if (strcmp(name, "defaults-file") == 0)
-            src->file = eq ? eq + 1 : next;
-        else if (strcmp(name, "defaults-extra-file") == 0)
-            src->extra = eq ? eq + 1 : next;
-        g_free(name);
-        if (flag && !flag_value(args, &i, off, err))
-            return FALSE;
-        if (!flag)
-            i += takes_next(kinds, a) ? 2 : 1;
+        i += takes_next(kinds, args->pdata[i]) ? 2 : 1;
     }
     return TRUE;
 }
@@ -285,7 +301,8 @@ static gboolean file_args(wharf_cli_common *c, const char *cmd, const sources *s
     GPtrArray *items = wharf_optfile_items_new();
     gboolean ok = TRUE;
     for (int i = 0; ok && files[i]; i++)
-        ok = wharf_optfile_read(files[i], groups, files[i] == src->file || files[i] == src->extra, items, err);
+        ok = wharf_optfile_read(files[i], groups, files[i] == src->file || !g_strcmp0(files[i], src->extra), items,
+                                err);
     ok = ok && wharf_optfile_to_args(items, c->kinds, synth, where, c->notes, err);
     g_ptr_array_free(items, TRUE);
     if (files != only)
@@ -338,6 +355,10 @@ static void blame_file(GOptionContext *ctx, const char *argv0, GPtrArray *synth,
 static gboolean prepare(wharf_cli_common *c, const char *argv0, GPtrArray *real, GPtrArray *synth, GPtrArray *where,
                         GError **err)
 {
+    if (c->kinds == NULL) /* parsed before: no names known, any file option is refused */
+        c->kinds = wharf_optfile_kinds_new();
+    if (c->notes == NULL)
+        c->notes = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *off = g_ptr_array_new_with_free_func(g_free);
     sources src = {NULL, NULL, FALSE};
     gboolean ok = command_line(c->kinds, real, off, &src, err) && file_args(c, argv0, &src, synth, where, err);

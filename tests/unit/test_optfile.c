@@ -200,7 +200,8 @@ static void test_to_args(void)
     expect_convert_error("[wharf]\n\nthreads\n", ":3: option 'threads' needs a value");
     expect_convert_error("[wharf]\nskip-binlog=maybe\n", ":2: option 'skip-binlog' is a flag");
     expect_convert_error("[wharf-dump]\nprotocol=tcp\n", ":2: 'protocol' is a Connector/C connection option");
-    expect_convert_error("[wharf]\ndefaults_file=/x\n", ":2: option 'defaults_file' is only accepted on the command line");
+    expect_convert_error("[wharf]\ndefaults_file=/x\n",
+                         ":2: option 'defaults_file' is only accepted on the command line");
     expect_convert_error("[wharf]\nhelp\n", ":2: option 'help' is only accepted");
 }
 
@@ -290,6 +291,18 @@ static void test_cli_sources(void)
     const char *a2[] = {"dump", "-v", "--no-defaults", NULL};
     g_assert_true(parse(&p, a2, &err));
     g_assert_cmpint(p.c.threads, ==, -1);
+    parsed_clear(&p);
+    const char *a2b[] = {"dump", "--no_defaults=1", NULL};
+    g_assert_true(parse(&p, a2b, &err));
+    g_assert_cmpint(p.c.threads, ==, -1);
+    g_assert_true(p.c.conn.no_defaults);
+    parsed_clear(&p);
+    /* a value that looks like --no-defaults is a value */
+    const char *a2c[] = {"dump", "--log-file", "--no-defaults", NULL};
+    g_assert_true(parse(&p, a2c, &err));
+    g_assert_cmpint(p.c.threads, ==, 7);
+    g_assert_cmpstr(p.c.log_file, ==, "--no-defaults");
+    g_free(p.c.log_file);
     parsed_clear(&p);
     /* --defaults-extra-file is read before ~/.my.cnf */
     char *x = put("extra.cnf", "[wharf]\nthreads = 6\nquiet\n");
