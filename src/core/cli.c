@@ -1,6 +1,7 @@
 #include "core/cli.h"
 
 #include "core/error.h"
+#include "core/optfile.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,8 @@ GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c)
     GOptionGroup *g = g_option_group_new("connection", "Connection options:",
                                          "Show connection options", c, NULL);
     g_option_group_add_entries(g, entries);
+    if (c->kinds)
+        wharf_optfile_kinds_add(c->kinds, entries);
     return g;
 }
 
@@ -86,8 +89,20 @@ void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c)
         {NULL}};
     c->threads = -1; /* not given */
     c->progress_interval = -1;
-    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (c->kinds == NULL)
+        c->kinds = wharf_optfile_kinds_new();
+    if (c->notes == NULL)
+        c->notes = g_ptr_array_new_with_free_func(g_free);
+    wharf_cli_add_entries(ctx, c, entries);
     g_option_context_add_group(ctx, wharf_cli_conn_group(c));
+}
+
+void wharf_cli_add_entries(GOptionContext *ctx, wharf_cli_common *c, const GOptionEntry *entries)
+{
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (c->kinds == NULL)
+        c->kinds = wharf_optfile_kinds_new();
+    wharf_optfile_kinds_add(c->kinds, entries);
 }
 
 /* Is argv[i] a bare -p / --password followed by a word that is its value? */
@@ -119,55 +134,280 @@ void wharf_cli_scrub_argv(int argc, char **argv)
     }
 }
 
-gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***rest, GError **err)
+/* The command line as GLib takes it (argv[0] left out). GLib takes an
+ * optional argument only as --password=VALUE; the mysql client's -pVALUE
+ * and bare -p are rewritten to that form first. GLib does not accept a
+ * value glued to a short option (-uroot), which mysql users type out of
+ * habit: those are split into "-u" "root" for the short options that take
+ * a value (WHARF_CLI_VALUE_SHORTS). */
+static GPtrArray *habits(int argc, char **argv)
 {
-    /* GLib takes an optional argument only as --password=VALUE; the mysql
-     * client's -pVALUE and bare -p are rewritten to that form first. */
-    /* GLib does not accept a value glued to a short option (-uroot), which
-     * mysql users type out of habit: those are split into "-u" "root" for
-     * the short options that take a value (WHARF_CLI_VALUE_SHORTS). */
-    char **copy = g_new0(char *, 2 * (size_t)argc + 1);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     gboolean options_done = FALSE;
-    int n = 0;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (i > 0 && !options_done && strcmp(a, "--") == 0)
+        if (!options_done && strcmp(a, "--") == 0)
             options_done = TRUE;
-        if (i > 0 && !options_done && pass_word(argc, argv, i)) {
+        if (!options_done && pass_word(argc, argv, i)) {
             /* -p SECRET / --password SECRET: wharf takes no positional
              * arguments, so the word is the password (scrubbed below). */
-            copy[n++] = g_strconcat("--password=", argv[++i], NULL);
-        } else if (i > 0 && !options_done && a[0] == '-' && a[1] == 'p') {
-            copy[n++] = a[2] ? g_strconcat("--password=", a + 2, NULL) : g_strdup("--password");
-        } else if (i > 0 && !options_done && a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0' &&
+            g_ptr_array_add(out, g_strconcat("--password=", argv[++i], NULL));
+        } else if (!options_done && a[0] == '-' && a[1] == 'p') {
+            g_ptr_array_add(out, a[2] ? g_strconcat("--password=", a + 2, NULL) : g_strdup("--password"));
+        } else if (!options_done && a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] != '\0' &&
                    strchr(WHARF_CLI_VALUE_SHORTS, a[1]) != NULL) {
-            copy[n++] = g_strndup(a, 2);
-            copy[n++] = g_strdup(a + 2);
+            g_ptr_array_add(out, g_strndup(a, 2));
+            g_ptr_array_add(out, g_strdup(a + 2));
         } else {
-            copy[n++] = g_strdup(a);
+            g_ptr_array_add(out, g_strdup(a));
         }
     }
-    wharf_cli_scrub_argv(argc, argv);
-    g_option_context_set_strict_posix(ctx, FALSE);
-    GError *gerr = NULL;
-    gboolean ok = g_option_context_parse_strv(ctx, &copy, &gerr);
-    if (!ok) {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s", gerr->message);
-        g_error_free(gerr);
-        g_strfreev(copy);
+    return out;
+}
+
+static void wipe_all(GPtrArray *a)
+{
+    for (guint i = 0; i < a->len; i++)
+        wipe(a->pdata[i]);
+}
+
+/* Which option files the command line asks for. */
+typedef struct sources {
+    const char *file, *extra; /* point into the command line's copy */
+    gboolean none;
+} sources;
+
+static wharf_optfile_kind kind_of(GHashTable *kinds, const char *name)
+{
+    return GPOINTER_TO_INT(g_hash_table_lookup(kinds, name));
+}
+
+/* Is the next word the value of this option? */
+static gboolean takes_next(GHashTable *kinds, const char *a)
+{
+    if (a[0] == '-' && a[1] != '-' && a[1] != '\0' && a[2] == '\0')
+        return strchr(WHARF_CLI_VALUE_SHORTS, a[1]) != NULL;
+    return g_str_has_prefix(a, "--") && strchr(a, '=') == NULL && kind_of(kinds, a + 2) == WHARF_OPTFILE_VALUE;
+}
+
+/* --long_name[=v] -> --long-name[=v] when that is an option. */
+static void dashes(GHashTable *kinds, GPtrArray *args, guint i)
+{
+    char *a = args->pdata[i];
+    char *eq = strchr(a, '=');
+    char *name = g_strndup(a + 2, eq ? (gsize)(eq - a - 2) : strlen(a + 2));
+    if (strchr(name, '_') && kind_of(kinds, g_strdelimit(name, "_", '-'))) {
+        args->pdata[i] = g_strconcat("--", name, eq, NULL);
+        wipe(a);
+        g_free(a);
+    }
+    g_free(name);
+}
+
+/* Is a "--flag=VALUE"? */
+static gboolean flag_with_value(GHashTable *kinds, const char *a)
+{
+    const char *eq = strchr(a, '=');
+    if (eq == NULL)
+        return FALSE;
+    char *name = g_strndup(a + 2, (gsize)(eq - a - 2));
+    gboolean flag = kind_of(kinds, name) == WHARF_OPTFILE_FLAG;
+    g_free(name);
+    return flag;
+}
+
+/* Remove the arguments equal to arg before index before; how many. */
+static guint drop_equal(GPtrArray *args, guint before, const char *arg)
+{
+    guint n = 0;
+    for (guint j = before; j-- > 0;)
+        if (strcmp(args->pdata[j], arg) == 0) {
+            g_ptr_array_remove_index(args, j);
+            n++;
+        }
+    return n;
+}
+
+/* args[*i] is --flag=VALUE: --flag=1 -> --flag (in place); --flag=0
+ * removes it and the same flag given before, here and in the option files
+ * (off), *i then being the next argument. */
+static gboolean flag_value(GPtrArray *args, guint *i, GPtrArray *off, GError **err)
+{
+    char *a = args->pdata[*i];
+    char *eq = strchr(a, '=');
+    char *flag = g_strndup(a, (gsize)(eq - a));
+    int b = wharf_optfile_bool(eq + 1);
+    if (b < 0) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "%s is a flag: give it no value, or 1/0, on/off, true/false (not '%s')", flag, eq + 1);
+        g_free(flag);
         return FALSE;
     }
-    /* copy[0] is the program name; the rest are positional arguments. */
-    guint nargs = g_strv_length(copy);
-    char **r = g_new0(char *, nargs);
-    for (guint i = 1; i < nargs; i++)
-        r[i - 1] = g_strdup(copy[i]);
-    for (guint i = 0; i < nargs; i++)
-        if (copy[i])
-            memset(copy[i], 0, strlen(copy[i]));
-    g_strfreev(copy);
-    *rest = r;
+    if (b == 1) {
+        g_free(a);
+        args->pdata[*i] = flag;
+        return TRUE;
+    }
+    g_ptr_array_remove_index(args, *i);
+    *i -= drop_equal(args, *i, flag);
+    g_ptr_array_add(off, flag);
     return TRUE;
+}
+
+/* Note --no-defaults, --defaults-file, --defaults-extra-file (a: an option
+ * without value or with "=", next: the word after it). */
+static void note_source(const char *a, const char *next, sources *src)
+{
+    const char *eq = strchr(a, '=');
+    gsize len = eq ? (gsize)(eq - a) : strlen(a);
+    if (strcmp(a, "--no-defaults") == 0)
+        src->none = TRUE;
+    else if (len == strlen("--defaults-file") && strncmp(a, "--defaults-file", len) == 0)
+        src->file = eq ? eq + 1 : next;
+    else if (len == strlen("--defaults-extra-file") && strncmp(a, "--defaults-extra-file", len) == 0)
+        src->extra = eq ? eq + 1 : next;
+}
+
+/* Normalize the command line's long options and find --no-defaults,
+ * --defaults-file and --defaults-extra-file anywhere before "--". */
+static gboolean command_line(GHashTable *kinds, GPtrArray *args, GPtrArray *off, sources *src, GError **err)
+{
+    guint i = 0;
+    while (i < args->len && strcmp(args->pdata[i], "--") != 0) {
+        if (g_str_has_prefix(args->pdata[i], "--")) {
+            dashes(kinds, args, i);
+            if (flag_with_value(kinds, args->pdata[i])) {
+                if (!flag_value(args, &i, off, err))
+                    return FALSE;
+                continue; /* look at what is now at i */
+            }
+            note_source(args->pdata[i], i + 1 < args->len ? args->pdata[i + 1] : NULL, src);
+        }
+        i += takes_next(kinds, args->pdata[i]) ? 2 : 1;
+    }
+    return TRUE;
+}
+
+/* The arguments the option files stand for (none with --no-defaults). */
+static gboolean file_args(wharf_cli_common *c, const char *cmd, const sources *src, GPtrArray *synth,
+                          GPtrArray *where, GError **err)
+{
+    if (src->none)
+        return TRUE;
+    if (src->extra && !src->file && !g_file_test(src->extra, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--defaults-extra-file %s: no such file", src->extra);
+        return FALSE;
+    }
+    char *own = g_strconcat("wharf-", cmd, NULL);
+    const char *const groups[] = {"wharf", own, NULL};
+    char *only[] = {(char *)src->file, NULL};
+    char **files = src->file ? only : wharf_optfile_files(src->extra);
+    GPtrArray *items = wharf_optfile_items_new();
+    gboolean ok = TRUE;
+    for (int i = 0; ok && files[i]; i++)
+        ok = wharf_optfile_read(files[i], groups, files[i] == src->file || !g_strcmp0(files[i], src->extra), items,
+                                err);
+    ok = ok && wharf_optfile_to_args(items, c->kinds, synth, where, c->notes, err);
+    g_ptr_array_free(items, TRUE);
+    if (files != only)
+        g_strfreev(files);
+    g_free(own);
+    return ok;
+}
+
+static char **join_args(const char *argv0, GPtrArray *a, GPtrArray *b)
+{
+    GPtrArray *v = g_ptr_array_new();
+    g_ptr_array_add(v, g_strdup(argv0));
+    for (guint i = 0; a && i < a->len; i++)
+        g_ptr_array_add(v, g_strdup(a->pdata[i]));
+    for (guint i = 0; i < b->len; i++)
+        g_ptr_array_add(v, g_strdup(b->pdata[i]));
+    g_ptr_array_add(v, NULL);
+    return (char **)g_ptr_array_free(v, FALSE);
+}
+
+static void wipe_strv(char **v)
+{
+    for (int i = 0; v && v[i]; i++)
+        wipe(v[i]);
+    g_strfreev(v);
+}
+
+/* The parse failed: if one option file argument fails alone, name its
+ * file:line (the values it set no longer matter: the run stops). */
+static void blame_file(GOptionContext *ctx, const char *argv0, GPtrArray *synth, GPtrArray *where, GError *gerr,
+                       GError **err)
+{
+    for (guint i = 0; synth && i < synth->len; i++) {
+        char **one = g_new0(char *, 3);
+        one[0] = g_strdup(argv0);
+        one[1] = g_strdup(synth->pdata[i]);
+        GError *e = NULL;
+        gboolean ok = g_option_context_parse_strv(ctx, &one, &e);
+        wipe_strv(one);
+        if (!ok) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s: %s", (char *)where->pdata[i], e->message);
+            g_error_free(e);
+            return;
+        }
+    }
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s", gerr->message);
+}
+
+/* The option files' arguments, the command line's options normalized. */
+static gboolean prepare(wharf_cli_common *c, const char *argv0, GPtrArray *real, GPtrArray *synth, GPtrArray *where,
+                        GError **err)
+{
+    if (c->kinds == NULL) /* parsed before: no names known, any file option is refused */
+        c->kinds = wharf_optfile_kinds_new();
+    if (c->notes == NULL)
+        c->notes = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *off = g_ptr_array_new_with_free_func(g_free);
+    sources src = {NULL, NULL, FALSE};
+    gboolean ok = command_line(c->kinds, real, off, &src, err) && file_args(c, argv0, &src, synth, where, err);
+    for (guint i = 0; ok && i < off->len; i++)
+        for (guint j = synth->len; j-- > 0;)
+            if (strcmp(synth->pdata[j], off->pdata[i]) == 0) {
+                g_ptr_array_remove_index(synth, j);
+                g_ptr_array_remove_index(where, j);
+            }
+    g_ptr_array_free(off, TRUE);
+    return ok;
+}
+
+gboolean wharf_cli_parse(GOptionContext *ctx, wharf_cli_common *c, int argc, char **argv, char ***rest,
+                         GError **err)
+{
+    GPtrArray *real = habits(argc, argv);
+    wharf_cli_scrub_argv(argc, argv);
+    GPtrArray *synth = c ? g_ptr_array_new_with_free_func(g_free) : NULL;
+    GPtrArray *where = c ? g_ptr_array_new_with_free_func(g_free) : NULL;
+    gboolean ok = c == NULL || prepare(c, argv[0], real, synth, where, err);
+    char **copy = ok ? join_args(argv[0], synth, real) : NULL;
+    g_option_context_set_strict_posix(ctx, FALSE);
+    GError *gerr = NULL;
+    if (ok && !g_option_context_parse_strv(ctx, &copy, &gerr)) {
+        blame_file(ctx, argv[0], synth, where, gerr, err);
+        g_error_free(gerr);
+        ok = FALSE;
+    }
+    if (ok) { /* copy[0] is the program name; the rest are positional arguments. */
+        *rest = g_strdupv(copy + 1);
+    }
+    wipe_strv(copy);
+    wipe_all(real);
+    g_ptr_array_free(real, TRUE);
+    if (synth) {
+        wipe_all(synth);
+        g_ptr_array_free(synth, TRUE);
+        g_ptr_array_free(where, TRUE);
+    }
+    if (c && c->kinds) {
+        g_hash_table_destroy(c->kinds);
+        c->kinds = NULL;
+    }
+    return ok;
 }
 
 static char *prompt_password(GError **err)
@@ -281,6 +521,8 @@ gboolean wharf_cli_console_setup(wharf_console *console, const wharf_cli_common 
         wharf_console_teardown(console);
         return FALSE;
     }
+    for (guint i = 0; c->notes && i < c->notes->len; i++)
+        WLOG_WARN("%s", (const char *)c->notes->pdata[i]);
     return TRUE;
 }
 

@@ -8,7 +8,18 @@
  *  - wharf_cli_scrub_argv() overwrites password values in the real argv so
  *    they do not show in ps; call it before parsing a copy of argv.
  *  - wharf_cli_parse() runs a GOptionContext on a copy of argv and turns
- *    GLib's errors into WHARF_ERROR_USAGE.
+ *    GLib's errors into WHARF_ERROR_USAGE. Given the wharf_cli_common, it
+ *    first reads the option files (core/optfile.h) as the mysql client does
+ *    (--no-defaults: none; --defaults-file=F: F only; --defaults-extra-file=F:
+ *    F after the global files; these three anywhere on the command line), the
+ *    groups [wharf] and [wharf-ARGV0] (argv[0] is the subcommand's name), and
+ *    puts their options before the command line's, so the command line wins
+ *    for single-value options and adds to the repeatable ones (-B, -T,
+ *    --exclude, --where), as mysqld's repeatable options do. Only the long
+ *    options registered through wharf_cli_add_common/wharf_cli_add_entries
+ *    are accepted in the files. A flag may be turned off on the command line
+ *    with --flag=0 (also off/false/no), and `_` may stand for `-` in a long
+ *    option's name there too.
  *  - Common flags: -v/--verbose, -q/--quiet, -t/--threads,
  *    --progress=auto|tty|log|none, --progress-interval=SEC, --log-file=FILE,
  *    --log-format=text|json (console.h), --summary-json=FILE (summary.h),
@@ -40,18 +51,26 @@ typedef struct wharf_cli_common {
     char *summary_json;       /* --summary-json FILE, or NULL (core/summary.h) */
     char *max_rate_raw;       /* --max-rate as given */
     gint64 max_rate;          /* --max-rate in bytes per second, 0 = no limit (core/rate.h) */
+    GHashTable *kinds;        /* long option -> wharf_optfile_kind; freed by wharf_cli_parse */
+    GPtrArray *notes;         /* option file notes, logged by wharf_cli_console_setup */
 } wharf_cli_common;
 
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);
 /* Add -v/-q/-t to a main entry list. Returns entries to add to a context. */
 void wharf_cli_add_common(GOptionContext *ctx, wharf_cli_common *c);
+/* g_option_context_add_main_entries(), and the options may stand in option
+ * files. */
+void wharf_cli_add_entries(GOptionContext *ctx, wharf_cli_common *c, const GOptionEntry *entries);
 
 /* Overwrite -pSECRET / --password=SECRET / --password SECRET in argv. */
 void wharf_cli_scrub_argv(int argc, char **argv);
 
-/* Parse argv (a private copy is used, argv itself is left scrubbed).
- * On return *rest holds the non-option arguments (NULL-terminated). */
-gboolean wharf_cli_parse(GOptionContext *ctx, int argc, char **argv, char ***rest, GError **err);
+/* Parse argv (a private copy is used, argv itself is left scrubbed), after
+ * the option files when c is given (c as given to wharf_cli_add_common).
+ * On return *rest holds the non-option arguments (NULL-terminated). An
+ * error in an option file names file:line. */
+gboolean wharf_cli_parse(GOptionContext *ctx, wharf_cli_common *c, int argc, char **argv, char ***rest,
+                         GError **err);
 
 /* Prompt for the password if requested; pick defaults (threads). */
 gboolean wharf_cli_finish(wharf_cli_common *c, GError **err);

@@ -2,6 +2,7 @@
 
 #include "core/console.h"
 #include "core/error.h"
+#include "core/optfile.h"
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -44,18 +45,13 @@ gboolean wharf_conn_opts_merge_defaults(wharf_conn_opts *o, GError **err)
         return FALSE;
     }
     /* the mysql client's order: global files, the extra file, the user's */
-    const char *home = g_get_home_dir();
-    const char *mh = g_getenv("MYSQL_HOME");
-    char *user = home ? g_build_filename(home, ".my.cnf", NULL) : NULL;
-    char *mhf = mh ? g_build_filename(mh, "my.cnf", NULL) : NULL;
     char *extra = g_canonicalize_filename(o->defaults_extra_file, NULL);
-    const char *files[] = {"/etc/my.cnf", "/etc/mysql/my.cnf", mhf, extra, user};
+    char **files = wharf_optfile_files(extra);
     GString *s = g_string_new("# wharf: --defaults-extra-file\n");
-    for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
-        if (files[i] && g_file_test(files[i], G_FILE_TEST_IS_REGULAR))
+    for (size_t i = 0; files[i]; i++)
+        if (g_file_test(files[i], G_FILE_TEST_IS_REGULAR))
             g_string_append_printf(s, "!include %s\n", files[i]);
-    g_free(user);
-    g_free(mhf);
+    g_strfreev(files);
     g_free(extra);
     GError *e = NULL;
     int fd = g_file_open_tmp("wharf-defaults-XXXXXX.cnf", &o->defaults_merged, &e);

@@ -368,7 +368,7 @@ gboolean wharf_filter_check_named(const wharf_filter_sets *s, wharf_filter_has_f
     return TRUE;
 }
 
-void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_filter *f)
+void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_cli_common *c, wharf_filter *f)
 {
     GOptionEntry entries[] = {
         {"skip-views", 0, 0, G_OPTION_ARG_NONE, &f->skip_views, "Leave views out", NULL},
@@ -378,7 +378,7 @@ void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_filter *f)
         {"skip-events", 0, 0, G_OPTION_ARG_NONE, &f->skip_events, "Leave events out", NULL},
         {NULL},
     };
-    g_option_context_add_main_entries(ctx, entries, NULL);
+    wharf_cli_add_entries(ctx, c, entries);
 }
 
 char *wharf_filter_skipped(const wharf_filter *f)

@@ -23,6 +23,8 @@
 #ifndef WHARF_CORE_FILTER_H
 #define WHARF_CORE_FILTER_H
 
+#include "core/cli.h"
+
 #include <glib.h>
 
 typedef struct wharf_filter {
@@ -40,7 +42,7 @@ typedef struct wharf_filter {
 
 /* Add --skip-views/--skip-triggers/--skip-routines/--skip-events (every
  * subcommand has them) to ctx's main entries, filling f. */
-void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_filter *f);
+void wharf_filter_add_skip_options(GOptionContext *ctx, wharf_cli_common *c, wharf_filter *f);
 /* "views, triggers" for the kinds f skips, or NULL when none (for the log). */
 char *wharf_filter_skipped(const wharf_filter *f);
 

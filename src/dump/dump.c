@@ -662,6 +662,8 @@ static void opts_clear(dump_opts *o)
 {
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
+    g_clear_pointer(&o->common.notes, g_ptr_array_unref);
+    g_clear_pointer(&o->common.kinds, g_hash_table_destroy);
     g_free(o->outdir);
     g_free(o->spool_dir);
     g_free(o->spool_max);
@@ -1315,9 +1317,9 @@ int wharf_dump_main(int argc, char **argv)
         {NULL}};
     g_set_prgname("wharf dump");
     GOptionContext *ctx = g_option_context_new("- write a server's databases to a dump directory");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    wharf_filter_add_skip_options(ctx, &o.filter);
     wharf_cli_add_common(ctx, &o.common);
+    wharf_cli_add_entries(ctx, &o.common, entries);
+    wharf_filter_add_skip_options(ctx, &o.common, &o.filter);
     g_option_context_set_summary(
         ctx, "Dumps every database except the system schemas (mysql, sys, information_schema,\n"
              "performance_schema) unless told otherwise, from one consistent snapshot.\n"
@@ -1332,7 +1334,7 @@ int wharf_dump_main(int argc, char **argv)
         g_option_context_free(ctx);
         return WHARF_EXIT_OK;
     }
-    if (!wharf_cli_parse(ctx, argc, argv, &rest, &err) || !wharf_cli_finish(&o.common, &err) ||
+    if (!wharf_cli_parse(ctx, &o.common, argc, argv, &rest, &err) || !wharf_cli_finish(&o.common, &err) ||
         !finish_options(&o, &err)) {
         fprintf(stderr, "wharf dump: %s (see wharf dump --help)\n", err->message);
         g_error_free(err);

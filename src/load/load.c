@@ -40,6 +40,8 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
 {
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
+    g_clear_pointer(&o->common.notes, g_ptr_array_unref);
+    g_clear_pointer(&o->common.kinds, g_hash_table_destroy);
     g_free(o->dir);
     g_free(o->spool_dir);
     g_free(o->common.summary_json);
@@ -812,20 +814,20 @@ int wharf_load_main(int argc, char **argv)
          "Load a dump directory that has no metadata file", NULL},
         {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o.resume,
          "Journal of completed jobs: record them, and skip those a previous run recorded", "FILE"},
-        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.dbs, "Same as --database", "DB,..."},
-        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.tables, "Same as --tables-list", "DB.T,..."},
+        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r.dbs, "Same as --database", "DB,..."},
+        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r.tables, "Same as --tables-list", "DB.T,..."},
         {"help", '?', 0, G_OPTION_ARG_NONE, &r.help, "Show this help", NULL},
         {NULL}};
     g_set_prgname("wharf load");
     GOptionContext *octx = g_option_context_new("- restore a dump directory into a server");
     g_option_context_set_help_enabled(octx, FALSE);
-    g_option_context_add_main_entries(octx, entries, NULL);
-    wharf_filter_add_skip_options(octx, &o.filter);
     wharf_cli_add_common(octx, &o.common);
+    wharf_cli_add_entries(octx, &o.common, entries);
+    wharf_filter_add_skip_options(octx, &o.common, &o.filter);
     char **rest = NULL;
     GError *err = NULL;
     int rc = WHARF_EXIT_OK;
-    if (!wharf_cli_parse(octx, argc, argv, &rest, &err)) {
+    if (!wharf_cli_parse(octx, &o.common, argc, argv, &rest, &err)) {
         fprintf(stderr, "wharf load: %s\n", err->message);
         rc = WHARF_EXIT_USAGE;
         goto out;

@@ -129,7 +129,7 @@ static void test_parse_password_forms(void)
     char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
     char **rest = NULL;
     GError *err = NULL;
-    gboolean parsed = wharf_cli_parse(ctx, 6, argv, &rest, &err);
+    gboolean parsed = wharf_cli_parse(ctx, NULL, 6, argv, &rest, &err);
     g_assert_no_error(err);
     g_assert_true(parsed);
     /* the last of -pabc, -p, --password=abc wins */
@@ -147,7 +147,7 @@ static void test_parse_password_forms(void)
     wharf_cli_add_common(ctx, &p);
     char p0[] = "dump", p1[] = "-p";
     char *pargv[] = {p0, p1, NULL};
-    g_assert_true(wharf_cli_parse(ctx, 2, pargv, &rest, &err));
+    g_assert_true(wharf_cli_parse(ctx, NULL, 2, pargv, &rest, &err));
     g_assert_true(p.password_prompt);
     g_assert_null(p.conn.password);
     g_strfreev(rest);
@@ -159,7 +159,7 @@ static void test_parse_password_forms(void)
     wharf_cli_add_common(ctx, &d);
     char b0[] = "dump", b1[] = "-P", b2[] = "notaport";
     char *bargv[] = {b0, b1, b2, NULL};
-    g_assert_false(wharf_cli_parse(ctx, 3, bargv, &rest, &err));
+    g_assert_false(wharf_cli_parse(ctx, NULL, 3, bargv, &rest, &err));
     g_assert_error(err, WHARF_ERROR, WHARF_ERROR_USAGE);
     g_assert_nonnull(strstr(err->message, "notaport"));
     g_clear_error(&err);
