@@ -3,6 +3,7 @@
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglib2.0-dev libmariadb-dev libzstd-dev zlib1g-dev
+      libxxhash-dev
       mariadb-server mariadb-client python3 zstd gzip mydumper)
 missing=()
 for p in "${pkgs[@]}"; do
