@@ -1,0 +1,516 @@
+/* verify: recompute a dump's chunk checksums on a target (contract in
+ * verify.h).
+ *
+ *   plan (load/plan.h) -> target catalog (one bulk read) -> one unit per
+ *   recorded chunk (or per table for row counts only) -> scheduler jobs on
+ *   -t workers -> summary.
+ *
+ * Threads: the main thread builds the units and waits in wharf_sched_run;
+ * workers compute units on their own connections. A unit's found/differs
+ * fields are written by the one worker that runs it and read by the main
+ * thread after the run (the join orders them). Counters are atomics.
+ */
+#include "verify/verify.h"
+
+#include "core/conn.h"
+#include "core/console.h"
+#include "core/error.h"
+#include "dump/catalog.h"
+#include "dump/rows.h"
+#include "format/checksum.h"
+#include "format/metadata.h"
+#include "load/scheduler.h"
+#include "verify/range.h"
+
+#include <string.h>
+
+#define MAX_ATTEMPTS 5
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 5000
+
+typedef struct vtable vtable;
+
+/* One SELECT to run on the target: a chunk, or a whole table. */
+typedef struct vunit {
+    vtable *vt;
+    guint64 part;
+    const char *range; /* checked; NULL = whole table */
+    gint64 want_rows;
+    guint64 want_sum;
+    gboolean by_content; /* FALSE: the row count only */
+    char *name;          /* "`db`.`t` chunk 00003 [range]" */
+    /* written by the worker that runs it */
+    gint64 rows;
+    guint64 sum;
+    gboolean differs;
+} vunit;
+
+struct vtable {
+    const wharf_load_table *lt;
+    wharf_cat_table *target; /* in the target catalog (its where and history
+                              * set from the dump before the run) */
+};
+
+typedef struct verify_ctx {
+    const wharf_load_opts *o;
+    const wharf_load_plan *plan;
+    wharf_sched *sched;
+    GPtrArray *tables; /* vtable*, owned */
+    GPtrArray *units;  /* vunit*, owned */
+    guint n_tables, n_by_content, n_by_count, n_views;
+    guint problems;    /* missing objects, refused metadata (main thread) */
+    gint64 rows_read;  /* atomic */
+} verify_ctx;
+
+typedef struct vworker {
+    verify_ctx *c;
+    MYSQL *m;
+} vworker;
+
+static void unit_free(gpointer p)
+{
+    vunit *u = p;
+    g_free(u->name);
+    g_free(u);
+}
+
+/* --- the target ------------------------------------------------------------ */
+
+/* The dump's target databases that exist on the server (a missing one is
+ * reported table by table, not an error of the catalog read). */
+static char **existing_dbs(MYSQL *m, const wharf_load_plan *plan, GError **err)
+{
+    MYSQL_RES *res = wharf_conn_query(m, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA", err);
+    if (res == NULL)
+        return NULL;
+    GHashTable *have = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL)
+        if (row[0])
+            g_hash_table_add(have, g_strdup(row[0]));
+    mysql_free_result(res);
+    GPtrArray *out = g_ptr_array_new();
+    for (guint i = 0; i < plan->dbs->len; i++) {
+        const wharf_load_db *d = plan->dbs->pdata[i];
+        if (g_hash_table_contains(have, d->target))
+            g_ptr_array_add(out, g_strdup(d->target));
+    }
+    g_ptr_array_add(out, NULL);
+    g_hash_table_unref(have);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static wharf_catalog *read_target(const wharf_load_opts *o, const wharf_load_plan *plan, GError **err)
+{
+    MYSQL *m = wharf_conn_open(&o->common.conn, err);
+    if (m == NULL)
+        return NULL;
+    char **dbs = existing_dbs(m, plan, err);
+    wharf_catalog *cat = NULL;
+    if (dbs != NULL && dbs[0] == NULL) {
+        cat = g_new0(wharf_catalog, 1); /* nothing of the dump exists there */
+        cat->dbs = g_ptr_array_new();
+        cat->tables = g_ptr_array_new();
+        cat->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+        cat->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    } else if (dbs != NULL) {
+        wharf_filter f = {.databases = dbs, .routines = FALSE};
+        cat = wharf_catalog_read(m, &f, err);
+        if (cat == NULL)
+            wharf_error_prefix(err, "reading the target's catalog");
+    }
+    g_strfreev(dbs);
+    wharf_conn_close(m);
+    return cat;
+}
+
+/* --- units from the metadata ---------------------------------------------- */
+
+/* "DIR/metadata: [`db`.`t`] KEY" for messages about a metadata entry. */
+static char *meta_where(const verify_ctx *c, const wharf_table_meta *tm, const char *key)
+{
+    char *g = wharf_metadata_group(tm->file_db ? tm->file_db : tm->db, tm->file_table ? tm->file_table : tm->table);
+    char *s = g_strdup_printf("%s/metadata: [%s] %s", c->plan->dir, g, key);
+    g_free(g);
+    return s;
+}
+
+static void problem(verify_ctx *c, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void problem(verify_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    WLOG_ERR("%s", msg);
+    g_free(msg);
+    c->problems++;
+}
+
+/* A condition from the file passes the range check, or the table fails. */
+static gboolean cond_ok(verify_ctx *c, const wharf_table_meta *tm, const char *key, const char *cond,
+                        wharf_range_mode mode)
+{
+    const char *why = NULL;
+    gsize at = 0;
+    if (cond == NULL || wharf_range_check(cond, mode, &why, &at))
+        return TRUE;
+    char *w = meta_where(c, tm, key);
+    problem(c, "%s: refused: not a plain %s (%s at byte %zu): %.200s", w,
+            mode == WHARF_RANGE_CHUNK ? "range expression" : "condition", why, at, cond);
+    g_free(w);
+    return FALSE;
+}
+
+static vunit *add_unit(verify_ctx *c, vtable *vt, guint64 part, const char *range, gboolean by_content)
+{
+    vunit *u = g_new0(vunit, 1);
+    u->vt = vt;
+    u->part = part;
+    u->range = range;
+    u->by_content = by_content;
+    u->name = range ? g_strdup_printf("%s chunk %05" G_GUINT64_FORMAT " [%s]", vt->lt->qname, part, range)
+                    : g_strdup_printf("%s (whole table)", vt->lt->qname);
+    g_ptr_array_add(c->units, u);
+    return u;
+}
+
+static const wharf_chunk_meta *chunk_of(const wharf_table_meta *tm, guint64 part)
+{
+    for (guint i = 0; i < tm->chunks->len; i++) {
+        const wharf_chunk_meta *ch = tm->chunks->pdata[i];
+        if (ch->part == part)
+            return ch;
+    }
+    return NULL;
+}
+
+/* Every recorded chunk has a sum and, when the table was split, a range. */
+static gboolean content_complete(verify_ctx *c, const wharf_table_meta *tm)
+{
+    gboolean split = tm->ranges && tm->ranges->len > 0;
+    for (guint i = 0; i < tm->chunks->len; i++) {
+        const wharf_chunk_meta *ch = tm->chunks->pdata[i];
+        gboolean has_range = FALSE;
+        for (guint k = 0; split && k < tm->ranges->len && !has_range; k++)
+            has_range = ((wharf_range_meta *)tm->ranges->pdata[k])->part == ch->part;
+        if (!ch->has_sum || (split && !has_range)) {
+            char *key = g_strdup_printf("wharf-chunk-%05" G_GUINT64_FORMAT, ch->part);
+            char *w = meta_where(c, tm, key);
+            problem(c, "%s: the chunk has no %s (the dump records content checksums)", w,
+                    ch->has_sum ? "wharf-range" : "wharf-sum");
+            g_free(w);
+            g_free(key);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Units of a table whose dump records content checksums. */
+static gboolean content_units(verify_ctx *c, vtable *vt)
+{
+    const wharf_table_meta *tm = vt->lt->meta;
+    if (!content_complete(c, tm) || !cond_ok(c, tm, "wharf-where", tm->where, WHARF_RANGE_WHERE))
+        return FALSE;
+    if (tm->ranges == NULL || tm->ranges->len == 0) {
+        vunit *u = add_unit(c, vt, 0, NULL, TRUE);
+        for (guint i = 0; i < tm->chunks->len; i++) {
+            const wharf_chunk_meta *ch = tm->chunks->pdata[i];
+            u->want_rows += ch->rows;
+            u->want_sum += ch->sum;
+        }
+        return TRUE;
+    }
+    for (guint i = 0; i < tm->ranges->len; i++) {
+        const wharf_range_meta *r = tm->ranges->pdata[i];
+        char *key = g_strdup_printf("wharf-range-%05" G_GUINT64_FORMAT, r->part);
+        gboolean ok = cond_ok(c, tm, key, r->cond, WHARF_RANGE_CHUNK);
+        g_free(key);
+        if (!ok)
+            return FALSE;
+    }
+    for (guint i = 0; i < tm->ranges->len; i++) {
+        const wharf_range_meta *r = tm->ranges->pdata[i];
+        const wharf_chunk_meta *ch = chunk_of(tm, r->part);
+        vunit *u = add_unit(c, vt, r->part, r->cond, TRUE);
+        u->want_rows = ch ? ch->rows : 0; /* no entry: the chunk held no rows */
+        u->want_sum = ch ? ch->sum : 0;
+    }
+    return TRUE;
+}
+
+/* The target object of a planned table, or NULL (reported). */
+static wharf_cat_table *target_of(verify_ctx *c, const wharf_catalog *cat, const wharf_load_table *lt,
+                                  gboolean view)
+{
+    char *k = wharf_catalog_key(lt->db->target, lt->name);
+    wharf_cat_table *t = g_hash_table_lookup(cat->by_name, k);
+    g_free(k);
+    if (t == NULL) {
+        problem(c, "%s: missing on the target (the dump has this %s)", lt->qname, view ? "view" : "table");
+        return NULL;
+    }
+    if ((t->kind == WHARF_OBJ_VIEW) != view) {
+        problem(c, "%s: is a %s on the target, the dump has a %s", lt->qname, t->kind == WHARF_OBJ_VIEW ? "view" : "table",
+                view ? "view" : "table");
+        return NULL;
+    }
+    return t;
+}
+
+static void plan_table(verify_ctx *c, const wharf_catalog *cat, const wharf_load_table *lt, gboolean content)
+{
+    gboolean view = lt->view_path != NULL || (lt->meta && lt->meta->kind && strcmp(lt->meta->kind, "view") == 0);
+    wharf_cat_table *t = target_of(c, cat, lt, view);
+    if (view) {
+        c->n_views += t != NULL;
+        return;
+    }
+    c->n_tables++;
+    if (t == NULL)
+        return;
+    const wharf_table_meta *tm = lt->meta;
+    if (tm == NULL || tm->rows < 0) {
+        problem(c, "%s: cannot be verified: the dump records no row count for it", lt->qname);
+        return;
+    }
+    vtable *vt = g_new0(vtable, 1);
+    vt->lt = lt;
+    vt->target = t;
+    g_ptr_array_add(c->tables, vt);
+    /* the rows the dump read: with its history, and only its --where */
+    t->history = tm->history;
+    g_free(t->where);
+    t->where = content ? g_strdup(tm->where) : NULL;
+    if (content) {
+        if (content_units(c, vt))
+            c->n_by_content++;
+        return;
+    }
+    vunit *u = add_unit(c, vt, 0, NULL, FALSE);
+    u->want_rows = tm->rows;
+    c->n_by_count++;
+}
+
+/* --- running a unit --------------------------------------------------------- */
+
+static gboolean compute(MYSQL *m, vunit *u, GError **err)
+{
+    if (!wharf_conn_exec(m, "START TRANSACTION READ ONLY", err))
+        return FALSE;
+    char *q = wharf_rows_select(u->vt->target, u->range, NULL);
+    MYSQL_RES *res = wharf_conn_query_stream(m, q, err);
+    g_free(q);
+    if (res == NULL)
+        return FALSE;
+    wharf_checksum ck;
+    wharf_checksum_init(&ck);
+    unsigned nf = mysql_num_fields(res);
+    MYSQL_ROW row;
+    while ((row = mysql_fetch_row(res)) != NULL)
+        wharf_checksum_add_row(&ck, row, mysql_fetch_lengths(res), nf);
+    gboolean ok = mysql_errno(m) == 0;
+    if (!ok)
+        wharf_conn_set_error(m, NULL, err);
+    mysql_free_result(res);
+    u->rows = ck.rows;
+    u->sum = ck.sum;
+    wharf_checksum_clear(&ck);
+    return ok && wharf_conn_exec(m, "COMMIT", err);
+}
+
+/* compute() with retries: a transient error runs it again on a fresh
+ * connection after a backoff (ended early when the run stops). */
+static gboolean compute_retrying(vworker *w, vunit *u, GError **err)
+{
+    gint64 delay_ms = BACKOFF_FIRST_MS;
+    for (int attempt = 1;; attempt++) {
+        GError *e = NULL;
+        if (w->m == NULL)
+            w->m = wharf_conn_open(&w->c->o->common.conn, &e);
+        if (w->m && compute(w->m, u, &e))
+            return TRUE;
+        /* the transaction may be open, the session in any state: drop it */
+        wharf_conn_close(w->m);
+        w->m = NULL;
+        if (attempt >= MAX_ATTEMPTS || !wharf_error_is_transient(e)) {
+            g_propagate_error(err, e);
+            return FALSE;
+        }
+        WLOG_WARN("%s: %s; again in %" G_GINT64_FORMAT " ms (attempt %d of %d)", u->name, e->message, delay_ms,
+                  attempt + 1, MAX_ATTEMPTS);
+        g_error_free(e);
+        if (!wharf_sched_backoff(w->c->sched, g_get_monotonic_time() + delay_ms * 1000)) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "stopped before it could be read again");
+            return FALSE;
+        }
+        delay_ms = MIN(delay_ms * 2, BACKOFF_MAX_MS);
+    }
+}
+
+static gboolean run_unit(void *pw, wharf_job *job, GError **err)
+{
+    vworker *w = pw;
+    vunit *u = wharf_job_payload(job);
+    if (!compute_retrying(w, u, err)) {
+        wharf_error_prefix(err, "%s: could not be read", u->name);
+        return FALSE;
+    }
+    wharf_counter_add(&w->c->rows_read, u->rows);
+    gboolean sum_differs = u->by_content && u->sum != u->want_sum;
+    if (u->rows == u->want_rows && !sum_differs)
+        return TRUE;
+    u->differs = TRUE;
+    char want[17], got[17];
+    wharf_checksum_format(u->want_sum, want);
+    wharf_checksum_format(u->sum, got);
+    if (!u->by_content)
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "DIFFERS %s: %" G_GINT64_FORMAT " rows expected, %" G_GINT64_FORMAT
+                    " found (row count only: the dump records no content checksums)",
+                    u->name, u->want_rows, u->rows);
+    else if (u->rows != u->want_rows)
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "DIFFERS %s: %" G_GINT64_FORMAT " rows expected, %" G_GINT64_FORMAT
+                    " found (content checksum expected %s, found %s)",
+                    u->name, u->want_rows, u->rows, want, got);
+    else
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "DIFFERS %s: %" G_GINT64_FORMAT " rows as expected, but their content differs"
+                    " (content checksum expected %s, found %s)",
+                    u->name, u->rows, want, got);
+    return FALSE;
+}
+
+static void *worker_new(void *ctx, int index)
+{
+    vworker *w = g_new0(vworker, 1);
+    w->c = ctx;
+    return w;
+}
+
+static void worker_free(void *p)
+{
+    vworker *w = p;
+    wharf_conn_close(w->m);
+    g_free(w);
+}
+
+static void on_final(void *ctx, wharf_job *job)
+{
+    if (wharf_job_state_get(job) == WHARF_JOB_FAILED)
+        WLOG_ERR("%s", wharf_job_reason(job));
+}
+
+/* --- the run ------------------------------------------------------------------ */
+
+static gboolean summary(verify_ctx *c, double seconds)
+{
+    guint equal = 0, differ = 0, failed = 0;
+    for (guint i = 0; i < c->units->len; i++) {
+        vunit *u = c->units->pdata[i];
+        wharf_job_state st = wharf_job_state_get(wharf_sched_job(c->sched, i));
+        if (st == WHARF_JOB_DONE)
+            equal++;
+        else if (u->differs)
+            differ++;
+        else
+            failed++;
+    }
+    WLOG_INFO("verify summary: tables %u (%u by content checksums, %u by row count only), views %u, "
+              "chunks equal %u/%u, rows read %" G_GINT64_FORMAT " in %.1f s",
+              c->n_tables, c->n_by_content, c->n_by_count, c->n_views, equal, c->units->len,
+              wharf_counter_get(&c->rows_read), seconds);
+    if (differ + failed + c->problems > 0) {
+        WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u other problem(s) "
+                 "(missing objects, refused or incomplete metadata)",
+                 differ, failed, c->problems);
+        return FALSE;
+    }
+    if (c->n_by_count > 0)
+        WLOG_INFO("verify complete: row counts match the dump (%s records no content checksums: "
+                  "contents not compared)", c->plan->dir);
+    else
+        WLOG_INFO("verify complete: the target holds exactly the dump's rows (every chunk's row count "
+                  "and content checksum match)");
+    return TRUE;
+}
+
+static void build(verify_ctx *c, const wharf_catalog *cat)
+{
+    const wharf_metadata *meta = c->plan->meta;
+    gboolean content = meta && meta->content_checksum && strcmp(meta->content_checksum, WHARF_CHECKSUM_SCHEME) == 0;
+    if (meta && meta->content_checksum && !content)
+        WLOG_WARN("%s/metadata: content checksums of an unknown scheme '%s': verifying row counts only",
+                  c->plan->dir, meta->content_checksum);
+    for (guint i = 0; i < c->plan->problems->len; i++)
+        problem(c, "%s", (const char *)c->plan->problems->pdata[i]);
+    for (guint i = 0; i < c->plan->dbs->len; i++) {
+        const wharf_load_db *d = c->plan->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++)
+            plan_table(c, cat, d->tables->pdata[j], content);
+    }
+}
+
+gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, gboolean *same,
+                              GError **err)
+{
+    gint64 t0 = g_get_monotonic_time();
+    *same = FALSE;
+    wharf_catalog *cat = read_target(o, plan, err);
+    if (cat == NULL)
+        return FALSE;
+    verify_ctx c = {.o = o, .plan = plan};
+    c.tables = g_ptr_array_new_with_free_func(g_free);
+    c.units = g_ptr_array_new_with_free_func(unit_free);
+    build(&c, cat);
+    c.sched = wharf_sched_new(FALSE);
+    for (guint i = 0; i < c.units->len; i++) {
+        vunit *u = c.units->pdata[i];
+        wharf_job *j = wharf_sched_add(c.sched, 1, u, u->name, FALSE);
+        wharf_job_set_weight(j, u->want_rows);
+    }
+    WLOG_INFO("verifying %u table(s) in %u unit(s) on %d worker(s)", c.n_tables, c.units->len, o->common.threads);
+    wharf_sched_callbacks cb = {&c, worker_new, worker_free, run_unit, on_final};
+    wharf_sched_run(c.sched, o->common.threads, &cb);
+    *same = summary(&c, (double)(g_get_monotonic_time() - t0) / 1e6);
+    wharf_sched_free(c.sched);
+    g_ptr_array_unref(c.units);
+    g_ptr_array_unref(c.tables);
+    wharf_catalog_free(cat);
+    return TRUE;
+}
+
+int wharf_verify_main(int argc, char **argv)
+{
+    wharf_load_opts o;
+    int rc = wharf_load_opts_parse(WHARF_LOAD_CMD_VERIFY, argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    wharf_console console;
+    GError *err = NULL;
+    if (!wharf_cli_console_setup(&console, &o.common, &err)) {
+        fprintf(stderr, "wharf verify: %s\n", err->message);
+        g_error_free(err);
+        wharf_load_opts_clear(&o);
+        return WHARF_EXIT_USAGE;
+    }
+    rc = WHARF_EXIT_FAILED;
+    wharf_load_plan *plan = wharf_load_plan_read(&o, &err);
+    gboolean same = FALSE;
+    if (plan && !wharf_load_check_named(plan, &o, &err))
+        rc = WHARF_EXIT_USAGE;
+    else if (plan && wharf_verify_content(&o, plan, &same, &err))
+        rc = same ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
+    if (err) {
+        WLOG_ERR("%s", err->message);
+        if (err->domain == WHARF_ERROR && err->code == WHARF_ERROR_USAGE)
+            rc = WHARF_EXIT_USAGE;
+        g_error_free(err);
+    }
+    wharf_load_plan_free(plan);
+    wharf_console_teardown(&console);
+    wharf_load_opts_clear(&o);
+    return rc;
+}
