@@ -24,8 +24,12 @@
 
 struct XXH3_state_s;
 
+#define WHARF_CHECKSUM_BUF 4096
+
 typedef struct wharf_checksum {
-    struct XXH3_state_s *state; /* reused for every row */
+    unsigned char *buf;         /* WHARF_CHECKSUM_BUF bytes: a row's canonical
+                                 * form, hashed in one call when it fits */
+    struct XXH3_state_s *state; /* streaming, for rows that do not fit */
     guint64 sum;                /* sum of the row hashes mod 2^64 */
     gint64 rows;
 } wharf_checksum;

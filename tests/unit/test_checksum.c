@@ -29,6 +29,45 @@ static void test_canonical_form(void)
     wharf_checksum_clear(&c);
 }
 
+/* A row bigger than the one-call buffer is streamed: the same hash. */
+static void test_big_row(void)
+{
+    wharf_checksum c;
+    wharf_checksum_init(&c);
+    gsize big = 3 * WHARF_CHECKSUM_BUF;
+    char *v = g_malloc(big);
+    for (gsize i = 0; i < big; i++)
+        v[i] = (char)(i * 31);
+    char *row[] = {"x", v, NULL};
+    unsigned long len[] = {1, (unsigned long)big, 0};
+    GByteArray *want = g_byte_array_new();
+    guint8 h1[] = {1, 1, 0, 0, 0, 0, 0, 0, 0, 'x', 1};
+    g_byte_array_append(want, h1, sizeof h1);
+    for (int b = 0; b < 8; b++) {
+        guint8 x = (guint8)((guint64)big >> (8 * b));
+        g_byte_array_append(want, &x, 1);
+    }
+    g_byte_array_append(want, (guint8 *)v, (guint)big);
+    guint8 null = 0;
+    g_byte_array_append(want, &null, 1);
+    g_assert_cmphex(wharf_checksum_row_hash(&c, row, len, 3), ==, XXH3_64bits(want->data, want->len));
+    /* just below and above the buffer's size */
+    for (gsize n = WHARF_CHECKSUM_BUF - 12; n < WHARF_CHECKSUM_BUF - 6; n++) {
+        char *r1[] = {v};
+        unsigned long l1[] = {(unsigned long)n};
+        g_byte_array_set_size(want, 0);
+        guint8 h[9] = {1};
+        for (int b = 0; b < 8; b++)
+            h[1 + b] = (guint8)((guint64)n >> (8 * b));
+        g_byte_array_append(want, h, 9);
+        g_byte_array_append(want, (guint8 *)v, (guint)n);
+        g_assert_cmphex(wharf_checksum_row_hash(&c, r1, l1, 1), ==, XXH3_64bits(want->data, want->len));
+    }
+    g_byte_array_unref(want);
+    g_free(v);
+    wharf_checksum_clear(&c);
+}
+
 static void test_sum(void)
 {
     char *r1[] = {"1", "x"}, *r2[] = {"2", NULL};
@@ -66,5 +105,6 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/checksum/canonical", test_canonical_form);
     g_test_add_func("/checksum/sum", test_sum);
+    g_test_add_func("/checksum/big-row", test_big_row);
     return g_test_run();
 }
