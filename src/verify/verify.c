@@ -20,6 +20,7 @@
 #include "format/checksum.h"
 #include "format/metadata.h"
 #include "load/scheduler.h"
+#include "verify/objects.h"
 #include "verify/range.h"
 
 #include <string.h>
@@ -57,8 +58,9 @@ typedef struct verify_ctx {
     wharf_sched *sched;
     GPtrArray *tables; /* vtable*, owned */
     GPtrArray *units;  /* vunit*, owned */
-    guint n_tables, n_by_content, n_by_count, n_views;
+    guint n_tables, n_by_content, n_by_count;
     guint problems;    /* missing objects, refused metadata (main thread) */
+    wharf_verify_objects_result defs; /* views, triggers, routines, events */
     gint64 rows_read;  /* atomic */
 } verify_ctx;
 
@@ -100,11 +102,19 @@ static char **existing_dbs(MYSQL *m, const wharf_load_plan *plan, GError **err)
     return (char **)g_ptr_array_free(out, FALSE);
 }
 
-static wharf_catalog *read_target(const wharf_load_opts *o, const wharf_load_plan *plan, GError **err)
+/* The target's catalog, and its views, triggers, routines and events
+ * compared by definition (into *defs) on the same connection. */
+static wharf_catalog *read_target(const wharf_load_opts *o, const wharf_load_plan *plan,
+                                  wharf_verify_objects_result *defs, GError **err)
 {
     MYSQL *m = wharf_conn_open(&o->common.conn, err);
     if (m == NULL)
         return NULL;
+    if (!wharf_verify_objects(m, o, plan, defs, err)) {
+        wharf_error_prefix(err, "comparing object definitions");
+        wharf_conn_close(m);
+        return NULL;
+    }
     char **dbs = existing_dbs(m, plan, err);
     wharf_catalog *cat = NULL;
     if (dbs != NULL && dbs[0] == NULL) {
@@ -262,11 +272,11 @@ static wharf_cat_table *target_of(verify_ctx *c, const wharf_catalog *cat, const
 static void plan_table(verify_ctx *c, const wharf_catalog *cat, const wharf_load_table *lt, gboolean content)
 {
     gboolean view = lt->view_path != NULL || (lt->meta && lt->meta->kind && strcmp(lt->meta->kind, "view") == 0);
+    if (view && lt->view_path)
+        return; /* compared by definition (objects.h), which also finds it missing */
     wharf_cat_table *t = target_of(c, cat, lt, view);
-    if (view) {
-        c->n_views += t != NULL;
+    if (view)
         return;
-    }
     c->n_tables++;
     if (t == NULL)
         return;
@@ -418,14 +428,16 @@ static gboolean summary(verify_ctx *c, double seconds)
         else
             failed++;
     }
-    WLOG_INFO("verify summary: tables %u (%u by content checksums, %u by row count only), views %u, "
-              "chunks equal %u/%u, rows read %" G_GINT64_FORMAT " in %.1f s",
-              c->n_tables, c->n_by_content, c->n_by_count, c->n_views, equal, c->units->len,
-              wharf_counter_get(&c->rows_read), seconds);
-    if (differ + failed + c->problems > 0) {
-        WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u other problem(s) "
-                 "(missing objects, refused or incomplete metadata)",
-                 differ, failed, c->problems);
+    const wharf_verify_objects_result *d = &c->defs;
+    WLOG_INFO("verify summary: tables %u (%u by content checksums, %u by row count only), "
+              "chunks equal %u/%u, rows read %" G_GINT64_FORMAT "; views, triggers, routines and events "
+              "equal %u/%u; in %.1f s",
+              c->n_tables, c->n_by_content, c->n_by_count, equal, c->units->len,
+              wharf_counter_get(&c->rows_read), d->checked - d->differ - d->missing, d->checked, seconds);
+    if (differ + failed + c->problems + d->differ + d->missing > 0) {
+        WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u object definition(s) differ, "
+                 "%u object(s) missing, %u other problem(s) (missing tables, refused or incomplete metadata)",
+                 differ, failed, d->differ, d->missing, c->problems);
         return FALSE;
     }
     if (c->n_by_count > 0)
@@ -433,7 +445,7 @@ static gboolean summary(verify_ctx *c, double seconds)
                   "contents not compared)", c->plan->dir);
     else
         WLOG_INFO("verify complete: the target holds exactly the dump's rows (every chunk's row count "
-                  "and content checksum match)");
+                  "and content checksum match) and object definitions");
     return TRUE;
 }
 
@@ -458,10 +470,10 @@ gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *p
 {
     gint64 t0 = g_get_monotonic_time();
     *same = FALSE;
-    wharf_catalog *cat = read_target(o, plan, err);
+    verify_ctx c = {.o = o, .plan = plan};
+    wharf_catalog *cat = read_target(o, plan, &c.defs, err);
     if (cat == NULL)
         return FALSE;
-    verify_ctx c = {.o = o, .plan = plan};
     c.tables = g_ptr_array_new_with_free_func(g_free);
     c.units = g_ptr_array_new_with_free_func(unit_free);
     build(&c, cat);

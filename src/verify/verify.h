@@ -27,6 +27,9 @@
  *    difference is logged with its table and key range, expected and
  *    found rows. Tables, sequences and views missing on the target are
  *    each reported. The run ends with a summary.
+ *  - Views, triggers, routines, packages and events are compared by
+ *    definition with the target's SHOW CREATE (verify/objects.h), on the
+ *    connection that reads the target's catalog, before the rows.
  *  - The target is assumed quiet while it is read (nothing writes to it).
  */
 #ifndef WHARF_VERIFY_VERIFY_H

@@ -36,6 +36,9 @@ CREATE TABLE w (id INT PRIMARY KEY, v INT);
 INSERT INTO w SELECT seq, seq FROM seq_1_to_100;
 CREATE TABLE empty_t (id INT PRIMARY KEY);
 CREATE VIEW v_big AS SELECT id, s FROM big WHERE id < 10;
+CREATE TRIGGER trg_w BEFORE INSERT ON w FOR EACH ROW SET NEW.v = NEW.v + 0;
+CREATE PROCEDURE p_count(OUT n INT) SELECT COUNT(*) INTO n FROM big;
+CREATE EVENT ev_noop ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM w WHERE id < 0;
 SQL
 sql src -e "ANALYZE TABLE vt.big, vt.nokey, vt.ckey, vt.w" >/dev/null
 dump() { # DIR args...: dump vt with 300-row chunks
@@ -104,12 +107,21 @@ expect_diff "row added to an empty table" 'DIFFERS `vt`.`empty_t` \(whole table\
 sql dst -e "DELETE FROM vt.empty_t"
 verify -d "$T/d-sql" -q || fail "verify after undoing the row changes"
 
+# Views, triggers, routines, events: by definition.
+grep -q "views, triggers, routines and events equal 4/4" <<<"$out" || fail "objects not compared: $out"
+sql dst -e "DROP TRIGGER vt.trg_w; CREATE TRIGGER vt.trg_w BEFORE INSERT ON vt.w FOR EACH ROW SET NEW.v = NEW.v + 1"
+expect_diff "changed trigger" 'DIFFERS TRIGGER `vt`.`trg_w`: its definition on the target is not the dump' d-sql
+sql dst -e "DROP PROCEDURE vt.p_count; ALTER EVENT vt.ev_noop ON SCHEDULE EVERY 2 DAY"
+out=$(verify -d "$T/d-sql" 2>&1) && fail "verify passed without vt.p_count"
+grep -q 'PROCEDURE `vt`.`p_count`: missing on the target' <<<"$out" || fail "dropped procedure not named: $out"
+grep -q 'DIFFERS EVENT `vt`.`ev_noop`' <<<"$out" || fail "changed event not named: $out"
+
 # A dropped table, a dropped view.
 sql dst -e "DROP TABLE vt.ckey; DROP VIEW vt.v_big"
 out=$(verify -d "$T/d-sql" 2>&1) && fail "verify passed without vt.ckey"
 grep -q '`vt`.`ckey`: missing on the target' <<<"$out" || fail "dropped table not named: $out"
-grep -q '`vt`.`v_big`: missing on the target' <<<"$out" || fail "dropped view not named: $out"
-ok "a dropped table and view are each named"
+grep -q 'VIEW `vt`.`v_big`: missing on the target' <<<"$out" || fail "dropped view not named: $out"
+ok "a changed trigger and event, a dropped procedure, table and view are each named"
 
 # TSV and gzip dumps: load, verify, tamper, verify fails; --into.
 for d in d-tsv d-gz; do
