@@ -623,7 +623,7 @@ static int run(wharf_load_opts *o, wharf_console *console)
     }
     if (rc == WHARF_EXIT_OK && o->verify == WHARF_VERIFY_CONTENT && !ctx.interrupted) {
         gboolean same = FALSE;
-        if (!o->content(o, plan, &same, &err)) {
+        if (!o->content(o, plan, console, &same, &err)) {
             wharf_error_prefix(&err, "--verify=content");
             rc = WHARF_EXIT_FAILED;
         } else if (!same) {

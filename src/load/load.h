@@ -39,11 +39,11 @@ typedef enum { WHARF_VERIFY_COUNT = 0, WHARF_VERIFY_CONTENT, WHARF_VERIFY_NONE }
 
 struct wharf_load_opts;
 struct wharf_load_plan;
-/* The content verifier: TRUE when the target holds the dump's rows (every
+/* The content verifier (console: where its progress is shown): TRUE when the target holds the dump's rows (every
  * difference logged); FALSE with *err set when it could not run. *ok says
  * whether everything matched. */
 typedef gboolean (*wharf_load_content_fn)(const struct wharf_load_opts *o, const struct wharf_load_plan *p,
-                                          gboolean *ok, GError **err);
+                                          wharf_console *console, gboolean *ok, GError **err);
 
 /* Options of `wharf load`, parsed once, then read-only. */
 typedef struct wharf_load_opts {

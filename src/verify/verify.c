@@ -48,6 +48,7 @@ typedef struct vunit {
 
 struct vtable {
     const wharf_load_table *lt;
+    gint remaining; /* atomic: units not yet final (progress) */
     wharf_cat_table *target; /* in the target catalog (its where and history
                               * set from the dump before the run) */
 };
@@ -61,7 +62,7 @@ typedef struct verify_ctx {
     guint n_tables, n_by_content, n_by_count;
     guint problems;    /* missing objects, refused metadata (main thread) */
     wharf_verify_objects_result defs; /* views, triggers, routines, events */
-    gint64 rows_read;  /* atomic */
+    wharf_progress progress; /* atomics: tables done, rows read */
 } verify_ctx;
 
 typedef struct vworker {
@@ -179,6 +180,7 @@ static vunit *add_unit(verify_ctx *c, vtable *vt, guint64 part, const char *rang
     u->part = part;
     u->range = range;
     u->by_content = by_content;
+    vt->remaining++;
     u->name = range ? g_strdup_printf("%s chunk %05" G_GUINT64_FORMAT " [%s]", vt->lt->qname, part, range)
                     : g_strdup_printf("%s (whole table)", vt->lt->qname);
     g_ptr_array_add(c->units, u);
@@ -305,7 +307,9 @@ static void plan_table(verify_ctx *c, const wharf_catalog *cat, const wharf_load
 
 /* --- running a unit --------------------------------------------------------- */
 
-static gboolean compute(MYSQL *m, vunit *u, GError **err)
+/* Rows read by one attempt are counted as they come and taken back if the
+ * attempt fails. */
+static gboolean compute(MYSQL *m, vunit *u, wharf_progress *pr, GError **err)
 {
     if (!wharf_conn_exec(m, "START TRANSACTION READ ONLY", err))
         return FALSE;
@@ -318,8 +322,11 @@ static gboolean compute(MYSQL *m, vunit *u, GError **err)
     wharf_checksum_init(&ck);
     unsigned nf = mysql_num_fields(res);
     MYSQL_ROW row;
-    while ((row = mysql_fetch_row(res)) != NULL)
+    while ((row = mysql_fetch_row(res)) != NULL) {
         wharf_checksum_add_row(&ck, row, mysql_fetch_lengths(res), nf);
+        if ((ck.rows & 1023) == 0)
+            wharf_counter_add(&pr->rows_done, 1024);
+    }
     gboolean ok = mysql_errno(m) == 0;
     if (!ok)
         wharf_conn_set_error(m, NULL, err);
@@ -327,7 +334,9 @@ static gboolean compute(MYSQL *m, vunit *u, GError **err)
     u->rows = ck.rows;
     u->sum = ck.sum;
     wharf_checksum_clear(&ck);
-    return ok && wharf_conn_exec(m, "COMMIT", err);
+    ok = ok && wharf_conn_exec(m, "COMMIT", err);
+    wharf_counter_add(&pr->rows_done, ok ? (u->rows & 1023) : -(u->rows & ~(gint64)1023));
+    return ok;
 }
 
 /* compute() with retries: a transient error runs it again on a fresh
@@ -339,7 +348,7 @@ static gboolean compute_retrying(vworker *w, vunit *u, GError **err)
         GError *e = NULL;
         if (w->m == NULL)
             w->m = wharf_conn_open(&w->c->o->common.conn, &e);
-        if (w->m && compute(w->m, u, &e))
+        if (w->m && compute(w->m, u, &w->c->progress, &e))
             return TRUE;
         /* the transaction may be open, the session in any state: drop it */
         wharf_conn_close(w->m);
@@ -367,7 +376,6 @@ static gboolean run_unit(void *pw, wharf_job *job, GError **err)
         wharf_error_prefix(err, "%s: could not be read", u->name);
         return FALSE;
     }
-    wharf_counter_add(&w->c->rows_read, u->rows);
     gboolean sum_differs = u->by_content && u->sum != u->want_sum;
     if (u->rows == u->want_rows && !sum_differs)
         return TRUE;
@@ -407,8 +415,12 @@ static void worker_free(void *p)
     g_free(w);
 }
 
-static void on_final(void *ctx, wharf_job *job)
+static void on_final(void *pctx, wharf_job *job)
 {
+    verify_ctx *c = pctx;
+    vunit *u = wharf_job_payload(job);
+    if (g_atomic_int_dec_and_test(&u->vt->remaining))
+        wharf_counter_add(&c->progress.objects_done, 1);
     if (wharf_job_state_get(job) == WHARF_JOB_FAILED)
         WLOG_ERR("%s", wharf_job_reason(job));
 }
@@ -433,7 +445,7 @@ static gboolean summary(verify_ctx *c, double seconds)
               "chunks equal %u/%u, rows read %" G_GINT64_FORMAT "; views, triggers, routines and events "
               "equal %u/%u; in %.1f s",
               c->n_tables, c->n_by_content, c->n_by_count, equal, c->units->len,
-              wharf_counter_get(&c->rows_read), d->checked - d->differ - d->missing, d->checked, seconds);
+              wharf_counter_get(&c->progress.rows_done), d->checked - d->differ - d->missing, d->checked, seconds);
     if (differ + failed + c->problems + d->differ + d->missing > 0) {
         WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u object definition(s) differ, "
                  "%u object(s) missing, %u other problem(s) (missing tables, refused or incomplete metadata)",
@@ -465,8 +477,8 @@ static void build(verify_ctx *c, const wharf_catalog *cat)
     }
 }
 
-gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, gboolean *same,
-                              GError **err)
+gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_console *console,
+                              gboolean *same, GError **err)
 {
     gint64 t0 = g_get_monotonic_time();
     *same = FALSE;
@@ -478,14 +490,21 @@ gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *p
     c.units = g_ptr_array_new_with_free_func(unit_free);
     build(&c, cat);
     c.sched = wharf_sched_new(FALSE);
+    wharf_progress_init(&c.progress, "verify");
+    for (guint i = 0; i < c.tables->len; i++)
+        c.progress.objects_total += ((vtable *)c.tables->pdata[i])->remaining > 0;
     for (guint i = 0; i < c.units->len; i++) {
         vunit *u = c.units->pdata[i];
         wharf_job *j = wharf_sched_add(c.sched, 1, u, u->name, FALSE);
         wharf_job_set_weight(j, u->want_rows);
+        c.progress.rows_total += u->want_rows;
     }
     WLOG_INFO("verifying %u table(s) in %u unit(s) on %d worker(s)", c.n_tables, c.units->len, o->common.threads);
+    wharf_reporter *rep = console ? wharf_reporter_start(console, &c.progress) : NULL;
     wharf_sched_callbacks cb = {&c, worker_new, worker_free, run_unit, on_final};
     wharf_sched_run(c.sched, o->common.threads, &cb);
+    if (rep)
+        wharf_reporter_stop(rep);
     *same = summary(&c, (double)(g_get_monotonic_time() - t0) / 1e6);
     wharf_sched_free(c.sched);
     g_ptr_array_unref(c.units);
@@ -513,7 +532,7 @@ int wharf_verify_main(int argc, char **argv)
     gboolean same = FALSE;
     if (plan && !wharf_load_check_named(plan, &o, &err))
         rc = WHARF_EXIT_USAGE;
-    else if (plan && wharf_verify_content(&o, plan, &same, &err))
+    else if (plan && wharf_verify_content(&o, plan, &console, &same, &err))
         rc = same ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
     if (err) {
         WLOG_ERR("%s", err->message);

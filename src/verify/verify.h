@@ -26,7 +26,8 @@
  *    No job is dropped: each ends equal, different, or failed, and each
  *    difference is logged with its table and key range, expected and
  *    found rows. Tables, sequences and views missing on the target are
- *    each reported. The run ends with a summary.
+ *    each reported. Progress (tables done, rows read) is shown on the
+ *    console as the console's mode says; the run ends with a summary.
  *  - Views, triggers, routines, packages and events are compared by
  *    definition with the target's SHOW CREATE (verify/objects.h), on the
  *    connection that reads the target's catalog, before the rows.
@@ -43,8 +44,8 @@
 /* Verify the plan's objects on o's target. FALSE (with *err) when the
  * verification could not run at all; otherwise TRUE and *same says whether
  * everything matched (each difference is logged). A wharf_load_content_fn. */
-gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, gboolean *same,
-                              GError **err);
+gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_console *console,
+                              gboolean *same, GError **err);
 
 /* `wharf verify`: returns a WHARF_EXIT_* status. */
 int wharf_verify_main(int argc, char **argv);
