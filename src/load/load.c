@@ -95,6 +95,11 @@ static gboolean verify_mode(wharf_load_opts *o, const char *v, GError **err)
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--verify=content with --no-data: no rows to verify");
         return FALSE;
     }
+    if (o->verify == WHARF_VERIFY_CONTENT && o->if_exists == WHARF_IF_EXISTS_APPEND) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "--verify=content with --if-exists append: the tables kept their own rows too");
+        return FALSE;
+    }
     o->no_verify = o->verify == WHARF_VERIFY_NONE;
     return TRUE;
 }

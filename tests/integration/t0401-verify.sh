@@ -60,6 +60,12 @@ sums() { grep -E '^(\[|wharf-sum-|wharf-range-|wharf-where|rows=)' "$T/$1/metada
 ok "checksums equal across SQL/zstd, TSV/plain and SQL/gzip dumps"
 
 verify() { wharf_on dst verify -t 2 "$@"; }
+expect_fail "--verify=bogus" "--verify must be count, content or none" wharf_on dst load -d "$T/d-sql" --verify=bogus
+expect_fail "--verify=content --no-data" "no rows to verify" wharf_on dst load -d "$T/d-sql" --verify=content --no-data
+expect_fail "--verify=content --no-verify" "contradicts" wharf_on dst load -d "$T/d-sql" --verify=content --no-verify
+expect_fail "--verify=content --if-exists append" "their own rows" wharf_on dst load -d "$T/d-sql" --verify=content --if-exists append
+expect_fail "verify without -d" "no dump directory" verify
+expect_fail "verify -B of a database not in the dump" "not in the dump" verify -d "$T/d-sql" -B nope
 # expect_diff WHAT PATTERN DUMP: verify fails and names what differs
 expect_diff() { expect_fail "$1" "$2" verify -d "$T/$3"; }
 
