@@ -296,8 +296,19 @@ static void plan_table(verify_ctx *c, const wharf_catalog *cat, const wharf_load
     g_free(t->where);
     t->where = content ? g_strdup(tm->where) : NULL;
     if (content) {
-        if (content_units(c, vt))
-            c->n_by_content++;
+        guint first = c->units->len;
+        if (!content_units(c, vt))
+            return;
+        gint64 sum_rows = 0;
+        for (guint i = first; i < c->units->len; i++)
+            sum_rows += ((vunit *)c->units->pdata[i])->want_rows;
+        if (sum_rows != tm->rows) {
+            char *w = meta_where(c, tm, "rows");
+            problem(c, "%s: %" G_GINT64_FORMAT " rows, but its chunks hold %" G_GINT64_FORMAT, w, tm->rows,
+                    sum_rows);
+            g_free(w);
+        }
+        c->n_by_content++;
         return;
     }
     vunit *u = add_unit(c, vt, 0, NULL, FALSE);

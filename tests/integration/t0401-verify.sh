@@ -171,6 +171,10 @@ hostile "subquery" wharf-range-00001 '`id` < (SELECT MAX(id) FROM mysql.user)'
 hostile "statement" wharf-range-00001 '`id` < 5; DROP DATABASE vt'
 hostile "where with a function" wharf-where '(SLEEP(5) = 0)'
 
+rm -rf "$T/h" && cp -r "$T/d-sql" "$T/h"
+sed -i '/^\[`vt`.`big`\]/,/^rows=/ s/^rows=2000$/rows=2001/' "$T/h/metadata"
+expect_fail "metadata rows disagree with its chunks" 'metadata: \[`vt`.`big`\] rows: 2001 rows, but its chunks hold 2000' verify -d "$T/h"
+
 # A dump without checksums (older wharf, mydumper): row counts only, said.
 rm -rf "$T/old" && cp -r "$T/d-sql" "$T/old"
 sed -i -E '/^(content-checksum|wharf-sum-|wharf-range-|wharf-where)/d' "$T/old/metadata"
