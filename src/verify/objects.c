@@ -135,7 +135,7 @@ static gboolean compare_one(objects_ctx *c, const char *file, const char *stmt, 
     if (missing) {
         WLOG_ERR("%s: missing on the target (the dump has it in %s)", what, file);
         c->res->missing++;
-    } else if (target && !(tl == dl && memcmp(target, d, dl) == 0) &&
+    } else if (target && c->res->by_definition && !(tl == dl && memcmp(target, d, dl) == 0) &&
                !((k == WHARF_DDL_PACKAGE || k == WHARF_DDL_PACKAGE_BODY) && only_label_missing(d, dl, target, tl))) {
         size_t at = first_difference(d, dl, target, tl);
         WLOG_ERR("DIFFERS %s: its definition on the target is not the dump's (%s), from byte %zu: dump '%.40s', "
@@ -203,6 +203,7 @@ gboolean wharf_verify_objects(MYSQL *m, const wharf_load_opts *o, const wharf_lo
                               wharf_verify_objects_result *out, GError **err)
 {
     memset(out, 0, sizeof *out);
+    out->by_definition = plan->wharf_dump;
     objects_ctx c = {m, o, plan, NULL, out};
     for (guint i = 0; i < plan->dbs->len; i++) {
         c.db = plan->dbs->pdata[i];

@@ -10,6 +10,10 @@
  *    as load rewrites them). The texts must be equal byte for byte, except
  *    that a package's label after its final END, which SHOW CREATE PACKAGE
  *    drops and the dump restores, may be missing on the target.
+ *  - Only a wharf dump's text is the server's own (SHOW CREATE as is);
+ *    other tools rewrite definitions (mydumper drops a view's database
+ *    qualifiers), so for them only presence on the target is checked
+ *    (result.by_definition FALSE).
  *  - Only what load would create is compared: with -T no routines, events
  *    or database-wide trigger files. Each object missing on the target or
  *    defined differently is logged (kind, `db`.`name`, the first differing
@@ -30,6 +34,7 @@ typedef struct wharf_verify_objects_result {
     guint checked; /* objects compared */
     guint differ;  /* defined differently */
     guint missing; /* not on the target */
+    gboolean by_definition; /* texts compared (a wharf dump), else presence only */
 } wharf_verify_objects_result;
 
 gboolean wharf_verify_objects(MYSQL *m, const wharf_load_opts *o, const wharf_load_plan *plan,

@@ -454,9 +454,11 @@ static gboolean summary(verify_ctx *c, double seconds)
     const wharf_verify_objects_result *d = &c->defs;
     WLOG_INFO("verify summary: tables %u (%u by content checksums, %u by row count only), "
               "chunks equal %u/%u, rows read %" G_GINT64_FORMAT "; views, triggers, routines and events "
-              "equal %u/%u; in %.1f s",
+              "%s %u/%u; in %.1f s",
               c->n_tables, c->n_by_content, c->n_by_count, equal, c->units->len,
-              wharf_counter_get(&c->progress.rows_done), d->checked - d->differ - d->missing, d->checked, seconds);
+              wharf_counter_get(&c->progress.rows_done),
+              d->by_definition ? "equal" : "present (not compared by definition: not a wharf dump)",
+              d->checked - d->differ - d->missing, d->checked, seconds);
     if (differ + failed + c->problems + d->differ + d->missing > 0) {
         WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u object definition(s) differ, "
                  "%u object(s) missing, %u other problem(s) (missing tables, refused or incomplete metadata)",
