@@ -691,8 +691,8 @@ static GOptionEntry *load_entries(wharf_load_opts *o, raw_opts *r)
          "Send INSERT chunks as LOAD DATA LOCAL streams: auto (chunks of 512 KiB or more), on, off", "WHEN"},
         {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o->fail_fast, "Stop starting jobs after the first failure", NULL},
         {"verify", 0, 0, G_OPTION_ARG_FILENAME, &r->verify,
-         "After loading compare: count (default: row counts and file CRCs), content (also every chunk's rows, "
-         "as `wharf verify`), none", "WHAT"},
+         "After loading compare: count (default: row counts), content (also every chunk's rows, as "
+         "`wharf verify`), none (file CRCs are checked while loading in every case)", "WHAT"},
         {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o->no_verify, "Same as --verify=none", NULL},
         {"allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &o->allow_incomplete,
          "Load a dump directory that has no metadata file", NULL},
