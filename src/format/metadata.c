@@ -684,10 +684,19 @@ static gboolean read_sum(const reader_ctx *c, wharf_table_meta *t, const char *g
     char *v = NULL;
     if (!key_part(c, group, key, SUM_PREFIX, &part, err) || !get_str(c, group, key, &v, err))
         return FALSE;
+    /* chunks are in part order: binary search (a table may have a million) */
     wharf_chunk_meta *ch = NULL;
-    for (guint i = 0; i < t->chunks->len && ch == NULL; i++)
-        if (((wharf_chunk_meta *)t->chunks->pdata[i])->part == part)
-            ch = t->chunks->pdata[i];
+    guint lo = 0, hi = t->chunks->len;
+    while (lo < hi && ch == NULL) {
+        guint mid = lo + (hi - lo) / 2;
+        wharf_chunk_meta *m = t->chunks->pdata[mid];
+        if (m->part == part)
+            ch = m;
+        else if (m->part < part)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     gboolean ok = ch != NULL && !ch->has_sum && wharf_checksum_parse(v, &ch->sum);
     if (!ok) {
         char *why = ch == NULL     ? g_strdup("no wharf-chunk entry for this chunk")
@@ -709,12 +718,7 @@ static gboolean read_range(const reader_ctx *c, wharf_metadata *m, wharf_table_m
     char *v = NULL;
     if (!key_part(c, group, key, RANGE_PREFIX, &part, err) || !get_str(c, group, key, &v, err))
         return FALSE;
-    for (guint i = 0; t->ranges && i < t->ranges->len; i++)
-        if (((wharf_range_meta *)t->ranges->pdata[i])->part == part) {
-            g_free(v);
-            return fail(c, err, group, key, "chunk listed twice");
-        }
-    wharf_table_meta_add_range(m, t, part, v);
+    wharf_table_meta_add_range(m, t, part, v); /* a part twice: found after all keys */
     g_free(v);
     return TRUE;
 }
@@ -733,6 +737,11 @@ static gboolean read_content_keys(const reader_ctx *c, wharf_metadata *m, wharf_
             return FALSE;
         if (g_str_has_prefix(keys[i], RANGE_PREFIX) && !read_range(c, m, t, group, keys[i], err))
             return FALSE;
+    }
+    for (guint i = 1; t->ranges && i < t->ranges->len; i++) {
+        const wharf_range_meta *a = t->ranges->pdata[i - 1], *b = t->ranges->pdata[i];
+        if (a->part == b->part)
+            return fail(c, err, group, RANGE_PREFIX "NNNNN", "chunk %" G_GUINT64_FORMAT " listed twice", a->part);
     }
     return TRUE;
 }

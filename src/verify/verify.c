@@ -187,53 +187,43 @@ static vunit *add_unit(verify_ctx *c, vtable *vt, guint64 part, const char *rang
     return u;
 }
 
-static const wharf_chunk_meta *chunk_of(const wharf_table_meta *tm, guint64 part)
+/* A chunk entry of tm the dump recorded no sum or no range for. */
+static void incomplete(verify_ctx *c, const wharf_table_meta *tm, const wharf_chunk_meta *ch, const char *what)
 {
-    for (guint i = 0; i < tm->chunks->len; i++) {
-        const wharf_chunk_meta *ch = tm->chunks->pdata[i];
-        if (ch->part == part)
-            return ch;
-    }
-    return NULL;
+    char *key = g_strdup_printf("wharf-chunk-%05" G_GUINT64_FORMAT, ch->part);
+    char *w = meta_where(c, tm, key);
+    problem(c, "%s: the chunk has no %s (the dump records content checksums)", w, what);
+    g_free(w);
+    g_free(key);
 }
 
-/* Every recorded chunk has a sum and, when the table was split, a range. */
-static gboolean content_complete(verify_ctx *c, const wharf_table_meta *tm)
+/* The chunk entry of each range (NULL: the chunk held no rows), by one
+ * merge walk (chunks and ranges are both in part order); FALSE (reported)
+ * when an entry has no range. */
+static gboolean match_ranges(verify_ctx *c, const wharf_table_meta *tm, const wharf_chunk_meta **of)
 {
-    gboolean split = tm->ranges && tm->ranges->len > 0;
-    for (guint i = 0; i < tm->chunks->len; i++) {
-        const wharf_chunk_meta *ch = tm->chunks->pdata[i];
-        gboolean has_range = FALSE;
-        for (guint k = 0; split && k < tm->ranges->len && !has_range; k++)
-            has_range = ((wharf_range_meta *)tm->ranges->pdata[k])->part == ch->part;
-        if (!ch->has_sum || (split && !has_range)) {
-            char *key = g_strdup_printf("wharf-chunk-%05" G_GUINT64_FORMAT, ch->part);
-            char *w = meta_where(c, tm, key);
-            problem(c, "%s: the chunk has no %s (the dump records content checksums)", w,
-                    ch->has_sum ? "wharf-range" : "wharf-sum");
-            g_free(w);
-            g_free(key);
+    guint k = 0;
+    for (guint i = 0; i < tm->ranges->len; i++) {
+        const wharf_range_meta *r = tm->ranges->pdata[i];
+        const wharf_chunk_meta *ch = k < tm->chunks->len ? tm->chunks->pdata[k] : NULL;
+        if (ch && ch->part < r->part) {
+            incomplete(c, tm, ch, "wharf-range");
             return FALSE;
         }
+        of[i] = ch && ch->part == r->part ? ch : NULL;
+        k += of[i] != NULL;
+    }
+    if (k < tm->chunks->len) {
+        incomplete(c, tm, tm->chunks->pdata[k], "wharf-range");
+        return FALSE;
     }
     return TRUE;
 }
 
-/* Units of a table whose dump records content checksums. */
-static gboolean content_units(verify_ctx *c, vtable *vt)
+/* A split table: one unit per recorded range, every range checked first. */
+static gboolean range_units(verify_ctx *c, vtable *vt)
 {
     const wharf_table_meta *tm = vt->lt->meta;
-    if (!content_complete(c, tm) || !cond_ok(c, tm, "wharf-where", tm->where, WHARF_RANGE_WHERE))
-        return FALSE;
-    if (tm->ranges == NULL || tm->ranges->len == 0) {
-        vunit *u = add_unit(c, vt, 0, NULL, TRUE);
-        for (guint i = 0; i < tm->chunks->len; i++) {
-            const wharf_chunk_meta *ch = tm->chunks->pdata[i];
-            u->want_rows += ch->rows;
-            u->want_sum += ch->sum;
-        }
-        return TRUE;
-    }
     for (guint i = 0; i < tm->ranges->len; i++) {
         const wharf_range_meta *r = tm->ranges->pdata[i];
         char *key = g_strdup_printf("wharf-range-%05" G_GUINT64_FORMAT, r->part);
@@ -242,14 +232,57 @@ static gboolean content_units(verify_ctx *c, vtable *vt)
         if (!ok)
             return FALSE;
     }
-    for (guint i = 0; i < tm->ranges->len; i++) {
+    const wharf_chunk_meta **of = g_new0(const wharf_chunk_meta *, tm->ranges->len);
+    gboolean ok = match_ranges(c, tm, of);
+    for (guint i = 0; ok && i < tm->ranges->len; i++) {
         const wharf_range_meta *r = tm->ranges->pdata[i];
-        const wharf_chunk_meta *ch = chunk_of(tm, r->part);
         vunit *u = add_unit(c, vt, r->part, r->cond, TRUE);
-        u->want_rows = ch ? ch->rows : 0; /* no entry: the chunk held no rows */
-        u->want_sum = ch ? ch->sum : 0;
+        u->want_rows = of[i] ? of[i]->rows : 0;
+        u->want_sum = of[i] ? of[i]->sum : 0;
+    }
+    g_free(of);
+    return ok;
+}
+
+/* Units of a table whose dump records content checksums: one per range,
+ * or the whole table (read as one stream) as one. */
+static gboolean content_units(verify_ctx *c, vtable *vt)
+{
+    const wharf_table_meta *tm = vt->lt->meta;
+    for (guint i = 0; i < tm->chunks->len; i++)
+        if (!((wharf_chunk_meta *)tm->chunks->pdata[i])->has_sum) {
+            incomplete(c, tm, tm->chunks->pdata[i], "wharf-sum");
+            return FALSE;
+        }
+    if (!cond_ok(c, tm, "wharf-where", tm->where, WHARF_RANGE_WHERE))
+        return FALSE;
+    if (tm->ranges && tm->ranges->len > 0)
+        return range_units(c, vt);
+    vunit *u = add_unit(c, vt, 0, NULL, TRUE);
+    for (guint i = 0; i < tm->chunks->len; i++) {
+        const wharf_chunk_meta *ch = tm->chunks->pdata[i];
+        u->want_rows += ch->rows;
+        u->want_sum += ch->sum;
     }
     return TRUE;
+}
+
+/* Content units, and the table's rows must be those of its chunks. */
+static void content_table(verify_ctx *c, vtable *vt)
+{
+    const wharf_table_meta *tm = vt->lt->meta;
+    guint first = c->units->len;
+    if (!content_units(c, vt))
+        return;
+    gint64 sum_rows = 0;
+    for (guint i = first; i < c->units->len; i++)
+        sum_rows += ((vunit *)c->units->pdata[i])->want_rows;
+    if (sum_rows != tm->rows) {
+        char *w = meta_where(c, tm, "rows");
+        problem(c, "%s: %" G_GINT64_FORMAT " rows, but its chunks hold %" G_GINT64_FORMAT, w, tm->rows, sum_rows);
+        g_free(w);
+    }
+    c->n_by_content++;
 }
 
 /* The target object of a planned table, or NULL (reported). */
@@ -296,19 +329,7 @@ static void plan_table(verify_ctx *c, const wharf_catalog *cat, const wharf_load
     g_free(t->where);
     t->where = content ? g_strdup(tm->where) : NULL;
     if (content) {
-        guint first = c->units->len;
-        if (!content_units(c, vt))
-            return;
-        gint64 sum_rows = 0;
-        for (guint i = first; i < c->units->len; i++)
-            sum_rows += ((vunit *)c->units->pdata[i])->want_rows;
-        if (sum_rows != tm->rows) {
-            char *w = meta_where(c, tm, "rows");
-            problem(c, "%s: %" G_GINT64_FORMAT " rows, but its chunks hold %" G_GINT64_FORMAT, w, tm->rows,
-                    sum_rows);
-            g_free(w);
-        }
-        c->n_by_content++;
+        content_table(c, vt);
         return;
     }
     vunit *u = add_unit(c, vt, 0, NULL, FALSE);

@@ -428,7 +428,7 @@ static void test_malformed(void)
                      "wharf-sum-0", "listed twice");
     expect_malformed(dir,
                      "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-range-00000=`a` < 1\nwharf-range-0=`a` < 2\n",
-                     "wharf-range-0", "listed twice");
+                     "wharf-range-NNNNN", "chunk 0 listed twice");
     expect_malformed(dir, "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-range-x=`a` < 1\n",
                      "wharf-range-x", "chunk number");
 
