@@ -39,11 +39,12 @@ typedef enum { WHARF_VERIFY_COUNT = 0, WHARF_VERIFY_CONTENT, WHARF_VERIFY_NONE }
 
 struct wharf_load_opts;
 struct wharf_load_plan;
-/* The content verifier (console: where its progress is shown): TRUE when the target holds the dump's rows (every
- * difference logged); FALSE with *err set when it could not run. *ok says
- * whether everything matched. */
-typedef gboolean (*wharf_load_content_fn)(const struct wharf_load_opts *o, const struct wharf_load_plan *p,
-                                          wharf_console *console, gboolean *ok, GError **err);
+/* The content verifier (console: where its progress is shown): returns a
+ * WHARF_EXIT_* status (every difference logged), or 128 + the signal that
+ * interrupted it. It watches SIGINT/SIGTERM itself: the load's watcher is
+ * stopped before it runs. */
+typedef int (*wharf_load_content_fn)(const struct wharf_load_opts *o, const struct wharf_load_plan *p,
+                                     wharf_console *console);
 
 /* Options of `wharf load`, parsed once, then read-only. */
 typedef struct wharf_load_opts {

@@ -15,6 +15,7 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
+#include "core/sigwatch.h"
 #include "dump/catalog.h"
 #include "dump/rows.h"
 #include "format/checksum.h"
@@ -23,6 +24,7 @@
 #include "verify/objects.h"
 #include "verify/range.h"
 
+#include <signal.h>
 #include <string.h>
 
 #define MAX_ATTEMPTS 5
@@ -44,6 +46,7 @@ typedef struct vunit {
     gint64 rows;
     guint64 sum;
     gboolean differs;
+    gboolean cancelled; /* stopped by SIGINT/SIGTERM before it was read */
 } vunit;
 
 struct vtable {
@@ -63,10 +66,19 @@ typedef struct verify_ctx {
     guint problems;    /* missing objects, refused metadata (main thread) */
     wharf_verify_objects_result defs; /* views, triggers, routines, events */
     wharf_progress progress; /* atomics: tables done, rows read */
+    /* Interruption. lock guards interrupted and busy_ids (per worker: the
+     * server thread id of the statement it runs, 0 = none); a worker sets
+     * its id only after checking interrupted under the lock, so a
+     * statement either starts before the stop (and is killed) or never. */
+    GMutex lock;
+    int interrupted; /* SIGINT/SIGTERM that stopped the run, 0 = none */
+    gulong *busy_ids;
+    guint n_busy;
 } verify_ctx;
 
 typedef struct vworker {
     verify_ctx *c;
+    int index;
     MYSQL *m;
 } vworker;
 
@@ -371,6 +383,28 @@ static gboolean compute(MYSQL *m, vunit *u, wharf_progress *pr, GError **err)
     return ok;
 }
 
+/* The worker's statement may be killed from now on; FALSE when the run
+ * was interrupted (nothing may start). */
+static gboolean busy_begin(vworker *w, GError **err)
+{
+    verify_ctx *c = w->c;
+    g_mutex_lock(&c->lock);
+    gboolean stop = c->interrupted != 0;
+    if (!stop)
+        c->busy_ids[w->index] = mysql_thread_id(w->m);
+    g_mutex_unlock(&c->lock);
+    if (stop)
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "interrupted");
+    return !stop;
+}
+
+static void busy_end(vworker *w)
+{
+    g_mutex_lock(&w->c->lock);
+    w->c->busy_ids[w->index] = 0;
+    g_mutex_unlock(&w->c->lock);
+}
+
 /* compute() with retries: a transient error runs it again on a fresh
  * connection after a backoff (ended early when the run stops). */
 static gboolean compute_retrying(vworker *w, vunit *u, GError **err)
@@ -380,11 +414,20 @@ static gboolean compute_retrying(vworker *w, vunit *u, GError **err)
         GError *e = NULL;
         if (w->m == NULL)
             w->m = wharf_conn_open(&w->c->o->common.conn, &e);
-        if (w->m && compute(w->m, u, &w->c->progress, &e))
-            return TRUE;
+        if (w->m && busy_begin(w, &e)) {
+            gboolean ok = compute(w->m, u, &w->c->progress, &e);
+            busy_end(w);
+            if (ok)
+                return TRUE;
+        }
         /* the transaction may be open, the session in any state: drop it */
         wharf_conn_close(w->m);
         w->m = NULL;
+        if (wharf_sched_stopping(w->c->sched)) { /* interrupted: killed, not retried */
+            g_error_free(e);
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "interrupted");
+            return FALSE;
+        }
         if (attempt >= MAX_ATTEMPTS || !wharf_error_is_transient(e)) {
             g_propagate_error(err, e);
             return FALSE;
@@ -405,6 +448,7 @@ static gboolean run_unit(void *pw, wharf_job *job, GError **err)
     vworker *w = pw;
     vunit *u = wharf_job_payload(job);
     if (!compute_retrying(w, u, err)) {
+        u->cancelled = g_error_matches(*err, WHARF_ERROR, WHARF_ERROR_CANCELLED) || w->c->interrupted;
         wharf_error_prefix(err, "%s: could not be read", u->name);
         return FALSE;
     }
@@ -437,6 +481,7 @@ static void *worker_new(void *ctx, int index)
 {
     vworker *w = g_new0(vworker, 1);
     w->c = ctx;
+    w->index = index;
     return w;
 }
 
@@ -453,7 +498,7 @@ static void on_final(void *pctx, wharf_job *job)
     vunit *u = wharf_job_payload(job);
     if (g_atomic_int_dec_and_test(&u->vt->remaining))
         wharf_counter_add(&c->progress.objects_done, 1);
-    if (wharf_job_state_get(job) == WHARF_JOB_FAILED)
+    if (wharf_job_state_get(job) == WHARF_JOB_FAILED && !u->cancelled)
         WLOG_ERR("%s", wharf_job_reason(job));
 }
 
@@ -461,7 +506,7 @@ static void on_final(void *pctx, wharf_job *job)
 
 static gboolean summary(verify_ctx *c, double seconds)
 {
-    guint equal = 0, differ = 0, failed = 0;
+    guint equal = 0, differ = 0, failed = 0, not_run = 0;
     for (guint i = 0; i < c->units->len; i++) {
         vunit *u = c->units->pdata[i];
         wharf_job_state st = wharf_job_state_get(wharf_sched_job(c->sched, i));
@@ -469,6 +514,8 @@ static gboolean summary(verify_ctx *c, double seconds)
             equal++;
         else if (u->differs)
             differ++;
+        else if (st == WHARF_JOB_SKIPPED || u->cancelled)
+            not_run++;
         else
             failed++;
     }
@@ -480,10 +527,11 @@ static gboolean summary(verify_ctx *c, double seconds)
               wharf_counter_get(&c->progress.rows_done),
               d->by_definition ? "equal" : "present (not compared by definition: not a wharf dump)",
               d->checked - d->differ - d->missing, d->checked, seconds);
-    if (differ + failed + c->problems + d->differ + d->missing > 0) {
-        WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u object definition(s) differ, "
-                 "%u object(s) missing, %u other problem(s) (missing tables, refused or incomplete metadata)",
-                 differ, failed, d->differ, d->missing, c->problems);
+    if (differ + failed + not_run + c->problems + d->differ + d->missing > 0) {
+        WLOG_ERR("verify FAILED: %u chunk(s) differ, %u could not be read, %u not read (interrupted), "
+                 "%u object definition(s) differ, %u object(s) missing, %u other problem(s) (missing tables, "
+                 "refused or incomplete metadata)",
+                 differ, failed, not_run, d->differ, d->missing, c->problems);
         return FALSE;
     }
     if (c->n_by_count > 0)
@@ -511,40 +559,109 @@ static void build(verify_ctx *c, const wharf_catalog *cat)
     }
 }
 
-gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_console *console,
-                              gboolean *same, GError **err)
+/* SIGINT/SIGTERM (on the signal watcher's thread): no unit starts any
+ * more, running statements are killed (again every 200 ms: a KILL sent
+ * just before a statement starts is lost), the summary says so. */
+static void on_signal(int signo, gpointer data)
+{
+    verify_ctx *c = data;
+    g_mutex_lock(&c->lock);
+    gboolean first = c->interrupted == 0;
+    if (first)
+        c->interrupted = signo;
+    g_mutex_unlock(&c->lock);
+    if (!first)
+        return;
+    WLOG_WARN("%s: stopping verify: no chunk starts any more, running statements are killed",
+              signo == SIGINT ? "SIGINT" : "SIGTERM");
+    wharf_sched_stop(c->sched);
+    MYSQL *side = NULL;
+    for (int round = 0; round < 50; round++) {
+        GArray *ids = g_array_new(FALSE, FALSE, sizeof(gulong));
+        g_mutex_lock(&c->lock);
+        for (guint i = 0; i < c->n_busy; i++)
+            if (c->busy_ids[i])
+                g_array_append_val(ids, c->busy_ids[i]);
+        g_mutex_unlock(&c->lock);
+        gboolean none = ids->len == 0 || !wharf_conn_kill_queries(&c->o->common.conn, &side, ids);
+        g_array_free(ids, TRUE);
+        if (none)
+            break;
+        g_usleep(200 * 1000);
+    }
+    wharf_conn_close(side);
+}
+
+/* Units as scheduler jobs, heaviest first; the progress totals. */
+static void add_jobs(verify_ctx *c)
+{
+    wharf_progress_init(&c->progress, "verify");
+    for (guint i = 0; i < c->tables->len; i++)
+        c->progress.objects_total += ((vtable *)c->tables->pdata[i])->remaining > 0;
+    for (guint i = 0; i < c->units->len; i++) {
+        vunit *u = c->units->pdata[i];
+        wharf_job *j = wharf_sched_add(c->sched, 1, u, u->name, FALSE);
+        wharf_job_set_weight(j, u->want_rows);
+        c->progress.rows_total += u->want_rows;
+    }
+}
+
+/* Read the target, build and run the units: a WHARF_EXIT_* status. */
+static int verify_run(verify_ctx *c, wharf_console *console)
 {
     gint64 t0 = g_get_monotonic_time();
-    *same = FALSE;
-    verify_ctx c = {.o = o, .plan = plan};
-    wharf_catalog *cat = read_target(o, plan, &c.defs, err);
-    if (cat == NULL)
-        return FALSE;
-    c.tables = g_ptr_array_new_with_free_func(g_free);
-    c.units = g_ptr_array_new_with_free_func(unit_free);
-    build(&c, cat);
-    c.sched = wharf_sched_new(FALSE);
-    wharf_progress_init(&c.progress, "verify");
-    for (guint i = 0; i < c.tables->len; i++)
-        c.progress.objects_total += ((vtable *)c.tables->pdata[i])->remaining > 0;
-    for (guint i = 0; i < c.units->len; i++) {
-        vunit *u = c.units->pdata[i];
-        wharf_job *j = wharf_sched_add(c.sched, 1, u, u->name, FALSE);
-        wharf_job_set_weight(j, u->want_rows);
-        c.progress.rows_total += u->want_rows;
+    GError *err = NULL;
+    wharf_catalog *cat = read_target(c->o, c->plan, &c->defs, &err);
+    if (cat == NULL) {
+        WLOG_ERR("%s", err->message);
+        g_error_free(err);
+        return WHARF_EXIT_FAILED;
     }
-    WLOG_INFO("verifying %u table(s) in %u unit(s) on %d worker(s)", c.n_tables, c.units->len, o->common.threads);
-    wharf_reporter *rep = console ? wharf_reporter_start(console, &c.progress) : NULL;
-    wharf_sched_callbacks cb = {&c, worker_new, worker_free, run_unit, on_final};
-    wharf_sched_run(c.sched, o->common.threads, &cb);
+    build(c, cat);
+    add_jobs(c);
+    WLOG_INFO("verifying %u table(s) in %u unit(s) on %d worker(s)", c->n_tables, c->units->len,
+              c->o->common.threads);
+    wharf_reporter *rep = console ? wharf_reporter_start(console, &c->progress) : NULL;
+    wharf_sched_callbacks cb = {c, worker_new, worker_free, run_unit, on_final};
+    wharf_sched_run(c->sched, c->o->common.threads, &cb);
     if (rep)
         wharf_reporter_stop(rep);
-    *same = summary(&c, (double)(g_get_monotonic_time() - t0) / 1e6);
+    gboolean same = summary(c, (double)(g_get_monotonic_time() - t0) / 1e6);
+    wharf_catalog_free(cat);
+    return same ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
+}
+
+int wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_console *console)
+{
+    verify_ctx c = {.o = o, .plan = plan};
+    g_mutex_init(&c.lock);
+    c.n_busy = (guint)o->common.threads;
+    c.busy_ids = g_new0(gulong, c.n_busy);
+    c.tables = g_ptr_array_new_with_free_func(g_free);
+    c.units = g_ptr_array_new_with_free_func(unit_free);
+    c.sched = wharf_sched_new(FALSE);
+    GError *err = NULL;
+    /* before any thread: SIGINT/SIGTERM then reach only the watcher */
+    wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &c, &err);
+    int rc = WHARF_EXIT_FAILED;
+    if (sig == NULL) {
+        WLOG_ERR("%s", err->message);
+        g_error_free(err);
+    } else {
+        rc = verify_run(&c, console);
+    }
+    wharf_sigwatch_stop(sig);
+    if (c.interrupted) {
+        WLOG_ERR("verify interrupted (%s): the chunks not read are not verified",
+                 c.interrupted == SIGINT ? "SIGINT" : "SIGTERM");
+        rc = 128 + c.interrupted;
+    }
     wharf_sched_free(c.sched);
     g_ptr_array_unref(c.units);
     g_ptr_array_unref(c.tables);
-    wharf_catalog_free(cat);
-    return TRUE;
+    g_free(c.busy_ids);
+    g_mutex_clear(&c.lock);
+    return rc;
 }
 
 int wharf_verify_main(int argc, char **argv)
@@ -563,11 +680,10 @@ int wharf_verify_main(int argc, char **argv)
     }
     rc = WHARF_EXIT_FAILED;
     wharf_load_plan *plan = wharf_load_plan_read(&o, &err);
-    gboolean same = FALSE;
     if (plan && !wharf_load_check_named(plan, &o, &err))
         rc = WHARF_EXIT_USAGE;
-    else if (plan && wharf_verify_content(&o, plan, &console, &same, &err))
-        rc = same ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
+    else if (plan)
+        rc = wharf_verify_content(&o, plan, &console);
     if (err) {
         WLOG_ERR("%s", err->message);
         if (err->domain == WHARF_ERROR && err->code == WHARF_ERROR_USAGE)

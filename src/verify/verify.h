@@ -28,6 +28,8 @@
  *    found rows. Tables, sequences and views missing on the target are
  *    each reported. Progress (tables done, rows read) is shown on the
  *    console as the console's mode says; the run ends with a summary.
+ *    SIGINT/SIGTERM stop it cleanly: no unit starts, running statements
+ *    are killed, the summary is printed, exit 130/143.
  *  - Views, triggers, routines, packages and events are compared by
  *    definition with the target's SHOW CREATE (verify/objects.h), on the
  *    connection that reads the target's catalog, before the rows.
@@ -41,11 +43,13 @@
 
 #include <glib.h>
 
-/* Verify the plan's objects on o's target. FALSE (with *err) when the
- * verification could not run at all; otherwise TRUE and *same says whether
- * everything matched (each difference is logged). A wharf_load_content_fn. */
-gboolean wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_console *console,
-                              gboolean *same, GError **err);
+/* Verify the plan's objects on o's target, showing progress on console
+ * (may be NULL). Returns WHARF_EXIT_OK when everything matched,
+ * WHARF_EXIT_FAILED when anything differs or could not be read (each
+ * logged), 128 + the signal when SIGINT/SIGTERM stopped it (read by its
+ * own signal watcher: call it while no other thread runs and no other
+ * watcher is active). A wharf_load_content_fn. */
+int wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_console *console);
 
 /* `wharf verify`: returns a WHARF_EXIT_* status. */
 int wharf_verify_main(int argc, char **argv);

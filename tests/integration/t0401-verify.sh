@@ -186,6 +186,33 @@ sql dst -e "DELETE FROM vt.big WHERE id = 1"
 expect_fail "old dump: deleted row" 'DIFFERS `vt`.`big` \(whole table\): 2000 rows expected, 1999 found \(row count only' verify -d "$T/old"
 ok "a dump without checksums is verified by row count, saying so"
 
+# SIGTERM while a chunk's read waits (a LOCK TABLES elsewhere): the running
+# statement is killed, the summary printed, exit 143, nothing left running.
+sql dst -e "LOCK TABLES vt.big WRITE; SELECT SLEEP(60)" >/dev/null 2>&1 &
+locker=$!
+for i in $(seq 1 100); do
+    [ -n "$(sql dst -e "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%'")" ] && break
+    sleep 0.05
+done
+env --default-signal=INT,TERM "$WHARF_BIN" verify --no-defaults -u root -S "$T/dst/sock" -d "$T/d-sql" -t 2 \
+    >"$T/verify-term.log" 2>&1 &
+pid=$!
+for i in $(seq 1 200); do
+    [ -n "$(sql dst -e "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT %FROM \`vt\`.\`big\`%' AND STATE LIKE 'Waiting%'")" ] && break
+    sleep 0.05
+done
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+kill "$locker" 2>/dev/null || true
+wait "$locker" 2>/dev/null || true
+[ "$rc" = 143 ] || fail "SIGTERM: exit $rc, expected 143: $(tail -5 "$T/verify-term.log")"
+grep -q "verify interrupted (SIGTERM)" "$T/verify-term.log" || fail "SIGTERM: no interrupt message: $(tail -3 "$T/verify-term.log")"
+grep -q "verify summary" "$T/verify-term.log" || fail "SIGTERM: no summary"
+left=$(sql dst -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT %FROM \`vt\`%' AND ID <> CONNECTION_ID()")
+[ "$left" = 0 ] || fail "SIGTERM: $left statements left running on the server"
+ok "SIGTERM: exit 143, summary printed, nothing left running"
+
 # A mydumper 1.0.1 dump: row counts only, said; a deleted row is found.
 MD=$("$HARNESS_DIR/peers.sh" path mydumper) || fail "cannot build mydumper 1.0.1"
 printf '[mydumper]\n' >"$T/peer.cnf"
