@@ -204,7 +204,8 @@ done
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
-kill "$locker" 2>/dev/null || true
+lid=$(sql dst -e "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%'")
+[ -z "$lid" ] || sql dst -e "KILL $lid"
 wait "$locker" 2>/dev/null || true
 [ "$rc" = 143 ] || fail "SIGTERM: exit $rc, expected 143: $(tail -5 "$T/verify-term.log")"
 grep -q "verify interrupted (SIGTERM)" "$T/verify-term.log" || fail "SIGTERM: no interrupt message: $(tail -3 "$T/verify-term.log")"
