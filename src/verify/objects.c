@@ -50,6 +50,25 @@ static gboolean only_label_missing(const char *dump, size_t dlen, const char *ta
     return TRUE;
 }
 
+/* As the dump does (dump/schema.c): a view with a COLLATE clause of another
+ * character set cannot be printed on a binary connection collation; a
+ * utf8mb4 one prints it, results stay binary. NAMES binary afterwards. */
+static MYSQL_RES *show_view_utf8(MYSQL *m, const char *sql, GError **err)
+{
+    MYSQL_RES *res = NULL;
+    if (wharf_conn_exec(m, "SET collation_connection=utf8mb4_general_ci", err))
+        res = wharf_conn_query(m, sql, err);
+    GError *e2 = NULL;
+    if (!wharf_conn_exec(m, "SET NAMES binary", &e2)) {
+        if (res)
+            mysql_free_result(res);
+        res = NULL;
+        g_clear_error(err);
+        g_propagate_error(err, e2);
+    }
+    return res;
+}
+
 /* The target's definition of kind `db`.`name`: NULL with *missing when it
  * does not exist, NULL with *err on other errors. *len its length. */
 static char *target_definition(objects_ctx *c, wharf_ddl_kind k, const char *name, size_t *len, gboolean *missing,
@@ -61,20 +80,8 @@ static char *target_definition(objects_ctx *c, wharf_ddl_kind k, const char *nam
     GError *e = NULL;
     MYSQL_RES *res = wharf_conn_query(c->m, sql, &e);
     if (res == NULL && k == WHARF_DDL_VIEW && e->domain == WHARF_SQL_ERROR && e->code == 1253) {
-        /* as the dump does (dump/schema.c): a COLLATE clause of another
-         * character set cannot be printed on a binary connection collation;
-         * a utf8mb4 one prints it, results stay binary */
         g_clear_error(&e);
-        if (wharf_conn_exec(c->m, "SET collation_connection=utf8mb4_general_ci", &e))
-            res = wharf_conn_query(c->m, sql, &e);
-        GError *e2 = NULL;
-        if (!wharf_conn_exec(c->m, "SET NAMES binary", &e2)) {
-            if (res)
-                mysql_free_result(res);
-            res = NULL;
-            g_clear_error(&e);
-            e = e2;
-        }
+        res = show_view_utf8(c->m, sql, &e);
     }
     g_free(sql);
     *missing = FALSE;

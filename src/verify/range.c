@@ -157,7 +157,9 @@ static gboolean scan_operator(scan *sc)
     return refuse(sc, "a character that is not part of a plain range expression");
 }
 
-static gboolean scan_token(scan *sc)
+/* What may never start a token: ';', comments, variables; and what a
+ * pending _charset or COLLATE requires next. */
+static gboolean allowed_here(scan *sc)
 {
     const char *s = sc->s;
     char c = s[sc->i];
@@ -172,26 +174,36 @@ static gboolean scan_token(scan *sc)
     sc->after_charset = FALSE;
     if (sc->after_collate && !(g_ascii_isalpha(c) || c == '_'))
         return refuse(sc, "COLLATE without a collation name");
+    return TRUE;
+}
+
+/* ( ) , -- a '(' after a name or a value would call a function. */
+static gboolean scan_punct(scan *sc, char c)
+{
     if (c == '(') {
         if (sc->prev == PREV_NAME || sc->prev == PREV_VALUE)
             return refuse(sc, "a function call");
         sc->depth++;
-        sc->i++;
         sc->prev = PREV_OPEN;
-        return TRUE;
-    }
-    if (c == ')') {
+    } else if (c == ')') {
         if (--sc->depth < 0)
             return refuse(sc, "an unbalanced ')'");
-        sc->i++;
         sc->prev = PREV_VALUE;
-        return TRUE;
-    }
-    if (c == ',') {
-        sc->i++;
+    } else {
         sc->prev = PREV_OPERATOR;
-        return TRUE;
     }
+    sc->i++;
+    return TRUE;
+}
+
+static gboolean scan_token(scan *sc)
+{
+    const char *s = sc->s;
+    char c = s[sc->i];
+    if (!allowed_here(sc))
+        return FALSE;
+    if (c == '(' || c == ')' || c == ',')
+        return scan_punct(sc, c);
     if (c == '`') {
         sc->prev = PREV_NAME;
         return scan_quoted(sc, c);
