@@ -129,6 +129,17 @@ grep -q '`vt`.`ckey`: missing on the target' <<<"$out" || fail "dropped table no
 grep -q 'VIEW `vt`.`v_big`: missing on the target' <<<"$out" || fail "dropped view not named: $out"
 ok "a changed trigger and event, a dropped procedure, table and view are each named"
 
+# A trigger on the target that changes rows as they are loaded: the row
+# counts match (the load's own check passes), --verify=content fails it.
+sql dst -e "DROP DATABASE vt"
+wharf_on dst load -d "$T/d-sql" --no-data -q || fail "load --no-data"
+sql dst -e "CREATE TRIGGER vt.bump BEFORE INSERT ON vt.w FOR EACH ROW SET NEW.v = NEW.v + 1"
+wharf_on dst load -d "$T/d-sql" --no-schema -q || fail "a load whose row counts match must pass --verify=count"
+sql dst -e "TRUNCATE vt.w"
+expect_fail "load --verify=content with a trigger changing rows" 'DIFFERS `vt`.`w` \(whole table\): 50 rows as expected, but their content differs' \
+    wharf_on dst load -d "$T/d-sql" --no-schema -T vt.w --if-exists truncate --verify=content
+ok "a trigger firing during the load: row counts match, the content check fails the load"
+
 # TSV and gzip dumps: load, verify, tamper, verify fails; --into.
 for d in d-tsv d-gz; do
     sql dst -e "DROP DATABASE vt"
