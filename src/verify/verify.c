@@ -115,36 +115,31 @@ static char **existing_dbs(MYSQL *m, const wharf_load_plan *plan, GError **err)
     return (char **)g_ptr_array_free(out, FALSE);
 }
 
-/* The target's catalog, and its views, triggers, routines and events
- * compared by definition (into *defs) on the same connection. */
-static wharf_catalog *read_target(const wharf_load_opts *o, const wharf_load_plan *plan,
-                                  wharf_verify_objects_result *defs, GError **err)
+/* The target's catalog (*cat NULL when none of the dump's databases is
+ * there), and its views, triggers, routines and events compared by
+ * definition (into *defs) on the same connection. */
+static gboolean read_target(const wharf_load_opts *o, const wharf_load_plan *plan, wharf_catalog **cat,
+                            wharf_verify_objects_result *defs, GError **err)
 {
+    *cat = NULL;
     MYSQL *m = wharf_conn_open(&o->common.conn, err);
     if (m == NULL)
-        return NULL;
-    if (!wharf_verify_objects(m, o, plan, defs, err)) {
+        return FALSE;
+    gboolean ok = wharf_verify_objects(m, o, plan, defs, err);
+    if (!ok)
         wharf_error_prefix(err, "comparing object definitions");
-        wharf_conn_close(m);
-        return NULL;
-    }
-    char **dbs = existing_dbs(m, plan, err);
-    wharf_catalog *cat = NULL;
-    if (dbs != NULL && dbs[0] == NULL) {
-        cat = g_new0(wharf_catalog, 1); /* nothing of the dump exists there */
-        cat->dbs = g_ptr_array_new();
-        cat->tables = g_ptr_array_new();
-        cat->by_name = g_hash_table_new(g_str_hash, g_str_equal);
-        cat->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    } else if (dbs != NULL) {
+    char **dbs = ok ? existing_dbs(m, plan, err) : NULL;
+    ok = dbs != NULL;
+    if (ok && dbs[0] != NULL) {
         wharf_filter f = {.databases = dbs, .routines = FALSE};
-        cat = wharf_catalog_read(m, &f, err);
-        if (cat == NULL)
+        *cat = wharf_catalog_read(m, &f, err);
+        if (*cat == NULL)
             wharf_error_prefix(err, "reading the target's catalog");
+        ok = *cat != NULL;
     }
     g_strfreev(dbs);
     wharf_conn_close(m);
-    return cat;
+    return ok;
 }
 
 /* --- units from the metadata ---------------------------------------------- */
@@ -302,7 +297,7 @@ static wharf_cat_table *target_of(verify_ctx *c, const wharf_catalog *cat, const
                                   gboolean view)
 {
     char *k = wharf_catalog_key(lt->db->target, lt->name);
-    wharf_cat_table *t = g_hash_table_lookup(cat->by_name, k);
+    wharf_cat_table *t = cat ? g_hash_table_lookup(cat->by_name, k) : NULL;
     g_free(k);
     if (t == NULL) {
         problem(c, "%s: missing on the target (the dump has this %s)", lt->qname, view ? "view" : "table");
@@ -611,8 +606,8 @@ static int verify_run(verify_ctx *c, wharf_console *console)
 {
     gint64 t0 = g_get_monotonic_time();
     GError *err = NULL;
-    wharf_catalog *cat = read_target(c->o, c->plan, &c->defs, &err);
-    if (cat == NULL) {
+    wharf_catalog *cat = NULL;
+    if (!read_target(c->o, c->plan, &cat, &c->defs, &err)) {
         WLOG_ERR("%s", err->message);
         g_error_free(err);
         return WHARF_EXIT_FAILED;
