@@ -237,3 +237,11 @@ grep -q "row count only" <<<"$out" || fail "mydumper dump: not said that only ro
 sql dst -e "DELETE FROM vt.nokey LIMIT 1"
 expect_fail "mydumper dump: deleted row" 'DIFFERS `vt`.`nokey` \(whole table\): 1200 rows expected, 1199 found' verify -d "$T/myd"
 ok "a mydumper dump is verified by row count"
+
+# The whole database missing on the target: each of its tables is named.
+sql dst -e "DROP DATABASE vt"
+out=$(verify -d "$T/d-sql" 2>&1) && fail "verify passed without the database"
+for t in big nokey ckey w empty_t; do
+    grep -q "\`vt\`.\`$t\`: missing on the target" <<<"$out" || fail "missing database: $t not named: $out"
+done
+ok "a missing database: every table named"
