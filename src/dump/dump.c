@@ -35,6 +35,7 @@
 #include "engine/run.h"
 #include "engine/sched.h"
 #include "format/layout.h"
+#include "format/checksum.h"
 #include "format/metadata.h"
 
 #include <errno.h>
@@ -821,6 +822,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->gtid = g_strdup(snap->gtid);
     m->sql_mode = g_strdup(SESSION_SQL_MODE);
     m->time_zone = g_strdup("+00:00");
+    m->content_checksum = g_strdup(WHARF_CHECKSUM_SCHEME);
     /* Every data and schema file was committed without its own fsync: one
      * syncfs makes them durable before `metadata` declares the dump complete. */
     wharf_metadata_writer *mw = NULL;
@@ -829,6 +831,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     wharf_metadata_free(m);
     /* One table's entry at a time, its strings borrowed from the catalog. */
     GPtrArray *chunks = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *ranges = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; ok && i < c->cat->tables->len; i++) {
         table_state *ts = &c->states[i];
         wharf_cat_table *t = ts->t;
@@ -851,14 +854,25 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
             tm.rows += r->rows;
             if (r->written) {
                 wharf_chunk_meta *cm = g_new(wharf_chunk_meta, 1);
-                *cm = (wharf_chunk_meta){r->file, k, r->rows, r->bytes, r->crc32};
+                *cm = (wharf_chunk_meta){r->file, k, r->rows, r->bytes, r->crc32, r->sum, TRUE};
                 g_ptr_array_add(chunks, cm);
             }
+            /* every chunk's range, also of one that held no rows: verify
+             * then finds a row added in it on a target */
+            if (r->range) {
+                wharf_range_meta *rm = g_new(wharf_range_meta, 1);
+                *rm = (wharf_range_meta){k, r->range};
+                g_ptr_array_add(ranges, rm);
+            }
         }
+        tm.where = t->kind == WHARF_OBJ_TABLE ? t->where : NULL;
+        tm.ranges = ranges;
         ok = wharf_metadata_writer_table(mw, &tm, err);
         g_ptr_array_set_size(chunks, 0);
+        g_ptr_array_set_size(ranges, 0);
     }
     g_ptr_array_unref(chunks);
+    g_ptr_array_unref(ranges);
     if (mw && !ok)
         wharf_metadata_writer_abort(mw);
     return ok && wharf_metadata_writer_commit(mw, err);
@@ -1087,8 +1101,10 @@ static void ctx_clear(dump_ctx *c)
         for (guint i = 0; i < c->cat->tables->len; i++) {
             table_state *ts = &c->states[i];
             if (ts->results)
-                for (guint k = 0; k < ts->n_chunks; k++)
+                for (guint k = 0; k < ts->n_chunks; k++) {
                     g_free(ts->results[k].file);
+                    g_free(ts->results[k].range);
+                }
             g_free(ts->results);
             g_free(ts->chunk_jobs);
             if (ts->plan.where)

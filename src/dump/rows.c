@@ -2,6 +2,7 @@
 
 #include "core/conn.h"
 #include "core/error.h"
+#include "format/checksum.h"
 #include "format/layout.h"
 #include "format/value.h"
 
@@ -53,6 +54,25 @@ static char *dumped_columns(const wharf_cat_table *t, gboolean for_select)
         first = FALSE;
     }
     return g_string_free(s, FALSE);
+}
+
+char *wharf_rows_select(const wharf_cat_table *t, const char *where, const char *order_by)
+{
+    char *cols = dumped_columns(t, TRUE);
+    char *tn = wharf_catalog_from(t);
+    GString *q = g_string_new(NULL);
+    g_string_append_printf(q, "SELECT %s FROM %s", cols, tn);
+    if (t->where && where)
+        g_string_append_printf(q, " WHERE %s AND (%s)", t->where, where);
+    else if (t->where)
+        g_string_append_printf(q, " WHERE %s", t->where);
+    else if (where)
+        g_string_append_printf(q, " WHERE %s", where);
+    if (order_by && where)
+        g_string_append_printf(q, " ORDER BY %s", order_by);
+    g_free(cols);
+    g_free(tn);
+    return g_string_free(q, FALSE);
 }
 
 /* LOAD DATA ... (`a`,@`b`) SET `b`=CAST(@`b` AS UNSIGNED) */
@@ -126,27 +146,16 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
                     t->db, t->name);
         return FALSE;
     }
-    char *tn = wharf_catalog_from(t);
-    GString *q = g_string_new(NULL);
-    g_string_append_printf(q, "SELECT %s FROM %s", cols, tn);
-    if (t->where && where)
-        g_string_append_printf(q, " WHERE %s AND (%s)", t->where, where);
-    else if (t->where)
-        g_string_append_printf(q, " WHERE %s", t->where);
-    else if (where)
-        g_string_append_printf(q, " WHERE %s", where);
-    if (order_by && where)
-        g_string_append_printf(q, " ORDER BY %s", order_by);
     g_free(cols);
-    g_free(tn);
+    char *q = wharf_rows_select(t, where, order_by);
 
     /* A sequence's one row (its state) is always an INSERT, as mydumper
      * writes it: LOAD DATA into a sequence is not supported. */
     const gboolean tsv = o->format == WHARF_DATA_TSV && t->kind == WHARF_OBJ_TABLE;
     char *name = wharf_layout_chunk(t->fdb, t->fname, part, tsv ? "dat" : "sql", o->compress);
     wharf_writer *w = NULL;
-    MYSQL_RES *res = wharf_conn_query_stream(m, q->str, err);
-    g_string_free(q, TRUE);
+    MYSQL_RES *res = wharf_conn_query_stream(m, q, err);
+    g_free(q);
     if (res == NULL)
         goto fail;
     w = wharf_rows_open(o, name, err);
@@ -173,12 +182,15 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         }
     }
     GString *row_buf = g_string_sized_new(4096);
+    wharf_checksum ck;
+    wharf_checksum_init(&ck);
     gsize stmt_bytes = 0; /* bytes of the open INSERT statement, 0 = none open */
     gint64 rows = 0, unbooked = 0; /* bytes not yet booked on --max-rate */
     gboolean ok = TRUE;
     MYSQL_ROW row;
     while ((row = mysql_fetch_row(res)) != NULL) {
         unsigned long *len = mysql_fetch_lengths(res);
+        wharf_checksum_add_row(&ck, row, len, nf);
         g_string_truncate(row_buf, 0);
         if (tsv) {
             for (unsigned i = 0; i < nf; i++) {
@@ -239,6 +251,8 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     g_string_free(row_buf, TRUE);
     g_free(kinds);
     g_free(insert);
+    const guint64 sum = ck.sum;
+    wharf_checksum_clear(&ck);
     if (!ok)
         goto fail;
     wharf_counter_add(&progress->rows_done, rows & 1023);
@@ -249,6 +263,7 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
     if (rows == 0) {
         wharf_writer_abort(w);
         g_free(name);
+        out->range = g_strdup(where);
         return TRUE;
     }
     out->bytes = wharf_writer_bytes(w);
@@ -260,6 +275,8 @@ gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         goto fail;
     out->file = name;
     out->written = TRUE;
+    out->sum = sum;
+    out->range = g_strdup(where);
     return TRUE;
 
 fail:

@@ -13,6 +13,12 @@
  *    Each value is encoded by format/value from the result's field metadata.
  *  - An INSERT statement stays below statement_size; a row larger than that
  *    is a statement of its own.
+ *  - While streaming, the content checksum of the rows (format/checksum.h)
+ *    is computed from the values as fetched: result->sum, with the chunk's
+ *    range condition (result->range) for `metadata`.
+ *  - wharf_rows_select() is the chunk's SELECT (column list, FROM, the
+ *    table's --where and the range, ORDER BY): `wharf verify` runs the same
+ *    on a target to recompute the checksum.
  *  - A chunk with no rows leaves no file (result->written = FALSE).
  *  - A failed call leaves no temp file, *out zeroed and the progress
  *    counters as they were before it, so the caller may simply run the
@@ -53,6 +59,9 @@ typedef struct wharf_rows_result {
     gint64 rows;
     guint64 bytes; /* uncompressed */
     guint32 crc32;
+    guint64 sum;   /* content checksum of the rows (format/checksum.h) */
+    char *range;   /* the chunk's range condition, NULL = whole table (set
+                    * also for a chunk without rows) */
     gboolean written;
 } wharf_rows_result;
 
@@ -60,6 +69,10 @@ typedef struct wharf_rows_result {
 gboolean wharf_rows_dump_chunk(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t,
                                const char *where, const char *order_by, guint64 part,
                                wharf_progress *progress, wharf_rows_result *out, GError **err);
+
+/* SELECT <dumped columns> FROM <t> [WHERE (--where) AND (range)] [ORDER BY
+ * order_by], as a chunk is read (newly allocated). where: range or NULL. */
+char *wharf_rows_select(const wharf_cat_table *t, const char *where, const char *order_by);
 
 /* Open DIR/NAME for writing (helper shared with the schema writer). */
 wharf_writer *wharf_rows_open(const wharf_outdir *o, const char *name, GError **err);

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/stream.h"
+#include "format/checksum.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #define G_SOURCE "source"
 #define G_MASTER "master" /* older mydumper */
 #define CHUNK_PREFIX "wharf-chunk-"
+#define SUM_PREFIX "wharf-sum-"
+#define RANGE_PREFIX "wharf-range-"
 
 /* ------------------------------------------------------------------------ */
 /* construction */
@@ -29,6 +32,8 @@ static void table_free(gpointer p)
     g_ptr_array_unref(t->chunks);
     if (t->depends)
         g_ptr_array_unref(t->depends);
+    if (t->ranges)
+        g_ptr_array_unref(t->ranges);
     g_free(t);
 }
 
@@ -54,6 +59,7 @@ void wharf_metadata_free(wharf_metadata *m)
     g_free(m->statement_end);
     g_free(m->compression);
     g_free(m->lock_method);
+    g_free(m->content_checksum);
     g_free(m->binlog_file);
     g_free(m->gtid);
     g_free(m->sql_mode);
@@ -101,8 +107,8 @@ wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const 
     return t;
 }
 
-void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
-                                guint64 bytes, guint32 crc32)
+wharf_chunk_meta *wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part,
+                                             gint64 rows, guint64 bytes, guint32 crc32)
 {
     size_t flen = strlen(file) + 1;
     wharf_chunk_meta *c = g_malloc(sizeof *c + flen);
@@ -111,11 +117,27 @@ void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 p
     c->rows = rows;
     c->bytes = bytes;
     c->crc32 = crc32;
+    c->sum = 0;
+    c->has_sum = FALSE;
     /* keep part order; chunks usually arrive in order, so scan from the end */
     guint i = t->chunks->len;
     while (i > 0 && ((wharf_chunk_meta *)g_ptr_array_index(t->chunks, i - 1))->part > part)
         i--;
     g_ptr_array_insert(t->chunks, (gint)i, c);
+    return c;
+}
+
+void wharf_table_meta_add_range(wharf_metadata *m, wharf_table_meta *t, guint64 part, const char *cond)
+{
+    if (t->ranges == NULL)
+        t->ranges = g_ptr_array_new_with_free_func(g_free);
+    wharf_range_meta *r = g_new(wharf_range_meta, 1);
+    r->part = part;
+    r->cond = wharf_metadata_str(m, cond);
+    guint i = t->ranges->len;
+    while (i > 0 && ((wharf_range_meta *)g_ptr_array_index(t->ranges, i - 1))->part > part)
+        i--;
+    g_ptr_array_insert(t->ranges, (gint)i, r);
 }
 
 void wharf_table_meta_add_depend(wharf_table_meta *t, const char *dep)
@@ -288,6 +310,7 @@ static GKeyFile *build_header(const wharf_metadata *m)
     set_str(kf, G_WHARF, "lock", m->lock_method);
     if (m->commit_block_ms >= 0)
         g_key_file_set_int64(kf, G_WHARF, "commit-block-ms", m->commit_block_ms);
+    set_str(kf, G_WHARF, "content-checksum", m->content_checksum);
 
     if (m->sql_mode != NULL) {
         char *q = sql_quoted(m->sql_mode);
@@ -346,6 +369,20 @@ static void build_table(GKeyFile *kf, const wharf_table_meta *t)
                                     ch->file, ch->rows, ch->bytes, (unsigned)ch->crc32);
         g_key_file_set_string(kf, g, key, val);
         g_free(val);
+        g_free(key);
+        if (ch->has_sum) {
+            char hex[17];
+            wharf_checksum_format(ch->sum, hex);
+            key = g_strdup_printf(SUM_PREFIX "%05" G_GUINT64_FORMAT, ch->part);
+            g_key_file_set_string(kf, g, key, hex);
+            g_free(key);
+        }
+    }
+    set_str(kf, g, "wharf-where", t->where);
+    for (guint c = 0; t->ranges && c < t->ranges->len; c++) {
+        const wharf_range_meta *r = g_ptr_array_index(t->ranges, c);
+        char *key = g_strdup_printf(RANGE_PREFIX "%05" G_GUINT64_FORMAT, r->part);
+        g_key_file_set_string(kf, g, key, r->cond);
         g_free(key);
     }
     if (t->depends && t->depends->len > 0)
@@ -655,6 +692,86 @@ static gboolean read_chunk(const reader_ctx *c, wharf_table_meta *t, const char 
     return TRUE;
 }
 
+/* The chunk number of a "PREFIXNNNNN" key. */
+static gboolean key_part(const reader_ctx *c, const char *group, const char *key, const char *prefix,
+                         guint64 *part, GError **err)
+{
+    gint64 unused;
+    if (!parse_int(key + strlen(prefix), FALSE, &unused, part) || !g_ascii_isdigit(key[strlen(key) - 1]))
+        return fail(c, err, group, key, "bad chunk number in key");
+    return TRUE;
+}
+
+/* wharf-sum-NNNNN: the content checksum of chunk NNNNN, which must be listed. */
+static gboolean read_sum(const reader_ctx *c, wharf_table_meta *t, const char *group, const char *key,
+                         GError **err)
+{
+    guint64 part;
+    char *v = NULL;
+    if (!key_part(c, group, key, SUM_PREFIX, &part, err) || !get_str(c, group, key, &v, err))
+        return FALSE;
+    /* chunks are in part order: binary search (a table may have a million) */
+    wharf_chunk_meta *ch = NULL;
+    guint lo = 0, hi = t->chunks->len;
+    while (lo < hi && ch == NULL) {
+        guint mid = lo + (hi - lo) / 2;
+        wharf_chunk_meta *m = t->chunks->pdata[mid];
+        if (m->part == part)
+            ch = m;
+        else if (m->part < part)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    gboolean ok = ch != NULL && !ch->has_sum && wharf_checksum_parse(v, &ch->sum);
+    if (!ok) {
+        char *why = ch == NULL     ? g_strdup("no wharf-chunk entry for this chunk")
+                    : ch->has_sum ? g_strdup("chunk listed twice")
+                                  : g_strdup_printf("bad checksum '%s' (want 16 hex digits)", v);
+        fail(c, err, group, key, "%s", why);
+        g_free(why);
+    } else {
+        ch->has_sum = TRUE;
+    }
+    g_free(v);
+    return ok;
+}
+
+static gboolean read_range(const reader_ctx *c, wharf_metadata *m, wharf_table_meta *t,
+                           const char *group, const char *key, GError **err)
+{
+    guint64 part;
+    char *v = NULL;
+    if (!key_part(c, group, key, RANGE_PREFIX, &part, err) || !get_str(c, group, key, &v, err))
+        return FALSE;
+    wharf_table_meta_add_range(m, t, part, v); /* a part twice: found after all keys */
+    g_free(v);
+    return TRUE;
+}
+
+/* wharf-where and the wharf-sum-/wharf-range- keys (after the chunks). */
+static gboolean read_content_keys(const reader_ctx *c, wharf_metadata *m, wharf_table_meta *t,
+                                  const char *group, char **keys, gsize nkeys, GError **err)
+{
+    char *where = NULL;
+    if (!get_str(c, group, "wharf-where", &where, err))
+        return FALSE;
+    t->where = wharf_metadata_str(m, where);
+    g_free(where);
+    for (gsize i = 0; keys != NULL && i < nkeys; i++) {
+        if (g_str_has_prefix(keys[i], SUM_PREFIX) && !read_sum(c, t, group, keys[i], err))
+            return FALSE;
+        if (g_str_has_prefix(keys[i], RANGE_PREFIX) && !read_range(c, m, t, group, keys[i], err))
+            return FALSE;
+    }
+    for (guint i = 1; t->ranges && i < t->ranges->len; i++) {
+        const wharf_range_meta *a = t->ranges->pdata[i - 1], *b = t->ranges->pdata[i];
+        if (a->part == b->part)
+            return fail(c, err, group, RANGE_PREFIX "NNNNN", "chunk %" G_GUINT64_FORMAT " listed twice", a->part);
+    }
+    return TRUE;
+}
+
 static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *group,
                            gboolean is_wharf, GError **err)
 {
@@ -761,14 +878,19 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
             return FALSE;
         }
     }
-    g_strfreev(keys);
     for (guint i = 1; i < t->chunks->len; i++) {
         const wharf_chunk_meta *a = g_ptr_array_index(t->chunks, i - 1);
         const wharf_chunk_meta *b = g_ptr_array_index(t->chunks, i);
-        if (a->part == b->part)
+        if (a->part == b->part) {
+            g_strfreev(keys);
             return fail(c, err, group, CHUNK_PREFIX "NNNNN", "chunk %" G_GUINT64_FORMAT " listed twice",
                         a->part);
+        }
     }
+    gboolean content_ok = read_content_keys(c, m, t, group, keys, nkeys, err);
+    g_strfreev(keys);
+    if (!content_ok)
+        return FALSE;
     guint64 nchunks = 0;
     gboolean have_count = FALSE;
     if (!get_u64(c, group, "wharf-chunks", &nchunks, &have_count, err))
@@ -811,6 +933,7 @@ static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err
             !get_str(c, G_WHARF, "statement-end", &m->statement_end, err) ||
             !get_str(c, G_WHARF, "compression", &m->compression, err) ||
             !get_str(c, G_WHARF, "lock", &m->lock_method, err) ||
+            !get_str(c, G_WHARF, "content-checksum", &m->content_checksum, err) ||
             !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err))
             return FALSE;
     } else {

@@ -43,7 +43,16 @@ typedef struct wharf_chunk_meta {
     gint64 rows;       /* rows in the chunk */
     guint64 bytes;     /* uncompressed bytes */
     guint32 crc32;     /* CRC-32 of the uncompressed bytes */
+    guint64 sum;       /* content checksum of the rows (format/checksum.h) */
+    gboolean has_sum;  /* wharf-sum-NNNNN recorded */
 } wharf_chunk_meta;
+
+/* wharf-range-NNNNN: the key range of chunk part, recorded for every chunk
+ * the dump planned (also those that held no rows and have no file). */
+typedef struct wharf_range_meta {
+    guint64 part;
+    char *cond;        /* in the wharf_metadata's strings */
+} wharf_range_meta;
 
 typedef struct wharf_table_meta {
     char *db, *table;          /* real names (db: wharf-database, else the group's) */
@@ -59,6 +68,14 @@ typedef struct wharf_table_meta {
     GPtrArray *chunks;         /* of wharf_chunk_meta*, in part order */
     GPtrArray *depends;        /* of char* "db.table" this object needs (views,
                                 * FKs); NULL when none */
+    /* Content verification (docs/FORMAT.md): the table's --where (as put
+     * in the SELECT, parenthesised) or NULL, and the chunks' range
+     * conditions, of wharf_range_meta* in part order; NULL or empty when
+     * the table was read as one stream. Written only with sums
+     * (wharf_metadata.content_checksum). Strings are opaque here: a reader
+     * must check them before sending them anywhere. */
+    char *where;
+    GPtrArray *ranges;
 } wharf_table_meta;
 
 typedef struct wharf_metadata {
@@ -74,6 +91,9 @@ typedef struct wharf_metadata {
     char *compression;         /* "zstd", "gzip", "none" */
     char *lock_method;         /* backup-stage, instance, ftwrl, none */
     gint64 commit_block_ms;    /* how long commits were blocked; -1 unknown */
+    /* [wharf] content-checksum: the scheme of the wharf-sum-NNNNN entries
+     * (WHARF_CHECKSUM_SCHEME), NULL when the dump records none */
+    char *content_checksum;
     /* [source] */
     char *binlog_file;
     guint64 binlog_position;
@@ -104,9 +124,11 @@ char *wharf_metadata_str(wharf_metadata *m, const char *s);
  * which is written as "table"). */
 wharf_table_meta *wharf_metadata_table(wharf_metadata *m, const char *db, const char *table,
                                        gboolean create);
-/* Add a chunk, kept in part order. */
-void wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part, gint64 rows,
-                                guint64 bytes, guint32 crc32);
+/* Add a chunk, kept in part order (no sum: set ->sum and ->has_sum). */
+wharf_chunk_meta *wharf_table_meta_add_chunk(wharf_table_meta *t, const char *file, guint64 part,
+                                             gint64 rows, guint64 bytes, guint32 crc32);
+/* Add a chunk's range condition (cond copied into m's strings), in part order. */
+void wharf_table_meta_add_range(wharf_metadata *m, wharf_table_meta *t, guint64 part, const char *cond);
 /* Add a wharf-depends entry (copied). */
 void wharf_table_meta_add_depend(wharf_table_meta *t, const char *dep);
 

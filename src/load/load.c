@@ -32,11 +32,24 @@
 
 typedef struct raw_opts {
     char **dbs, **tables, **exclude;
-    char *regex, *if_exists, *defer, *load_data;
+    char *regex, *if_exists, *defer, *load_data, *verify;
     gboolean help;
 } raw_opts;
 
-static void opts_clear(wharf_load_opts *o, raw_opts *r)
+static void raw_clear(raw_opts *r)
+{
+    g_strfreev(r->dbs);
+    g_strfreev(r->tables);
+    g_free(r->regex);
+    g_strfreev(r->exclude);
+    g_free(r->if_exists);
+    g_free(r->defer);
+    g_free(r->load_data);
+    g_free(r->verify);
+    memset(r, 0, sizeof *r);
+}
+
+void wharf_load_opts_clear(wharf_load_opts *o)
 {
     wharf_conn_opts_clear(&o->common.conn);
     g_free(o->common.log_file);
@@ -48,13 +61,41 @@ static void opts_clear(wharf_load_opts *o, raw_opts *r)
     wharf_filter_clear(&o->filter);
     g_free(o->into);
     g_free(o->resume);
-    g_strfreev(r->dbs);
-    g_strfreev(r->tables);
-    g_free(r->regex);
-    g_strfreev(r->exclude);
-    g_free(r->if_exists);
-    g_free(r->defer);
-    g_free(r->load_data);
+    memset(o, 0, sizeof *o);
+}
+
+/* --verify=count|content|none; --no-verify is --verify=none. */
+static gboolean verify_mode(wharf_load_opts *o, const char *v, GError **err)
+{
+    if (v == NULL || strcmp(v, "count") == 0) {
+        o->verify = o->no_verify ? WHARF_VERIFY_NONE : WHARF_VERIFY_COUNT;
+    } else if (strcmp(v, "content") == 0) {
+        o->verify = WHARF_VERIFY_CONTENT;
+    } else if (strcmp(v, "none") == 0) {
+        o->verify = WHARF_VERIFY_NONE;
+    } else {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--verify must be count, content or none, not '%s'", v);
+        return FALSE;
+    }
+    if (v != NULL && o->no_verify && o->verify != WHARF_VERIFY_NONE) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--no-verify contradicts --verify=%s", v);
+        return FALSE;
+    }
+    if (o->verify == WHARF_VERIFY_CONTENT && o->no_data) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--verify=content with --no-data: no rows to verify");
+        return FALSE;
+    }
+    if (o->verify == WHARF_VERIFY_CONTENT && o->if_exists == WHARF_IF_EXISTS_APPEND) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "--verify=content with --if-exists append: the tables kept their own rows too");
+        return FALSE;
+    }
+    if (o->verify == WHARF_VERIFY_CONTENT && o->dry_run) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--verify=content with --dry-run: nothing is loaded");
+        return FALSE;
+    }
+    o->no_verify = o->verify == WHARF_VERIFY_NONE;
+    return TRUE;
 }
 
 /* An auto|on|off option (NULL = auto): 0, 1 or 2, the order of wharf_defer
@@ -128,6 +169,8 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
         return FALSE;
     o->defer = (wharf_defer)df;
     o->load_data = (wharf_load_data)ld;
+    if (!verify_mode(o, r->verify, err))
+        return FALSE;
     return wharf_cli_finish(&o->common, err);
 }
 
@@ -397,7 +440,7 @@ static gboolean plan_has(void *data, const char *db, const char *name, gboolean 
 
 /* Every database (-B) and table (-T) the user named is in the dump: a typo
  * is an error, not an empty load. */
-static gboolean check_named(const wharf_load_plan *p, const wharf_load_opts *o, GError **err)
+gboolean wharf_load_check_named(const wharf_load_plan *p, const wharf_load_opts *o, GError **err)
 {
     char *missing = g_strdup_printf("is not in the dump %s", o->dir);
     wharf_filter_sets *fs = wharf_filter_sets_new(&o->filter);
@@ -585,7 +628,7 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
     if (skipped)
         WLOG_INFO("left out on request (--skip-*): every one of the dump's %s", skipped);
     g_free(skipped);
-    if (!check_named(plan, o, &err)) {
+    if (!wharf_load_check_named(plan, o, &err)) {
         WLOG_ERR("%s", err->message);
         json_error(js, err);
         g_error_free(err);
@@ -690,6 +733,11 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
         }
         wharf_conn_close(fm);
     }
+    if (rc == WHARF_EXIT_OK && o->verify == WHARF_VERIFY_CONTENT && !wharf_run_interrupted(ctx.run)) {
+        /* every load thread has ended: the verifier watches signals itself */
+        wharf_run_unwatch_signals(ctx.run);
+        rc = o->content(o, plan, console);
+    }
 out:
     /* First: no signal may stop the run (and its scheduler) any more. */
     wharf_run_unwatch_signals(ctx.run);
@@ -774,87 +822,128 @@ static int run_stream(wharf_load_opts *o, wharf_console *console)
     return rc;
 }
 
-int wharf_load_main(int argc, char **argv)
+/* Options both `wharf load` and `wharf verify` take: the dump, what of it. */
+static GOptionEntry *shared_entries(wharf_load_opts *o, raw_opts *r)
 {
-    wharf_load_opts o = {0};
-    raw_opts r = {0};
-    GOptionEntry entries[] = {
-        {"directory", 'd', 0, G_OPTION_ARG_FILENAME, &o.dir,
-         "Dump directory to load, or - for a stream on stdin (wharf dump -o -, mydumper --stream)", "DIR"},
-        {"spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_dir,
+    GOptionEntry e[] = {
+        {"directory", 'd', 0, G_OPTION_ARG_FILENAME, &o->dir,
+         "Dump directory, or - for a stream on stdin (wharf dump -o -, mydumper --stream)", "DIR"},
+        {"database", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &r->dbs,
+         "Only these databases (comma-separated, repeatable)", "DB,..."},
+        {"tables-list", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &r->tables,
+         "Only these tables (db.table, comma-separated, repeatable)", "DB.T,..."},
+        {"regex", 'x', 0, G_OPTION_ARG_FILENAME, &r->regex, "Only objects whose db.name matches", "REGEX"},
+        {"exclude", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r->exclude,
+         "Skip these databases or tables (db or db.table, comma-separated, repeatable)", "LIST"},
+        {"into", 0, 0, G_OPTION_ARG_FILENAME, &o->into, "The (one) source database is restored under this name", "DB"},
+        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r->dbs, "Same as --database", "DB,..."},
+        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r->tables, "Same as --tables-list", "DB.T,..."},
+        {"help", '?', 0, G_OPTION_ARG_NONE, &r->help, "Show this help", NULL},
+        {NULL}};
+    return g_memdup2(e, sizeof e);
+}
+
+static GOptionEntry *load_entries(wharf_load_opts *o, raw_opts *r)
+{
+    GOptionEntry e[] = {
+        {"spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->spool_dir,
          "With -d -: where the stream is stored before loading (a private directory under DIR;"
          " default $TMPDIR)",
          "DIR"},
-        {"database", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &r.dbs,
-         "Only these databases (comma-separated, repeatable)", "DB,..."},
-        {"tables-list", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &r.tables,
-         "Only these tables (db.table, comma-separated, repeatable)", "DB.T,..."},
-        {"regex", 'x', 0, G_OPTION_ARG_FILENAME, &r.regex, "Only objects whose db.name matches", "REGEX"},
-        {"exclude", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.exclude,
-         "Skip these databases or tables (db or db.table, comma-separated, repeatable)", "LIST"},
-        {"into", 0, 0, G_OPTION_ARG_FILENAME, &o.into, "Restore the (one) source database under this name", "DB"},
-        {"no-data", 0, 0, G_OPTION_ARG_NONE, &o.no_data,
+        {"no-data", 0, 0, G_OPTION_ARG_NONE, &o->no_data,
          "Schema only: databases, tables, views, routines (phase 1 of 2)", NULL},
-        {"no-schema", 0, 0, G_OPTION_ARG_NONE, &o.no_schema,
+        {"no-schema", 0, 0, G_OPTION_ARG_NONE, &o->no_schema,
          "Data only, into existing tables, then triggers and events (phase 2 of 2)", NULL},
-        {"if-exists", 0, 0, G_OPTION_ARG_FILENAME, &r.if_exists,
+        {"if-exists", 0, 0, G_OPTION_ARG_FILENAME, &r->if_exists,
          "When objects exist: fail (default, checked before any change), drop, truncate, append", "MODE"},
-        {"skip-binlog", 0, 0, G_OPTION_ARG_NONE, &o.skip_binlog, "Do not write the load to the binary log",
+        {"skip-binlog", 0, 0, G_OPTION_ARG_NONE, &o->skip_binlog, "Do not write the load to the binary log",
          NULL},
-        {"defer-indexes", 0, 0, G_OPTION_ARG_FILENAME, &r.defer,
+        {"defer-indexes", 0, 0, G_OPTION_ARG_FILENAME, &r->defer,
          "Add secondary indexes after the data: auto (big InnoDB tables: 100k rows or 4 MiB), on, off", "WHEN"},
-        {"load-data", 0, 0, G_OPTION_ARG_FILENAME, &r.load_data,
+        {"load-data", 0, 0, G_OPTION_ARG_FILENAME, &r->load_data,
          "Send INSERT chunks as LOAD DATA LOCAL streams: auto (chunks of 512 KiB or more), on, off", "WHEN"},
-        {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o.fail_fast, "Stop starting jobs after the first failure", NULL},
-        {"dry-run", 0, 0, G_OPTION_ARG_NONE, &o.dry_run,
+        {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o->fail_fast, "Stop starting jobs after the first failure", NULL},
+        {"dry-run", 0, 0, G_OPTION_ARG_NONE, &o->dry_run,
          "Read the dump and the target, print the steps in order and what exists; change nothing", NULL},
-        {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o.no_verify, "Do not compare row counts with the metadata",
-         NULL},
-        {"allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &o.allow_incomplete,
+        {"verify", 0, 0, G_OPTION_ARG_FILENAME, &r->verify,
+         "After loading compare: count (default: row counts), content (also every chunk's rows, as "
+         "`wharf verify`), none (file CRCs are checked while loading in every case)", "WHAT"},
+        {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o->no_verify, "Same as --verify=none", NULL},
+        {"allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &o->allow_incomplete,
          "Load a dump directory that has no metadata file", NULL},
-        {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o.resume,
+        {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o->resume,
          "Journal of completed jobs: record them, and skip those a previous run recorded", "FILE"},
-        {"databases", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r.dbs, "Same as --database", "DB,..."},
-        {"tables", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, &r.tables, "Same as --tables-list", "DB.T,..."},
-        {"help", '?', 0, G_OPTION_ARG_NONE, &r.help, "Show this help", NULL},
         {NULL}};
-    g_set_prgname("wharf load");
-    GOptionContext *octx = g_option_context_new("- restore a dump directory into a server");
+    return g_memdup2(e, sizeof e);
+}
+
+int wharf_load_opts_parse(wharf_load_cmd cmd, int argc, char **argv, wharf_load_opts *o)
+{
+    const gboolean load = cmd == WHARF_LOAD_CMD_LOAD;
+    const char *prg = load ? "wharf load" : "wharf verify";
+    raw_opts r = {0};
+    memset(o, 0, sizeof *o);
+    GOptionEntry *shared = shared_entries(o, &r), *own = load ? load_entries(o, &r) : NULL;
+    g_set_prgname(prg);
+    GOptionContext *octx = g_option_context_new(load ? "- restore a dump directory into a server"
+                                                     : "- prove a server holds exactly the rows of a dump");
     g_option_context_set_help_enabled(octx, FALSE);
-    wharf_cli_add_common(octx, &o.common);
-    wharf_cli_add_entries(octx, &o.common, entries);
-    wharf_filter_add_skip_options(octx, &o.common, &o.filter);
+    wharf_cli_add_common(octx, &o->common);
+    wharf_cli_add_entries(octx, &o->common, shared);
+    if (own)
+        wharf_cli_add_entries(octx, &o->common, own);
+    wharf_filter_add_skip_options(octx, &o->common, &o->filter);
     char **rest = NULL;
     GError *err = NULL;
-    int rc = WHARF_EXIT_OK;
-    if (!wharf_cli_parse(octx, &o.common, argc, argv, &rest, &err)) {
-        fprintf(stderr, "wharf load: %s\n", err->message);
+    int rc = -1;
+    if (!wharf_cli_parse(octx, &o->common, argc, argv, &rest, &err)) {
         rc = WHARF_EXIT_USAGE;
-        goto out;
-    }
-    if (r.help) {
+    } else if (r.help) {
         char *h = g_option_context_get_help(octx, FALSE, NULL);
         fputs(h, stdout);
         g_free(h);
-        goto out;
-    }
-    if (!finish_opts(&o, &r, rest, &err)) {
-        fprintf(stderr, "wharf load: %s\n", err->message);
+        rc = WHARF_EXIT_OK;
+    } else if (!finish_opts(o, &r, rest, &err)) {
         rc = err->code == WHARF_ERROR_USAGE ? WHARF_EXIT_USAGE : WHARF_EXIT_FAILED;
-        goto out;
-    }
-    wharf_console console;
-    if (!wharf_cli_console_setup(&console, &o.common, &err)) {
-        fprintf(stderr, "wharf load: %s\n", err->message);
+    } else if (!load && strcmp(o->dir, "-") == 0) {
+        g_set_error(&err, WHARF_ERROR, WHARF_ERROR_USAGE, "verify reads a dump directory, not a stream (-d -)");
         rc = WHARF_EXIT_USAGE;
-        goto out;
     }
-    rc = strcmp(o.dir, "-") == 0 ? run_stream(&o, &console) : run(&o, &console);
-    wharf_console_teardown(&console);
-out:
+    if (err)
+        fprintf(stderr, "%s: %s\n", prg, err->message);
     g_clear_error(&err);
     g_strfreev(rest);
     g_option_context_free(octx);
-    opts_clear(&o, &r);
+    g_free(shared);
+    g_free(own);
+    raw_clear(&r);
+    if (rc >= 0)
+        wharf_load_opts_clear(o);
+    return rc;
+}
+
+int wharf_load_main(int argc, char **argv, wharf_load_content_fn content)
+{
+    wharf_load_opts o;
+    int rc = wharf_load_opts_parse(WHARF_LOAD_CMD_LOAD, argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    o.content = content;
+    if (o.verify == WHARF_VERIFY_CONTENT && content == NULL) {
+        fprintf(stderr, "wharf load: --verify=content is not available in this build\n");
+        wharf_load_opts_clear(&o);
+        return WHARF_EXIT_USAGE;
+    }
+    wharf_console console;
+    GError *err = NULL;
+    if (!wharf_cli_console_setup(&console, &o.common, &err)) {
+        fprintf(stderr, "wharf load: %s\n", err->message);
+        g_error_free(err);
+        wharf_load_opts_clear(&o);
+        return WHARF_EXIT_USAGE;
+    }
+    rc = strcmp(o.dir, "-") == 0 ? run_stream(&o, &console) : run(&o, &console);
+    wharf_console_teardown(&console);
+    wharf_load_opts_clear(&o);
     return rc;
 }

@@ -5,7 +5,15 @@
  *    only afterwards), plans the restore (plan.h), checks the target
  *    (--if-exists), runs the job graph (engine/sched.h, restore.h), prints the
  *    summary and returns WHARF_EXIT_OK only if every requested object was
- *    restored (and verified, unless --no-verify).
+ *    restored (and verified, unless --verify=none / --no-verify).
+ *  - --verify=content: after a complete load, the content verifier the
+ *    caller passes (main.c passes `wharf verify`'s, verify/verify.h: load
+ *    does not depend on it) compares every chunk's rows on the target with
+ *    the dump's checksums; its result is part of the exit status.
+ *  - wharf_load_opts_parse() parses `wharf load`'s options, or those
+ *    `wharf verify` shares with it (the target connection, -d, -B, -T, -x,
+ *    --exclude, --into, -t and the console options: one spelling, one
+ *    meaning).
  */
 #ifndef WHARF_LOAD_LOAD_H
 #define WHARF_LOAD_LOAD_H
@@ -28,6 +36,18 @@ typedef enum { WHARF_DEFER_AUTO = 0, WHARF_DEFER_ON, WHARF_DEFER_OFF } wharf_def
 /* --load-data: INSERT chunks sent as LOAD DATA LOCAL streams (format/insert.h). */
 typedef enum { WHARF_LOAD_DATA_AUTO = 0, WHARF_LOAD_DATA_ON, WHARF_LOAD_DATA_OFF } wharf_load_data;
 
+/* --verify: what is compared after loading. */
+typedef enum { WHARF_VERIFY_COUNT = 0, WHARF_VERIFY_CONTENT, WHARF_VERIFY_NONE } wharf_verify_mode;
+
+struct wharf_load_opts;
+struct wharf_load_plan;
+/* The content verifier (console: where its progress is shown): returns a
+ * WHARF_EXIT_* status (every difference logged), or 128 + the signal that
+ * interrupted it. It watches SIGINT/SIGTERM itself: the load's watcher is
+ * stopped before it runs. */
+typedef int (*wharf_load_content_fn)(const struct wharf_load_opts *o, const struct wharf_load_plan *p,
+                                     wharf_console *console);
+
 /* Options of `wharf load`, parsed once, then read-only. */
 typedef struct wharf_load_opts {
     wharf_cli_common common;
@@ -43,9 +63,24 @@ typedef struct wharf_load_opts {
     wharf_if_exists if_exists;
     wharf_defer defer;
     wharf_load_data load_data;
+    wharf_verify_mode verify;   /* no_verify == (verify == WHARF_VERIFY_NONE) */
+    wharf_load_content_fn content; /* set by the caller of wharf_load_main */
 } wharf_load_opts;
 
-/* Parse options, run the restore, return a WHARF_EXIT_* status. */
-int wharf_load_main(int argc, char **argv);
+typedef enum { WHARF_LOAD_CMD_LOAD = 0, WHARF_LOAD_CMD_VERIFY } wharf_load_cmd;
+
+/* Parse argv into *o (zeroed first). Returns -1 when the command is to run
+ * (then free *o with wharf_load_opts_clear), else the exit status (help
+ * printed, or a usage error printed on stderr; *o already cleared). */
+int wharf_load_opts_parse(wharf_load_cmd cmd, int argc, char **argv, wharf_load_opts *o);
+void wharf_load_opts_clear(wharf_load_opts *o);
+
+/* Every database (-B) and table (-T) named is in the plan: a typo is an
+ * error (WHARF_ERROR_NOT_FOUND), not an empty run. */
+gboolean wharf_load_check_named(const struct wharf_load_plan *p, const wharf_load_opts *o, GError **err);
+
+/* Parse options, run the restore, return a WHARF_EXIT_* status. content:
+ * the verifier --verify=content runs (NULL: that value is refused). */
+int wharf_load_main(int argc, char **argv, wharf_load_content_fn content);
 
 #endif

@@ -104,6 +104,9 @@ for round in $rounds; do
     drop_user_dbs dst
     wharf_on dst load -d "$dir" -t 2 >"$dir.load.log" 2>&1 || failed "$what: $(load_errors "$dir.load.log")"
     for db in "${dbs[@]}"; do compare_all "$what" "$db" "$db"; done
+    # wharf verify recomputes every chunk's checksum on the restored server
+    wharf_on dst verify -d "$dir" -t 2 >"$dir.verify.log" 2>&1 ||
+        failed "$what: wharf verify: $(grep -E 'error' "$dir.verify.log" | head -5)"
     last_dir=$dir
 done
 
@@ -117,6 +120,8 @@ if [[ " $rounds " == *" into "* ]]; then
         wharf_on dst load -d "$last_dir" -t 2 -B conformance --into conformance_into >"$T/into.load.log" 2>&1 ||
             failed "--into: $(load_errors "$T/into.load.log")"
         compare_all "--into conformance_into" conformance conformance_into
+        wharf_on dst verify -d "$last_dir" -t 2 -B conformance --into conformance_into >"$T/into.verify.log" 2>&1 ||
+            failed "--into: wharf verify: $(grep -E 'error' "$T/into.verify.log" | head -5)"
     fi
 fi
 

@@ -92,14 +92,21 @@ static wharf_metadata *sample(void)
     m->gtid = g_strdup("0-1-42,1-2-7");
     m->sql_mode = g_strdup("NO_AUTO_VALUE_ON_ZERO,STRICT_TRANS_TABLES");
     m->time_zone = g_strdup("+00:00");
+    m->content_checksum = g_strdup("xxh3-64-sum");
 
     wharf_table_meta *t = wharf_metadata_table(m, "db", "t", TRUE);
     t->rows = 1000;
     t->kind = "table";
     t->engine = wharf_metadata_str(m, "InnoDB");
     /* added out of order: kept in part order */
-    wharf_table_meta_add_chunk(t, "db.t.00001.sql.zst", 1, 400, 54000, 0x99aabbcc);
+    wharf_chunk_meta *ch = wharf_table_meta_add_chunk(t, "db.t.00001.sql.zst", 1, 400, 54000, 0x99aabbcc);
+    ch->sum = G_GUINT64_CONSTANT(0xfedcba9876543210), ch->has_sum = TRUE;
     wharf_table_meta_add_chunk(t, "db.t.00000.sql.zst", 0, 600, 81234, 0x1a2b3c4d);
+    /* ranges: chunk 2 held no rows (no file), its range is still recorded */
+    wharf_table_meta_add_range(m, t, 2, "`id` >= 1000");
+    wharf_table_meta_add_range(m, t, 0, "`id` < 600");
+    wharf_table_meta_add_range(m, t, 1, "`id` >= 600 AND `id` < 1000");
+    t->where = wharf_metadata_str(m, "(`x` = 'a\nb')");
     wharf_table_meta_add_depend(t, "db.parent");
     wharf_table_meta_add_depend(t, "odd;dep");
 
@@ -136,6 +143,7 @@ static void check_same(const wharf_metadata *a, const wharf_metadata *b)
     g_assert_cmpstr(a->gtid, ==, b->gtid);
     g_assert_cmpstr(a->sql_mode, ==, b->sql_mode);
     g_assert_cmpstr(a->time_zone, ==, b->time_zone);
+    g_assert_cmpstr(a->content_checksum, ==, b->content_checksum);
     g_assert_cmpuint(a->tables->len, ==, b->tables->len);
     for (guint i = 0; i < a->tables->len; i++) {
         const wharf_table_meta *x = g_ptr_array_index(a->tables, i);
@@ -157,6 +165,17 @@ static void check_same(const wharf_metadata *a, const wharf_metadata *b)
             g_assert_cmpint(p->rows, ==, q->rows);
             g_assert_cmpuint(p->bytes, ==, q->bytes);
             g_assert_cmphex(p->crc32, ==, q->crc32);
+            g_assert_cmpint(p->has_sum, ==, q->has_sum);
+            g_assert_cmphex(p->sum, ==, q->sum);
+        }
+        g_assert_cmpstr(x->where, ==, y->where);
+        g_assert_cmpuint(x->ranges ? x->ranges->len : 0, ==, y->ranges ? y->ranges->len : 0);
+        for (guint r = 0; x->ranges && r < x->ranges->len; r++) {
+            const wharf_range_meta *p = g_ptr_array_index(x->ranges, r);
+            const wharf_range_meta *q = g_ptr_array_index(y->ranges, r);
+            g_assert_cmpuint(p->part, ==, r);
+            g_assert_cmpuint(p->part, ==, q->part);
+            g_assert_cmpstr(p->cond, ==, q->cond);
         }
         g_assert_cmpuint(x->depends ? x->depends->len : 0, ==, y->depends ? y->depends->len : 0);
         for (guint d = 0; x->depends && d < x->depends->len; d++)
@@ -395,6 +414,23 @@ static void test_malformed(void)
     expect_malformed(dir, "[wharf]\ntool=wharf\n[`db`.`t`]\nwharf-kind=table-ish\n", "`db`.`t`",
                      "wharf-kind");
     expect_malformed(dir, "[config]\nquote_character=SINGLE\n", "config", "quote_character");
+    expect_malformed(dir,
+                     "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-chunks=1\n"
+                     "wharf-chunk-00000=a;1;2;ab\nwharf-sum-00001=0123456789abcdef\n",
+                     "wharf-sum-00001", "no wharf-chunk entry");
+    expect_malformed(dir,
+                     "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-chunks=1\n"
+                     "wharf-chunk-00000=a;1;2;ab\nwharf-sum-00000=0123456789abcdeX\n",
+                     "wharf-sum-00000", "bad checksum");
+    expect_malformed(dir,
+                     "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-chunks=1\n"
+                     "wharf-chunk-00000=a;1;2;ab\nwharf-sum-00000=0123456789abcdef\nwharf-sum-0=0123456789abcdef\n",
+                     "wharf-sum-0", "listed twice");
+    expect_malformed(dir,
+                     "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-range-00000=`a` < 1\nwharf-range-0=`a` < 2\n",
+                     "wharf-range-NNNNN", "chunk 0 listed twice");
+    expect_malformed(dir, "[wharf]\ntool=wharf\n[`db`.`t`]\nrows=1\nwharf-range-x=`a` < 1\n",
+                     "wharf-range-x", "chunk number");
 
     /* missing file */
     char *empty = make_dir();
