@@ -8,6 +8,7 @@
 #include "dump/dump.h"
 #include "load/load.h"
 #include "verify/verify.h"
+#include "copy/copy.h"
 
 #include <mysql.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ static const subcommand subcommands[] = {
     {"dump", "write a server's databases to a dump directory", wharf_dump_main},
     {"load", "restore a dump directory into a server", load_main},
     {"verify", "prove a server holds exactly the rows of a dump directory", wharf_verify_main},
+    {"copy", "copy databases from one server to another, with no file in between", wharf_copy_main},
 };
 
 static void usage(FILE *out)

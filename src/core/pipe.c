@@ -16,6 +16,7 @@ struct wharf_pipe {
     gsize head, len;
     pipe_state state;
     GError *error;  /* FAILED: why */
+    gboolean generic; /* error is only "its writer gave up": a later fail() says why */
     gboolean reader_gone;
     gint refs;      /* atomic */
 };
@@ -66,6 +67,12 @@ static void end_locked(wharf_pipe *p, pipe_state st, GError *why)
 void wharf_pipe_fail(wharf_pipe *p, const GError *why)
 {
     g_mutex_lock(&p->lock);
+    if (p->state == FAILED && p->generic) {
+        g_error_free(p->error);
+        p->error = g_error_copy(why);
+        p->generic = FALSE;
+        g_cond_broadcast(&p->cond);
+    }
     end_locked(p, FAILED, g_error_copy(why));
     g_mutex_unlock(&p->lock);
 }
@@ -123,7 +130,9 @@ static void sink_abort(void *data)
 {
     wharf_pipe *p = data;
     g_mutex_lock(&p->lock);
+    gboolean was_open = p->state == OPEN;
     end_locked(p, FAILED, g_error_new(WHARF_ERROR, WHARF_ERROR_FAILED, "%s: its writer gave up", p->name));
+    p->generic = was_open;
     g_mutex_unlock(&p->lock);
     wharf_pipe_unref(p);
 }
@@ -134,6 +143,12 @@ static gssize source_read(void *data, void *dst, size_t n, GError **err)
     g_mutex_lock(&p->lock);
     while (p->len == 0 && p->state == OPEN)
         g_cond_wait(&p->cond, &p->lock); /* waits for the writer's next write or its end */
+    if (p->len == 0 && p->state == FAILED && p->generic) {
+        /* the writer gave up: its reason follows at once (wharf_pipe_fail) */
+        gint64 until = g_get_monotonic_time() + G_TIME_SPAN_SECOND;
+        while (p->generic && g_cond_wait_until(&p->cond, &p->lock, until))
+            ;
+    }
     gssize r;
     if (p->len > 0) {
         gsize k = MIN(n, MIN(p->len, p->capacity - p->head));

@@ -37,7 +37,9 @@ void wharf_pipe_unref(wharf_pipe *p);
 wharf_sink wharf_pipe_sink(wharf_pipe *p);
 /* The reader side (takes a reference, released by close). */
 wharf_source wharf_pipe_source(wharf_pipe *p);
-/* Abort from the writer side with this error (copied). */
+/* Abort from the writer side with this error (copied); after an abort
+ * (which says only that the writer gave up) it gives the reason, which
+ * the reader waits for a moment. */
 void wharf_pipe_fail(wharf_pipe *p, const GError *why);
 void wharf_pipe_cancel(wharf_pipe *p, const char *why);
 

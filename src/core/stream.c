@@ -625,20 +625,14 @@ static gssize read_plain(wharf_reader *r, unsigned char *buf, size_t len, GError
         return 0;
     if (len >= WHARF_STREAM_INBUF) {
         /* Large reads go straight into the caller's buffer. */
-        for (;;) {
-            ssize_t n = read(r->fd, buf, len);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                set_errno_error(err, errno, r->path, "read");
-                return -1;
-            }
-            if (n == 0)
-                r->eof = TRUE;
-            r->in_base += (uint64_t)n;
-            r->disk_bytes += (uint64_t)n;
-            return n;
-        }
+        ssize_t n = raw_read(r, buf, len, err);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            r->eof = TRUE;
+        r->in_base += (uint64_t)n;
+        r->disk_bytes += (uint64_t)n;
+        return n;
     }
     if (!reader_fill(r, err))
         return -1;

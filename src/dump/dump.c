@@ -65,7 +65,7 @@
 #define SCHEMA_BATCH 64      /* tables whose SHOW CREATE share a round trip */
 
 /* Options: parsed once, then read-only. */
-typedef struct dump_opts {
+struct wharf_dump_opts {
     wharf_cli_common common;
     char *outdir;
     char **databases_raw, **tables_raw, **exclude_raw, **where;
@@ -85,7 +85,8 @@ typedef struct dump_opts {
     wharf_filter filter;
     wharf_outdir out;
     wharf_lock_method lock_method;
-} dump_opts;
+};
+typedef struct wharf_dump_opts dump_opts;
 
 /* Per table: planned chunks and their results. */
 typedef struct table_state {
@@ -99,6 +100,7 @@ typedef struct table_state {
     gint64 unit;                /* bytes of its biggest job: the whole table
                                    when it cannot be split (scheduling order) */
     struct job *chunk_jobs;     /* [n_chunks]: payloads of its chunk jobs */
+    struct dump_ctx *c;         /* a copy's reads come with the chunk alone */
 } table_state;
 
 /* JOB_BATCH: small base tables (one chunk each by their estimate) whose
@@ -127,6 +129,9 @@ static void job_free(gpointer p)
 typedef struct worker worker;
 
 typedef struct dump_ctx {
+    /* A copy's source (wharf_dump_run_source), else NULL: files go to its
+     * hooks, chunks are read only when the load asks (read-only). */
+    const wharf_dump_source_hooks *source;
     const dump_opts *o;
     wharf_catalog *cat;
     wharf_snapshot *snap;
@@ -410,6 +415,60 @@ static char *table_what(const wharf_cat_table *t)
     return what;
 }
 
+/* A copy: the chunks of a table are named to the copy, which asks for
+ * each when its load reads it (wharf_dump_source_read). */
+static gboolean announce_chunks(dump_ctx *c, table_state *ts)
+{
+    ts->c = c;
+    ts->chunk_jobs = g_new0(job, ts->n_chunks);
+    gint64 est = ts->t->data_length / MAX((gint64)ts->n_chunks, 1);
+    for (guint i = 0; i < ts->n_chunks; i++) {
+        job *j = &ts->chunk_jobs[i];
+        j->kind = JOB_CHUNK;
+        j->ts = ts;
+        j->chunk = i;
+        char *name = wharf_layout_chunk(ts->t->fdb, ts->t->fname, i, "sql", WHARF_COMPRESS_NONE);
+        c->source->chunk(c->source->data, name, est, j);
+        g_free(name);
+    }
+    table_finished(c);
+    return TRUE;
+}
+
+/* A copy's read of one chunk: one attempt. Its failure reaches the load
+ * through the chunk's stream (the load retries it, and so asks again);
+ * the source itself goes on. */
+static gboolean source_chunk(worker *w, table_state *ts, guint i)
+{
+    dump_ctx *c = w->c;
+    GError *e = NULL;
+    char *name = wharf_layout_chunk(ts->t->fdb, ts->t->fname, i, "sql", WHARF_COMPRESS_NONE);
+    wharf_rows_result *r = &ts->results[i];
+    g_free(r->file);
+    g_free(r->range);
+    memset(r, 0, sizeof *r);
+    wharf_snap_session *ss = session_for(w, ts->t);
+    gboolean ok = FALSE;
+    if (ss == NULL)
+        g_set_error(&e, WHARF_ERROR, WHARF_ERROR_FAILED, "no live snapshot session is left to read it");
+    else if (wharf_run_busy_begin(c->run, w->id, ss->conn, &e)) {
+        ok = wharf_rows_dump_chunk(ss->conn, &c->o->out, ts->t, ts->plan.where->pdata[i], ts->plan.order_by, i,
+                                   &c->progress, r, &e);
+        wharf_run_busy_end(c->run, w->id);
+    }
+    if (!ok) {
+        if (ss && wharf_error_is_connection_lost(e)) {
+            wharf_snapshot_discard(c->snap, ss);
+            w->ss = NULL;
+        }
+        WLOG_DEBUG("%s: %s", name, e->message);
+        c->source->failed(c->source->data, name, e);
+        g_error_free(e);
+    }
+    g_free(name);
+    return TRUE;
+}
+
 /* A table's data, once its schema is written: plan, then chunk 0 here and
  * the others as jobs. */
 static gboolean run_table_data(worker *w, table_state *ts, GError **err);
@@ -481,6 +540,8 @@ static gboolean run_table_data(worker *w, table_state *ts, GError **err)
     ts->results = g_new0(wharf_rows_result, n);
     ts->n_chunks = n;
     g_atomic_int_set(&ts->remaining, (gint)n);
+    if (c->source)
+        return announce_chunks(c, ts);
     /* The other chunks go to the front of the queue, so a table's chunks are
      * read together (fewer tables per snapshot session, files in order). */
     ts->chunk_jobs = g_new0(job, n);
@@ -498,6 +559,8 @@ static gboolean run_table_data(worker *w, table_state *ts, GError **err)
 
 static gboolean run_job(worker *w, job *j, GError **err)
 {
+    if (j->kind == JOB_CHUNK && w->c->source)
+        return source_chunk(w, j->ts, j->chunk);
     switch (j->kind) {
     case JOB_DB: {
         char *id = wharf_quote_ident(j->db->name);
@@ -822,12 +885,19 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->gtid = g_strdup(snap->gtid);
     m->sql_mode = g_strdup(SESSION_SQL_MODE);
     m->time_zone = g_strdup("+00:00");
-    m->content_checksum = g_strdup(WHARF_CHECKSUM_SCHEME);
+    m->content_checksum = c->source ? NULL : g_strdup(WHARF_CHECKSUM_SCHEME);
     /* Every data and schema file was committed without its own fsync: one
-     * syncfs makes them durable before `metadata` declares the dump complete. */
+     * syncfs makes them durable before `metadata` declares the dump complete.
+     * A copy's metadata goes to its hook, before any row is read. */
     wharf_metadata_writer *mw = NULL;
-    gboolean ok = wharf_sync_filesystem(o->outdir, err) && wharf_fsync_dir(o->outdir, err) &&
-                  (mw = wharf_metadata_writer_open(m, o->outdir, err)) != NULL;
+    gboolean ok;
+    if (c->source) {
+        wharf_writer *w = c->source->open(c->source->data, "metadata", err);
+        ok = w != NULL && (mw = wharf_metadata_writer_open_on(m, w, err)) != NULL;
+    } else {
+        ok = wharf_sync_filesystem(o->outdir, err) && wharf_fsync_dir(o->outdir, err) &&
+             (mw = wharf_metadata_writer_open(m, o->outdir, err)) != NULL;
+    }
     wharf_metadata_free(m);
     /* One table's entry at a time, its strings borrowed from the catalog. */
     GPtrArray *chunks = g_ptr_array_new_with_free_func(g_free);
@@ -849,7 +919,9 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
             .chunks = chunks,
             .depends = t->depends,
         };
-        for (guint k = 0; ts->results && k < ts->n_chunks; k++) {
+        if (c->source)
+            tm.rows = -1; /* read later, as the load asks: not known yet */
+        for (guint k = 0; !c->source && ts->results && k < ts->n_chunks; k++) {
             wharf_rows_result *r = &ts->results[k];
             tm.rows += r->rows;
             if (r->written) {
@@ -1266,9 +1338,117 @@ out:
     return rc;
 }
 
-int wharf_dump_main(int argc, char **argv)
+/* --- a copy's source ---------------------------------------------------- */
+
+static gpointer sched_thread(gpointer data)
 {
-    dump_opts o;
+    dump_ctx *c = data;
+    wharf_sched_callbacks cb = {c, sched_worker_new, sched_worker_free, sched_run, NULL};
+    wharf_sched_run(c->sched, c->o->common.threads, &cb);
+    return NULL;
+}
+
+/* The jobs of a copy's source: schema files and chunk plans, then, while
+ * the copy's consumer runs (ready()), the chunk reads it asks for. Returns
+ * ready()'s status, or FALSE with *err when the source failed first. */
+static gboolean run_jobs_source(dump_ctx *c, const char *started, const wharf_server_info *si, int *rc,
+                                GError **err)
+{
+    wharf_sched_hold(c->sched);
+    GThread *th = g_thread_new("wharf-source", sched_thread, c);
+    gboolean ok = wharf_sched_wait_idle(c->sched);
+    g_mutex_lock(&c->elock);
+    GError *e = g_steal_pointer(&c->error);
+    g_mutex_unlock(&c->elock);
+    if (e)
+        ok = FALSE;
+    if (ok)
+        ok = write_metadata(c, started, si, c->snap, &e);
+    if (ok)
+        *rc = c->source->ready(c->source->data, c->run);
+    wharf_sched_release(c->sched);
+    g_thread_join(th);
+    if (!ok && e == NULL && wharf_run_stopping(c->run))
+        wharf_set_cancelled(&e, "copy");
+    if (e)
+        g_propagate_error(err, e);
+    return ok;
+}
+
+int wharf_dump_run_source(wharf_dump_opts *o, wharf_console *console, const wharf_dump_source_hooks *h)
+{
+    (void)console;
+    GError *err = NULL;
+    char *started = now_iso();
+    gboolean snap_init = FALSE;
+    MYSQL *main_conn = NULL;
+    wharf_snapshot snap;
+    dump_ctx c = {.o = o, .snap = &snap, .source = h};
+    int rc = WHARF_EXIT_FAILED;
+    g_mutex_init(&c.elock);
+    o->out.open = h->open;
+    o->out.open_data = h->data;
+    c.run = wharf_run_new("copy", &o->common.conn, (guint)o->common.threads + 2);
+    c.sched = wharf_sched_new(TRUE, c.run);
+    c.jobs = g_ptr_array_new_with_free_func(job_free);
+    if (o->common.max_rate > 0)
+        o->out.rate = wharf_rate_new(o->common.max_rate, c.run);
+    wharf_progress_init(&c.progress, "copy");
+    if (!wharf_run_watch_signals(c.run, &err))
+        goto out;
+    main_conn = wharf_conn_open(&o->common.conn, &err);
+    if (main_conn == NULL)
+        goto out;
+    wharf_server_info si;
+    wharf_conn_server_info(main_conn, &si);
+    wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock, o->common.threads);
+    snap_init = TRUE;
+    if ((c.cat = read_catalog(&c, main_conn, &snap, &err)) == NULL || !open_sessions(&c, main_conn, &snap, &err))
+        goto out;
+    wharf_conn_close(main_conn);
+    main_conn = NULL;
+    c.chunk_bytes = chunk_bytes_for(o, c.cat);
+    build_jobs(&c);
+    if (!run_jobs_source(&c, started, &si, &rc, &err) || !wharf_snapshot_check_lock(&snap, &err)) {
+        rc = WHARF_EXIT_FAILED;
+        goto out;
+    }
+out:
+    if (snap_init)
+        wharf_snapshot_finish(&snap);
+    wharf_run_unwatch_signals(c.run);
+    int signo = wharf_run_interrupted(c.run);
+    if (signo)
+        rc = 128 + signo;
+    if (err) {
+        WLOG_ERR("copy failed: %s", err->message);
+        g_error_free(err);
+        if (rc == WHARF_EXIT_OK)
+            rc = WHARF_EXIT_FAILED;
+    }
+    wharf_conn_close(main_conn);
+    ctx_clear(&c);
+    wharf_rate_free(o->out.rate);
+    o->out.rate = NULL;
+    g_free(started);
+    return rc;
+}
+
+void wharf_dump_source_read(void *handle)
+{
+    job *j = handle;
+    dump_ctx *c = j->ts->c;
+    char name[64];
+    g_snprintf(name, sizeof name, "read chunk %u", j->chunk);
+    wharf_sched_add_ready(c->sched, JOB_CHUNK, j, name, TRUE);
+}
+
+/* Parse argv into o: -1 when the run is to go on (free o with opts_clear),
+ * else the exit status (help printed, or the usage error). copy: the
+ * options of a copy's source (no -o: the files go to the copy). */
+static int parse_opts(int argc, char **argv, dump_opts *po, gboolean copy)
+{
+#define o (*po)
     memset(&o, 0, sizeof o);
     o.compress_level = o.chunk_size_mb = o.snapshot_budget = o.lock_wait_timeout = -1; /* not given */
     o.guard.seconds = -1;
@@ -1331,8 +1511,9 @@ int wharf_dump_main(int argc, char **argv)
          "1500)",
          "N"},
         {NULL}};
-    g_set_prgname("wharf dump");
-    GOptionContext *ctx = g_option_context_new("- write a server's databases to a dump directory");
+    g_set_prgname(copy ? "wharf copy" : "wharf dump");
+    GOptionContext *ctx = g_option_context_new(copy ? "- copy databases from one server to another, without files"
+                                                    : "- write a server's databases to a dump directory");
     wharf_cli_add_common(ctx, &o.common);
     wharf_cli_add_entries(ctx, &o.common, entries);
     wharf_filter_add_skip_options(ctx, &o.common, &o.filter);
@@ -1342,7 +1523,6 @@ int wharf_dump_main(int argc, char **argv)
              "The format is described in docs/FORMAT.md.");
     char **rest = NULL;
     GError *err = NULL;
-    int rc;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0)) {
         char *help = g_option_context_get_help(ctx, FALSE, NULL);
         fputs(help, stdout);
@@ -1350,9 +1530,17 @@ int wharf_dump_main(int argc, char **argv)
         g_option_context_free(ctx);
         return WHARF_EXIT_OK;
     }
-    if (!wharf_cli_parse(ctx, &o.common, argc, argv, &rest, &err) || !wharf_cli_finish(&o.common, &err) ||
-        !finish_options(&o, &err)) {
-        fprintf(stderr, "wharf dump: %s (see wharf dump --help)\n", err->message);
+    gboolean parsed = wharf_cli_parse(ctx, &o.common, argc, argv, &rest, &err);
+    if (parsed && copy) { /* the copy's source: no files, plain SQL */
+        g_free(o.outdir);
+        o.outdir = g_strdup("(copy)");
+        g_free(o.compress);
+        o.compress = g_strdup("none");
+        g_free(o.format);
+        o.format = g_strdup("sql");
+    }
+    if (!parsed || !wharf_cli_finish(&o.common, &err) || !finish_options(&o, &err)) {
+        fprintf(stderr, "%s: %s (see %s --help)\n", g_get_prgname(), err->message, g_get_prgname());
         g_error_free(err);
         g_strfreev(rest);
         g_option_context_free(ctx);
@@ -1360,7 +1548,7 @@ int wharf_dump_main(int argc, char **argv)
         return WHARF_EXIT_USAGE;
     }
     if (rest && rest[0]) {
-        fprintf(stderr, "wharf dump: unexpected argument '%s' (see wharf dump --help)\n", rest[0]);
+        fprintf(stderr, "%s: unexpected argument '%s' (see %s --help)\n", g_get_prgname(), rest[0], g_get_prgname());
         g_strfreev(rest);
         g_option_context_free(ctx);
         opts_clear(&o);
@@ -1368,6 +1556,16 @@ int wharf_dump_main(int argc, char **argv)
     }
     g_strfreev(rest);
     g_option_context_free(ctx);
+    return -1;
+#undef o
+}
+
+int wharf_dump_main(int argc, char **argv)
+{
+    dump_opts o;
+    int rc = parse_opts(argc, argv, &o, FALSE);
+    if (rc >= 0)
+        return rc;
     wharf_console console;
     GError *cerr = NULL;
     if (!wharf_cli_console_setup(&console, &o.common, &cerr)) {
@@ -1380,4 +1578,28 @@ int wharf_dump_main(int argc, char **argv)
     wharf_console_teardown(&console);
     opts_clear(&o);
     return rc;
+}
+
+wharf_dump_opts *wharf_dump_opts_parse_copy(int argc, char **argv, int *rc)
+{
+    dump_opts *o = g_new0(dump_opts, 1);
+    *rc = parse_opts(argc, argv, o, TRUE);
+    if (*rc >= 0) {
+        g_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void wharf_dump_opts_free(wharf_dump_opts *o)
+{
+    if (o == NULL)
+        return;
+    opts_clear(o);
+    g_free(o);
+}
+
+const wharf_cli_common *wharf_dump_opts_common(const wharf_dump_opts *o)
+{
+    return &o->common;
 }

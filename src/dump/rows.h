@@ -52,6 +52,10 @@ typedef struct wharf_outdir {
     gpointer on_commit_data;
     /* --max-rate: the rows read are booked on it (NULL = no limit). */
     wharf_rate *rate;
+    /* A copy: every file goes to open(open_data, name) instead of dir
+     * (memory for schema and metadata, a pipe for a chunk). NULL = dir. */
+    wharf_writer *(*open)(void *open_data, const char *name, GError **err);
+    void *open_data;
 } wharf_outdir;
 
 typedef struct wharf_rows_result {

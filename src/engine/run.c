@@ -6,10 +6,11 @@
 #include "core/sigwatch.h"
 
 #include <signal.h>
+#include <string.h>
 
 #define KILL_ROUND_MS 200
 #define KILL_GIVE_UP_MS 10000
-#define MAX_LISTENERS 4
+#define MAX_LISTENERS 8
 
 typedef struct slot {
     gulong id;           /* thread id of the running statement, 0 = none */
@@ -27,11 +28,11 @@ struct wharf_run {
     const char *what;
     const wharf_conn_opts *conn;
     guint n_slots;
-    listener listeners[MAX_LISTENERS];
-    guint n_listeners;
     wharf_sigwatch *sig;
     /* lock guards everything below. */
     GMutex lock;
+    listener listeners[MAX_LISTENERS];
+    guint n_listeners;
     GCond cond;          /* the run stops; kill rounds and backoffs wait on it */
     gboolean stopping;
     int interrupted;
@@ -64,8 +65,21 @@ void wharf_run_free(wharf_run *r)
 
 void wharf_run_on_stop(wharf_run *r, wharf_run_stop_fn fn, void *data)
 {
+    g_mutex_lock(&r->lock);
     g_assert(r->n_listeners < MAX_LISTENERS);
     r->listeners[r->n_listeners++] = (listener){fn, data};
+    g_mutex_unlock(&r->lock);
+}
+
+void wharf_run_off_stop(wharf_run *r, wharf_run_stop_fn fn, void *data)
+{
+    g_mutex_lock(&r->lock);
+    for (guint i = 0; i < r->n_listeners; i++)
+        if (r->listeners[i].fn == fn && r->listeners[i].data == data) {
+            r->listeners[i] = r->listeners[--r->n_listeners];
+            break;
+        }
+    g_mutex_unlock(&r->lock);
 }
 
 /* TRUE for the call that stopped the run. */
@@ -77,10 +91,14 @@ static gboolean stop_once(wharf_run *r, int signo)
     if (signo && r->interrupted == 0)
         r->interrupted = signo;
     g_cond_broadcast(&r->cond);
+    listener ls[MAX_LISTENERS];
+    guint n = first ? r->n_listeners : 0;
+    memcpy(ls, r->listeners, n * sizeof *ls);
     g_mutex_unlock(&r->lock);
-    if (first)
-        for (guint i = 0; i < r->n_listeners; i++)
-            r->listeners[i].fn(r->listeners[i].data);
+    /* A listener is removed (off_stop) only after the run it listens to
+     * can no longer stop it, or under the owner's own ordering. */
+    for (guint i = 0; i < n; i++)
+        ls[i].fn(ls[i].data);
     return first;
 }
 
@@ -196,15 +214,19 @@ static void kill_busy(wharf_run *r)
     wharf_conn_close(side);
 }
 
-static void on_signal(int signo, gpointer data)
+void wharf_run_interrupt(wharf_run *r, int signo)
 {
-    wharf_run *r = data;
     if (wharf_run_interrupted(r) != 0)
         return;
     WLOG_WARN("%s: stopping the %s: no new work starts, running statements are killed",
               signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal", r->what);
     stop_once(r, signo);
     kill_busy(r);
+}
+
+static void on_signal(int signo, gpointer data)
+{
+    wharf_run_interrupt(data, signo);
 }
 
 gboolean wharf_run_watch_signals(wharf_run *r, GError **err)

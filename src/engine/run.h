@@ -50,8 +50,13 @@ gboolean wharf_run_watch_signals(wharf_run *r, GError **err);
 /* Ends the signal watcher (waits for a running kill round); idempotent. */
 void wharf_run_unwatch_signals(wharf_run *r);
 
-/* Listeners, registered before the run's threads start. */
+/* Listeners (any thread; a stop calls those registered at that moment). */
 void wharf_run_on_stop(wharf_run *r, wharf_run_stop_fn fn, void *data);
+void wharf_run_off_stop(wharf_run *r, wharf_run_stop_fn fn, void *data);
+/* What a signal does (stop, log, KILL QUERY the busy slots), for a run that
+ * another run's signal watcher drives (a copy's load). Runs the kills on
+ * the calling thread. */
+void wharf_run_interrupt(wharf_run *r, int signo);
 void wharf_run_stop(wharf_run *r);
 gboolean wharf_run_stopping(wharf_run *r);
 /* Signal number that stopped the run, 0 = none. */

@@ -88,7 +88,8 @@ struct wharf_sched {
     guint ready_data_n;    /* length of ready_data */
     guint data_backlog;    /* read-only during the run: see worker_main */
     guint running;
-    guint unfinished;
+    guint unfinished;    /* jobs not final, plus held */
+    guint held;          /* wharf_sched_hold: the run goes on with no job */
     gboolean stopping;   /* the run stopped (set by its listener) */
     gboolean started;
 };
@@ -142,6 +143,7 @@ void wharf_sched_free(wharf_sched *s)
 {
     if (s == NULL)
         return;
+    wharf_run_off_stop(s->run, on_run_stop, s);
     for (guint i = 0; i < s->jobs.len; i++)
         g_free(((wharf_job *)blocks_at(&s->jobs, i))->reason);
     g_ptr_array_free(s->jobs.blocks, TRUE);
@@ -384,7 +386,7 @@ static gpointer worker_main(gpointer data)
                 job = pop_data_locked(s);
             if (job)
                 break;
-            if (s->running == 0) {
+            if (s->running == 0 && s->unfinished > s->held) {
                 break_cycle_locked(s, finals, &stop_run);
                 continue;
             }
@@ -438,7 +440,7 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
     g_mutex_lock(&s->lock);
     s->started = TRUE;
     s->data_backlog = (guint)threads * 16 < 64 ? 64 : (guint)threads * 16;
-    s->unfinished = s->jobs.len;
+    s->unfinished = s->jobs.len + s->held;
     for (guint i = 0; i < s->jobs.len; i++) {
         wharf_job *j = blocks_at(&s->jobs, i);
         j->waiting = j->ndeps;
@@ -481,10 +483,39 @@ void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *c
     g_sequence_remove_range(g_sequence_get_begin_iter(s->ready_data), g_sequence_get_end_iter(s->ready_data));
     s->ready_data_n = 0;
     /* No job is ever dropped. */
-    g_assert(s->unfinished == 0);
+    g_assert(s->unfinished == s->held);
     for (guint i = 0; i < s->jobs.len; i++)
         g_assert(is_final(((wharf_job *)blocks_at(&s->jobs, i))->state));
     g_mutex_unlock(&s->lock);
     call_finals(cb, finals);
     g_ptr_array_free(finals, TRUE);
+}
+
+void wharf_sched_hold(wharf_sched *s)
+{
+    g_mutex_lock(&s->lock);
+    g_assert(!s->started);
+    s->held++;
+    g_mutex_unlock(&s->lock);
+}
+
+void wharf_sched_release(wharf_sched *s)
+{
+    g_mutex_lock(&s->lock);
+    g_assert(s->held > 0);
+    s->held--;
+    if (s->started)
+        s->unfinished--;
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+}
+
+gboolean wharf_sched_wait_idle(wharf_sched *s)
+{
+    g_mutex_lock(&s->lock);
+    while (!s->stopping && (!s->started || s->unfinished > s->held))
+        g_cond_wait(&s->cond, &s->lock); /* a job finishing or the run stopping broadcasts */
+    gboolean idle = !s->stopping;
+    g_mutex_unlock(&s->lock);
+    return idle;
 }

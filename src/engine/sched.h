@@ -18,6 +18,9 @@
  *    DONE, FAILED and SKIPPED are final; each job reaches exactly one final
  *    state exactly once. wharf_sched_run() asserts at the end that every job
  *    is final: no job is ever dropped.
+ *  - A held scheduler (wharf_sched_hold) keeps its workers until released,
+ *    even with every job final: a copy's source serves chunk reads as the
+ *    load asks for them.
  *  - Jobs may also be added while the run goes on
  *    (wharf_sched_add_ready: READY at once, no dependencies, at the front
  *    or the back of the schema queue): a dump's table job adds its chunks.
@@ -115,6 +118,15 @@ const char *wharf_job_state_name(wharf_job_state st);
 /* Run all jobs with `threads` workers. Returns when every job is final. */
 void wharf_sched_run(wharf_sched *s, int threads, const wharf_sched_callbacks *cb);
 
+
+/* Keep the pool running with no job left (before wharf_sched_run, from
+ * another thread than the one that runs it): jobs may still come through
+ * wharf_sched_add_ready until wharf_sched_release. */
+void wharf_sched_hold(wharf_sched *s);
+void wharf_sched_release(wharf_sched *s);
+/* Wait (on the scheduler's condition) until every job added so far is
+ * final; FALSE when the run stopped instead. */
+gboolean wharf_sched_wait_idle(wharf_sched *s);
 
 /* Jobs in insertion order (for the summary). */
 guint wharf_sched_count(const wharf_sched *s);

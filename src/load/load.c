@@ -610,11 +610,23 @@ static void json_load(JsonBuilder *js, wharf_load_ctx *ctx)
     json_failures(js, s);
 }
 
-static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
+/* A copy's load: the source's stop is the load's (a signal interrupts both). */
+static void parent_stopped(void *data)
+{
+    wharf_load_ctx *ctx = data;
+    int signo = wharf_run_interrupted(ctx->parent);
+    if (signo)
+        wharf_run_interrupt(ctx->run, signo);
+    else
+        wharf_run_stop(ctx->run);
+}
+
+static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js, const wharf_dumpdir *src,
+                    wharf_run *parent)
 {
     GError *err = NULL;
     gint64 t0 = g_get_monotonic_time();
-    wharf_load_plan *plan = wharf_load_plan_read(o, NULL, &err);
+    wharf_load_plan *plan = wharf_load_plan_read(o, src, &err);
     if (plan == NULL) {
         WLOG_ERR("%s", err->message);
         json_error(js, err);
@@ -643,13 +655,18 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
 
     wharf_load_ctx ctx = {0};
     ctx.run = wharf_run_new("load", &ctx.conn, (guint)o->common.threads);
+    ctx.parent = parent;
     if (o->common.max_rate > 0)
         ctx.rate = wharf_rate_new(o->common.max_rate, ctx.run);
     /* SIGINT/SIGTERM: no job starts any more, the running statements are
      * KILLed (their jobs roll back and are not journaled), the summary says
      * what was done. Before any thread: signals then reach only the
      * watcher. */
-    if (!wharf_run_watch_signals(ctx.run, &err)) {
+    if (parent)
+        wharf_run_on_stop(parent, parent_stopped, &ctx);
+    if (parent && wharf_run_stopping(parent))
+        parent_stopped(&ctx);
+    if (!parent && !wharf_run_watch_signals(ctx.run, &err)) {
         WLOG_ERR("%s", err->message);
         g_error_free(err);
         wharf_run_free(ctx.run);
@@ -741,6 +758,8 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js)
 out:
     /* First: no signal may stop the run (and its scheduler) any more. */
     wharf_run_unwatch_signals(ctx.run);
+    if (parent)
+        wharf_run_off_stop(parent, parent_stopped, &ctx);
     int signo = wharf_run_interrupted(ctx.run);
     if (signo) {
         WLOG_ERR("load interrupted (%s): running statements killed and rolled back%s", signo == SIGINT ? "SIGINT" : "SIGTERM",
@@ -766,11 +785,11 @@ out:
 /* -d -: receive the stream into a spool directory (load/instream.h), then
  * load that directory as any other. */
 /* The load, then its --summary-json document (whatever the outcome). */
-static int run(wharf_load_opts *o, wharf_console *console)
+static int run_on(wharf_load_opts *o, wharf_console *console, const wharf_dumpdir *src, wharf_run *parent)
 {
     gint64 t0 = g_get_monotonic_time();
-    JsonBuilder *js = o->common.summary_json ? wharf_summary_begin("load") : NULL;
-    int rc = run_load(o, console, js);
+    JsonBuilder *js = o->common.summary_json ? wharf_summary_begin(parent ? "copy" : "load") : NULL;
+    int rc = run_load(o, console, js, src, parent);
     if (js) {
         GError *err = NULL;
         int signo = rc > 128 ? rc - 128 : 0;
@@ -783,6 +802,16 @@ static int run(wharf_load_opts *o, wharf_console *console)
         }
     }
     return rc;
+}
+
+static int run(wharf_load_opts *o, wharf_console *console)
+{
+    return run_on(o, console, NULL, NULL);
+}
+
+int wharf_load_run_source(wharf_load_opts *o, wharf_console *console, const wharf_dumpdir *src, wharf_run *parent)
+{
+    return run_on(o, console, src, parent);
 }
 
 static int run_stream(wharf_load_opts *o, wharf_console *console)

@@ -21,6 +21,8 @@
 #include "core/cli.h"
 
 #include "core/filter.h"
+#include "engine/run.h"
+#include "format/dumpdir.h"
 
 #include <glib.h>
 
@@ -78,6 +80,12 @@ void wharf_load_opts_clear(wharf_load_opts *o);
 /* Every database (-B) and table (-T) named is in the plan: a typo is an
  * error (WHARF_ERROR_NOT_FOUND), not an empty run. */
 gboolean wharf_load_check_named(const struct wharf_load_plan *p, const wharf_load_opts *o, GError **err);
+
+/* A load of src (a copy's files, format/dumpdir.h) whose stop is parent's:
+ * no signal watcher of its own (parent's interrupts it). o->dir names the
+ * source in messages. Returns a WHARF_EXIT_* status. */
+int wharf_load_run_source(wharf_load_opts *o, wharf_console *console, const wharf_dumpdir *src,
+                          wharf_run *parent);
 
 /* Parse options, run the restore, return a WHARF_EXIT_* status. content:
  * the verifier --verify=content runs (NULL: that value is refused). */

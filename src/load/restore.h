@@ -61,6 +61,7 @@ typedef struct wharf_load_ctx {
     wharf_journal *journal;   /* --resume, or NULL */
     /* The run: stop, interrupt, busy slot per worker, retries. */
     wharf_run *run;
+    wharf_run *parent;        /* a copy's source run, whose stop is ours, or NULL */
     wharf_rate *rate;         /* --max-rate, or NULL */
 } wharf_load_ctx;
 
