@@ -39,6 +39,7 @@ static const copy_opt copy_opts[] = {
     {"--load-data", "--load-data", TRUE, TO_LOAD},
     {"--fail-fast", "--fail-fast", FALSE, TO_LOAD},
     {"--summary-json", "--summary-json", TRUE, TO_LOAD},
+    {"--no-defaults", "--no-defaults", FALSE, TO_BOTH},
     {"--threads", "--threads", TRUE, TO_BOTH},
     {"-t", "-t", TRUE, TO_BOTH},
     {"--verbose", "--verbose", FALSE, TO_BOTH},
