@@ -15,93 +15,48 @@
 #define PIPE_BYTES (4u << 20) /* per chunk being copied */
 #define SOURCE_NAME "source"  /* the memory dump's name in messages */
 
-/* Where an option goes: the target (renamed), the load, or both halves. */
-typedef enum { TO_TARGET, TO_LOAD, TO_BOTH } route;
-
-typedef struct copy_opt {
-    const char *name;    /* as the user gives it */
-    const char *as;      /* as the half's parser takes it */
-    gboolean value;      /* takes a value */
-    route to;
-} copy_opt;
-
-static const copy_opt copy_opts[] = {
-    {"--to-host", "--host", TRUE, TO_TARGET},
-    {"--to-port", "--port", TRUE, TO_TARGET},
-    {"--to-user", "--user", TRUE, TO_TARGET},
-    {"--to-password", "--password", TRUE, TO_TARGET},
-    {"--to-socket", "--socket", TRUE, TO_TARGET},
-    {"--to-defaults-file", "--defaults-file", TRUE, TO_TARGET},
-    {"--into", "--into", TRUE, TO_LOAD},
-    {"--if-exists", "--if-exists", TRUE, TO_LOAD},
-    {"--skip-binlog", "--skip-binlog", FALSE, TO_LOAD},
-    {"--defer-indexes", "--defer-indexes", TRUE, TO_LOAD},
-    {"--load-data", "--load-data", TRUE, TO_LOAD},
-    {"--fail-fast", "--fail-fast", FALSE, TO_LOAD},
-    {"--summary-json", "--summary-json", TRUE, TO_LOAD},
-    {"--no-defaults", "--no-defaults", FALSE, TO_BOTH},
-    {"--threads", "--threads", TRUE, TO_BOTH},
-    {"-t", "-t", TRUE, TO_BOTH},
-    {"--verbose", "--verbose", FALSE, TO_BOTH},
-    {"-v", "-v", FALSE, TO_BOTH},
-    {"--quiet", "--quiet", FALSE, TO_BOTH},
-    {"-q", "-q", FALSE, TO_BOTH},
-    {"--progress", "--progress", TRUE, TO_BOTH},
-    {"--progress-interval", "--progress-interval", TRUE, TO_BOTH},
+/* The target's options (side B, the load's parser); both sides'; the
+ * rest is the source's (side A, the dump's parser). */
+static const wharf_cli_route copy_routes[] = {
+    {"--to-host", "--host", TRUE, WHARF_SIDE_B},
+    {"--to-port", "--port", TRUE, WHARF_SIDE_B},
+    {"--to-user", "--user", TRUE, WHARF_SIDE_B},
+    {"--to-password", "--password", TRUE, WHARF_SIDE_B},
+    {"--to-socket", "--socket", TRUE, WHARF_SIDE_B},
+    {"--to-defaults-file", "--defaults-file", TRUE, WHARF_SIDE_B},
+    {"--into", "--into", TRUE, WHARF_SIDE_B},
+    {"--if-exists", "--if-exists", TRUE, WHARF_SIDE_B},
+    {"--skip-binlog", "--skip-binlog", FALSE, WHARF_SIDE_B},
+    {"--defer-indexes", "--defer-indexes", TRUE, WHARF_SIDE_B},
+    {"--load-data", "--load-data", TRUE, WHARF_SIDE_B},
+    {"--fail-fast", "--fail-fast", FALSE, WHARF_SIDE_B},
+    {"--summary-json", "--summary-json", TRUE, WHARF_SIDE_B},
+    {"--no-defaults", "--no-defaults", FALSE, WHARF_SIDE_BOTH},
+    {"--threads", "--threads", TRUE, WHARF_SIDE_BOTH},
+    {"-t", "--threads", TRUE, WHARF_SIDE_BOTH},
+    {"--verbose", "--verbose", FALSE, WHARF_SIDE_BOTH},
+    {"-v", "-v", FALSE, WHARF_SIDE_BOTH},
+    {"--quiet", "--quiet", FALSE, WHARF_SIDE_BOTH},
+    {"-q", "-q", FALSE, WHARF_SIDE_BOTH},
+    {"--progress", "--progress", TRUE, WHARF_SIDE_BOTH},
+    {"--progress-interval", "--progress-interval", TRUE, WHARF_SIDE_BOTH},
 };
-
-static const copy_opt *find_opt(const char *arg, const char **value)
-{
-    *value = NULL;
-    for (gsize i = 0; i < G_N_ELEMENTS(copy_opts); i++) {
-        const copy_opt *c = &copy_opts[i];
-        size_t n = strlen(c->name);
-        if (strncmp(arg, c->name, n) != 0)
-            continue;
-        if (arg[n] == '\0')
-            return c;
-        if (arg[n] == '=' && c->value && c->name[1] == '-') {
-            *value = arg + n + 1;
-            return c;
-        }
-        if (c->value && c->name[1] != '-' && n == 2) { /* -t4 */
-            *value = arg + n;
-            return c;
-        }
-    }
-    return NULL;
-}
 
 /* Split argv into the source's (the dump's parser) and the target's (the
  * load's parser, with -d naming the memory dump). */
 static gboolean split_args(int argc, char **argv, GPtrArray *src, GPtrArray *dst, GError **err)
 {
-    g_ptr_array_add(src, g_strdup("copy"));
-    g_ptr_array_add(dst, g_strdup("copy"));
-    g_ptr_array_add(dst, g_strdup("-d"));
-    g_ptr_array_add(dst, g_strdup(SOURCE_NAME));
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const copy_opt *c = find_opt(argv[i], &v);
-        if (c == NULL) {
-            g_ptr_array_add(src, g_strdup(argv[i]));
-            continue;
-        }
-        if (c->value && v == NULL) {
-            if (i + 1 >= argc) {
-                g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s needs a value", c->name);
-                return FALSE;
-            }
-            v = argv[++i];
-        }
-        char *a = c->value ? g_strdup_printf("%s=%s", c->as[1] == '-' ? c->as : "--threads", v) : g_strdup(c->as);
-        if (c->to == TO_BOTH)
-            g_ptr_array_add(src, g_strdup(a));
-        g_ptr_array_add(dst, a);
+    GPtrArray *b = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = wharf_cli_split(argc, argv, copy_routes, G_N_ELEMENTS(copy_routes), WHARF_SIDE_A, src, b, err);
+    if (ok) {
+        g_ptr_array_add(dst, g_strdup(b->pdata[0]));
+        g_ptr_array_add(dst, g_strdup("-d"));
+        g_ptr_array_add(dst, g_strdup(SOURCE_NAME));
+        for (guint i = 1; i < b->len; i++)
+            g_ptr_array_add(dst, g_strdup(b->pdata[i]));
     }
-    g_ptr_array_add(src, NULL);
-    g_ptr_array_add(dst, NULL);
-    return TRUE;
+    g_ptr_array_unref(b);
+    return ok;
 }
 
 typedef struct copy_run {
@@ -205,11 +160,19 @@ int wharf_copy_main(int argc, char **argv)
         copy_usage();
         return WHARF_EXIT_OK;
     }
+    /* The options are parsed from a private copy (twice on one server):
+     * passwords leave the process's own argv at once. */
+    char **args = g_new0(char *, argc + 1);
+    for (int i = 0; i < argc; i++)
+        args[i] = g_strdup(argv[i]);
+    wharf_cli_scrub_argv(argc, argv);
     wharf_dump_opts *so = NULL;
     wharf_load_opts lo;
-    int rc = parse_both(argc, argv, &so, &lo, FALSE);
-    if (rc >= 0)
+    int rc = parse_both(argc, args, &so, &lo, FALSE);
+    if (rc >= 0) {
+        g_strfreev(args);
         return rc;
+    }
     wharf_console console;
     GError *err = NULL;
     if (!wharf_cli_console_setup(&console, wharf_dump_opts_common(so), &err)) {
@@ -217,6 +180,7 @@ int wharf_copy_main(int argc, char **argv)
         g_error_free(err);
         wharf_dump_opts_free(so);
         wharf_load_opts_clear(&lo);
+        g_strfreev(args);
         return WHARF_EXIT_USAGE;
     }
     gboolean same = FALSE;
@@ -230,7 +194,7 @@ int wharf_copy_main(int argc, char **argv)
         WLOG_INFO("source and target are one server: the copy takes no DDL lock (the load's DDL would wait for it)");
         wharf_dump_opts_free(so);
         wharf_load_opts_clear(&lo);
-        if ((rc = parse_both(argc, argv, &so, &lo, TRUE)) >= 0)
+        if ((rc = parse_both(argc, args, &so, &lo, TRUE)) >= 0)
             goto out;
     }
     copy_run cr = {&lo, &console, NULL};
@@ -244,5 +208,9 @@ out:
     wharf_console_teardown(&console);
     wharf_dump_opts_free(so);
     wharf_load_opts_clear(&lo);
+    for (int i = 0; i < argc; i++) /* the private copy held passwords too */
+        if (args[i])
+            memset(args[i], 'x', strlen(args[i]));
+    g_strfreev(args);
     return rc;
 }

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/pipe.h"
+#include "format/layout.h"
 
 #include <string.h>
 
@@ -17,6 +18,7 @@ typedef struct mfile {
 struct wharf_memdir {
     char *path;         /* read-only */
     gsize pipe_bytes;   /* read-only */
+    gboolean keep_data; /* read-only: FALSE = a data file is kept as a name */
     int (*ready)(void *data, wharf_run *run);
     void *ready_data;
     GMutex lock;        /* guards files and order */
@@ -40,6 +42,7 @@ wharf_memdir *wharf_memdir_new(const char *path, gsize pipe_bytes, int (*ready)(
     wharf_memdir *m = g_new0(wharf_memdir, 1);
     m->path = g_strdup(path);
     m->pipe_bytes = pipe_bytes;
+    m->keep_data = TRUE;
     m->ready = ready;
     m->ready_data = ready_data;
     g_mutex_init(&m->lock);
@@ -72,6 +75,11 @@ static mfile *entry_locked(wharf_memdir *m, const char *name)
     return f;
 }
 
+void wharf_memdir_drop_data(wharf_memdir *m)
+{
+    m->keep_data = FALSE;
+}
+
 void wharf_memdir_cancel(wharf_memdir *m, const char *why)
 {
     g_mutex_lock(&m->lock);
@@ -89,12 +97,15 @@ typedef struct mem_sink {
     wharf_memdir *m;
     char *name;
     GByteArray *buf;
+    gboolean is_data; /* a data chunk (its bytes dropped unless keep_data) */
 } mem_sink;
 
 static gboolean mem_write(void *data, const void *buf, size_t len, GError **err)
 {
     (void)err;
-    g_byte_array_append(((mem_sink *)data)->buf, buf, (guint)len);
+    mem_sink *s = data;
+    if (s->m->keep_data || !s->is_data)
+        g_byte_array_append(s->buf, buf, (guint)len);
     return TRUE;
 }
 
@@ -145,7 +156,12 @@ static wharf_writer *hook_open(void *data, const char *name, GError **err)
         wharf_pipe_unref(pipe);
     } else {
         mem_sink *s = g_new0(mem_sink, 1);
-        *s = (mem_sink){m, g_strdup(name), g_byte_array_new()};
+        wharf_file_info fi;
+        gboolean known = wharf_layout_parse(name, &fi);
+        gboolean is_data = known && (fi.kind == WHARF_FILE_DATA_SQL || fi.kind == WHARF_FILE_DATA_DAT);
+        if (known)
+            wharf_file_info_clear(&fi);
+        *s = (mem_sink){m, g_strdup(name), g_byte_array_new(), is_data};
         wharf_sink sk = {mem_write, mem_commit, mem_abort, s};
         w = wharf_writer_open_sink(name, WHARF_COMPRESS_NONE, 0, &sk, err);
     }

@@ -32,6 +32,9 @@ typedef struct wharf_memdir wharf_memdir;
 wharf_memdir *wharf_memdir_new(const char *path, gsize pipe_bytes, int (*ready)(void *data, wharf_run *run),
                                void *ready_data);
 void wharf_memdir_free(wharf_memdir *m);
+/* Before use: data files written through the hooks keep their names but
+ * not their bytes (verify --from reads only the metadata's checksums). */
+void wharf_memdir_drop_data(wharf_memdir *m);
 /* The face the load reads (path: the name used in messages). */
 wharf_dumpdir wharf_memdir_dumpdir(wharf_memdir *m);
 /* The face the source writes to. */

@@ -127,6 +127,10 @@ void wharf_cli_scrub_argv(int argc, char **argv)
             break;
         if (strncmp(a, "--password=", 11) == 0)
             wipe(a + 11);
+        else if (strncmp(a, "--to-password=", 14) == 0) /* wharf copy's target */
+            wipe(a + 14);
+        else if (strcmp(a, "--to-password") == 0 && i + 1 < argc)
+            wipe(argv[++i]);
         else if (pass_word(argc, argv, i))
             wipe(argv[++i]);
         else if (a[0] == '-' && a[1] == 'p' && a[2] != '\0')
@@ -526,3 +530,57 @@ gboolean wharf_cli_console_setup(wharf_console *console, const wharf_cli_common 
     return TRUE;
 }
 
+static const wharf_cli_route *find_route(const wharf_cli_route *routes, gsize n, const char *arg, const char **value)
+{
+    *value = NULL;
+    for (gsize i = 0; i < n; i++) {
+        const wharf_cli_route *c = &routes[i];
+        size_t len = strlen(c->name);
+        if (strncmp(arg, c->name, len) != 0)
+            continue;
+        if (arg[len] == '\0')
+            return c;
+        if (arg[len] == '=' && c->value && c->name[1] == '-') {
+            *value = arg + len + 1;
+            return c;
+        }
+        if (c->value && c->name[1] != '-' && len == 2) { /* -t4 */
+            *value = arg + len;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+gboolean wharf_cli_split(int argc, char **argv, const wharf_cli_route *routes, gsize n_routes,
+                         wharf_cli_side rest_to, GPtrArray *a, GPtrArray *b, GError **err)
+{
+    g_ptr_array_add(a, g_strdup(argv[0]));
+    g_ptr_array_add(b, g_strdup(argv[0]));
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        const wharf_cli_route *c = find_route(routes, n_routes, argv[i], &v);
+        wharf_cli_side to = c ? c->to : rest_to;
+        char *arg;
+        if (c == NULL) {
+            arg = g_strdup(argv[i]);
+        } else {
+            if (c->value && v == NULL) {
+                if (i + 1 >= argc) {
+                    g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "%s needs a value", c->name);
+                    return FALSE;
+                }
+                v = argv[++i];
+            }
+            arg = c->value ? g_strdup_printf("%s=%s", c->as, v) : g_strdup(c->as);
+        }
+        if (to & WHARF_SIDE_A)
+            g_ptr_array_add(a, g_strdup(arg));
+        if (to & WHARF_SIDE_B)
+            g_ptr_array_add(b, g_strdup(arg));
+        g_free(arg);
+    }
+    g_ptr_array_add(a, NULL);
+    g_ptr_array_add(b, NULL);
+    return TRUE;
+}

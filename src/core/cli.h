@@ -75,6 +75,21 @@ gboolean wharf_cli_parse(GOptionContext *ctx, wharf_cli_common *c, int argc, cha
 /* Prompt for the password if requested; pick defaults (threads). */
 gboolean wharf_cli_finish(wharf_cli_common *c, GError **err);
 
+/* Two servers on one command line (copy: source and target; verify --from:
+ * source and target): each option goes to one side's argv, or both,
+ * renamed as that side's parser spells it; options not in the table go to
+ * `rest_to`. Values are joined as --name=value. */
+typedef enum { WHARF_SIDE_A = 1, WHARF_SIDE_B = 2, WHARF_SIDE_BOTH = 3 } wharf_cli_side;
+typedef struct wharf_cli_route {
+    const char *name; /* as the user gives it: --to-host, -t */
+    const char *as;   /* as the side's parser takes it: --host, --threads */
+    gboolean value;   /* takes a value */
+    wharf_cli_side to;
+} wharf_cli_route;
+/* a and b are filled (argv[0] first, NULL-terminated). */
+gboolean wharf_cli_split(int argc, char **argv, const wharf_cli_route *routes, gsize n_routes,
+                         wharf_cli_side rest_to, GPtrArray *a, GPtrArray *b, GError **err);
+
 wharf_verbosity wharf_cli_verbosity(const wharf_cli_common *c);
 /* Set up the console as the common options say (verbosity, progress, log
  * file and format); FALSE (the console torn down) when the log file cannot

@@ -891,8 +891,8 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
      * A copy's metadata goes to its hook, before any row is read. */
     wharf_metadata_writer *mw = NULL;
     gboolean ok;
-    if (c->source) {
-        wharf_writer *w = c->source->open(c->source->data, "metadata", err);
+    if (o->out.open) {
+        wharf_writer *w = o->out.open(o->out.open_data, "metadata", err);
         ok = w != NULL && (mw = wharf_metadata_writer_open_on(m, w, err)) != NULL;
     } else {
         ok = wharf_sync_filesystem(o->outdir, err) && wharf_fsync_dir(o->outdir, err) &&
@@ -1289,8 +1289,8 @@ static int run_dump(dump_opts *o, wharf_console *console)
     /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
     if (!wharf_run_watch_signals(c.run, &err) || (o->stream && !stream_begin(&c, o, &err)))
         goto out;
-    dir_exists = o->stream; /* the spool exists and holds metadata.header */
-    if (!o->stream && !check_outdir(o->outdir, &dir_exists, &err))
+    dir_exists = o->stream || o->out.open; /* the spool exists and holds metadata.header */
+    if (!dir_exists && !check_outdir(o->outdir, &dir_exists, &err))
         goto out;
     main_conn = wharf_conn_open(&o->common.conn, &err);
     if (main_conn == NULL)
@@ -1305,7 +1305,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
         goto out;
     wharf_conn_close(main_conn);
     main_conn = NULL;
-    if (!make_outdir(o->outdir, dir_exists, &err) ||
+    if ((!o->out.open && !make_outdir(o->outdir, dir_exists, &err)) ||
         (c.stream && !wharf_outstream_table_list(c.stream, c.cat, &err)))
         goto out;
     c.chunk_bytes = chunk_bytes_for(o, c.cat);
@@ -1431,6 +1431,17 @@ out:
     wharf_rate_free(o->out.rate);
     o->out.rate = NULL;
     g_free(started);
+    return rc;
+}
+
+int wharf_dump_run_into(wharf_dump_opts *o, wharf_console *console,
+                        wharf_writer *(*open)(void *data, const char *name, GError **err), void *data)
+{
+    o->out.open = open;
+    o->out.open_data = data;
+    int rc = run_dump(o, console);
+    o->out.open = NULL;
+    o->out.open_data = NULL;
     return rc;
 }
 

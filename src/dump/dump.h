@@ -49,6 +49,11 @@ void wharf_dump_opts_free(wharf_dump_opts *o);
 const wharf_cli_common *wharf_dump_opts_common(const wharf_dump_opts *o);
 /* Run the source; returns ready()'s status, or the source's own failure. */
 int wharf_dump_run_source(wharf_dump_opts *o, wharf_console *console, const wharf_dump_source_hooks *h);
+/* A whole dump (every chunk read, checksums and ranges in `metadata`)
+ * whose files go to open() instead of a directory (verify --from: its
+ * data is not kept). Returns the dump's exit status. */
+int wharf_dump_run_into(wharf_dump_opts *o, wharf_console *console,
+                        wharf_writer *(*open)(void *data, const char *name, GError **err), void *data);
 /* From any thread while ready() runs: read the chunk once (again). */
 void wharf_dump_source_read(void *handle);
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -647,31 +648,11 @@ static void match_chunks(wharf_load_plan *p, const wharf_load_opts *o, wharf_loa
     }
 }
 
-wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dumpdir *src, GError **err)
+/* Phase 5: -T/-x/--exclude on tables and views: one compacting pass per
+ * database (not one removal each: O(tables), whatever -T selects); with
+ * -T/-x, databases without a selected object are not restored. */
+static void apply_filter(wharf_load_plan *p, const wharf_load_opts *o, const wharf_filter_sets *ns)
 {
-    wharf_load_plan *p = g_new0(wharf_load_plan, 1);
-    p->dir = g_strdup(o->dir);
-    p->src = src ? *src : (wharf_dumpdir){NULL, NULL, NULL};
-    p->src.path = p->dir;
-    p->dbs = g_ptr_array_new_with_free_func(db_free);
-    p->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    p->table_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    p->problems = g_ptr_array_new_with_free_func(g_free);
-    gboolean has_metadata = FALSE;
-    GPtrArray *files = scan_dir(p, o, &has_metadata, err);
-    if (files == NULL || !read_meta(p, o, has_metadata, err)) {
-        if (files)
-            g_ptr_array_free(files, TRUE);
-        wharf_load_plan_free(p);
-        return NULL;
-    }
-    wharf_filter_sets *ns = wharf_filter_sets_new(&o->filter);
-    resolve_names(p, o, files);
-    place_files(p, o, ns, files);
-    g_ptr_array_free(files, TRUE);
-
-    /* Filters on tables and views: one compacting pass per database (not
-     * one removal each: O(tables), whatever -T selects). */
     for (guint i = 0; i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
         GPtrArray *kept = g_ptr_array_new_with_free_func(table_free);
@@ -690,7 +671,6 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dump
         g_ptr_array_free(d->tables, TRUE);
         d->tables = kept;
     }
-    /* With -T/-x, databases without a selected object are not restored. */
     if (o->filter.tables || o->filter.regex) {
         for (guint i = 0; i < p->dbs->len;) {
             wharf_load_db *d = p->dbs->pdata[i];
@@ -703,9 +683,13 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dump
         }
     }
     g_ptr_array_sort(p->dbs, cmp_db);
+}
 
-    /* A wharf dump lists every object it wrote: files of an object that
-     * metadata does not list are a damaged or altered dump. */
+/* Phase 6: files and metadata agree. A wharf dump lists every object it
+ * wrote: files of an object that metadata does not list are a damaged or
+ * altered dump; an object metadata lists needs its files. */
+static void match_metadata(wharf_load_plan *p, const wharf_load_opts *o, const wharf_filter_sets *ns)
+{
     if (p->meta && p->wharf_dump) {
         GHashTable *listed_set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (guint m = 0; m < p->meta->tables->len; m++) {
@@ -728,40 +712,40 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dump
         }
         g_hash_table_unref(listed_set);
     }
-    /* Objects the metadata lists but the directory lacks. */
-    if (p->meta) {
-        for (guint i = 0; i < p->meta->tables->len; i++) {
-            const wharf_table_meta *tm = p->meta->tables->pdata[i];
-            if (!wharf_filter_db_selected(ns, tm->db) || !wharf_filter_table_selected(ns, tm->db, tm->table))
-                continue;
-            char *k = key2(tm->db, tm->table);
-            wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
-            g_free(k);
-            if (t == NULL) {
-                g_ptr_array_add(p->problems,
-                                g_strdup_printf("%s.%s: listed in metadata but no file of it is in %s",
-                                                tm->db, tm->table, o->dir));
-                continue;
-            }
-            t->meta = tm;
+    for (guint i = 0; p->meta && i < p->meta->tables->len; i++) {
+        const wharf_table_meta *tm = p->meta->tables->pdata[i];
+        if (!wharf_filter_db_selected(ns, tm->db) || !wharf_filter_table_selected(ns, tm->db, tm->table))
+            continue;
+        char *k = key2(tm->db, tm->table);
+        wharf_load_table *t = g_hash_table_lookup(p->table_by_key, k);
+        g_free(k);
+        if (t == NULL) {
+            g_ptr_array_add(p->problems, g_strdup_printf("%s.%s: listed in metadata but no file of it is in %s",
+                                                         tm->db, tm->table, o->dir));
+            continue;
         }
+        t->meta = tm;
     }
+}
 
-    if (o->into) {
-        if (p->dbs->len != 1) {
-            GString *names = g_string_new(NULL);
-            for (guint i = 0; i < p->dbs->len; i++)
-                g_string_append_printf(names, "%s%s", i ? ", " : "", ((wharf_load_db *)p->dbs->pdata[i])->name);
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                        "--into needs exactly one source database, the dump has %u (%s); choose one with -B",
-                        p->dbs->len, names->str);
-            g_string_free(names, TRUE);
-            wharf_load_plan_free(p);
-            wharf_filter_sets_free(ns);
-            return NULL;
-        }
-    }
+/* --into needs exactly one database. */
+static gboolean check_into(const wharf_load_plan *p, const wharf_load_opts *o, GError **err)
+{
+    if (o->into == NULL || p->dbs->len == 1)
+        return TRUE;
+    GString *names = g_string_new(NULL);
+    for (guint i = 0; i < p->dbs->len; i++)
+        g_string_append_printf(names, "%s%s", i ? ", " : "", ((wharf_load_db *)p->dbs->pdata[i])->name);
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                "--into needs exactly one source database, the dump has %u (%s); choose one with -B",
+                p->dbs->len, names->str);
+    g_string_free(names, TRUE);
+    return FALSE;
+}
 
+/* Phase 7: target names, order, counts, chunks matched to metadata. */
+static void finish_objects(wharf_load_plan *p, const wharf_load_opts *o)
+{
     for (guint i = 0; i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
         d->target = g_strdup(o->into ? o->into : d->name);
@@ -781,7 +765,11 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dump
             match_chunks(p, o, t);
         }
     }
-    /* Dependencies read from the files (after every object is known). */
+}
+
+/* Phase 8: dependencies read from the files (after every object is known). */
+static void read_dependencies(wharf_load_plan *p, const wharf_load_opts *o)
+{
     for (guint i = 0; i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
         for (guint j = 0; j < d->tables->len; j++) {
@@ -800,7 +788,39 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dump
             }
         }
     }
+}
+
+wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dumpdir *src, GError **err)
+{
+    wharf_load_plan *p = g_new0(wharf_load_plan, 1);
+    p->dir = g_strdup(o->dir);
+    p->src = src ? *src : (wharf_dumpdir){NULL, NULL, NULL};
+    p->src.path = p->dir;
+    p->dbs = g_ptr_array_new_with_free_func(db_free);
+    p->db_by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    p->table_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->problems = g_ptr_array_new_with_free_func(g_free);
+    gboolean has_metadata = FALSE;
+    GPtrArray *files = scan_dir(p, o, &has_metadata, err);
+    if (files == NULL || !read_meta(p, o, has_metadata, err)) {
+        if (files)
+            g_ptr_array_free(files, TRUE);
+        wharf_load_plan_free(p);
+        return NULL;
+    }
+    wharf_filter_sets *ns = wharf_filter_sets_new(&o->filter);
+    resolve_names(p, o, files);
+    place_files(p, o, ns, files);
+    g_ptr_array_free(files, TRUE);
+    apply_filter(p, o, ns);
+    match_metadata(p, o, ns);
     wharf_filter_sets_free(ns);
+    if (!check_into(p, o, err)) {
+        wharf_load_plan_free(p);
+        return NULL;
+    }
+    finish_objects(p, o);
+    read_dependencies(p, o);
     return p;
 }
 
@@ -862,199 +882,214 @@ static gint64 table_weight(const wharf_load_table *t)
     return w;
 }
 
-void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s)
+/* The job graph being built (wharf_load_plan_build_jobs). */
+typedef struct graph {
+    wharf_load_plan *p;
+    const wharf_load_opts *o;
+    wharf_sched *s;
+    gboolean schema, data;
+    wharf_job *all_tables;  /* every TABLE job final (views without deps) */
+    wharf_job *all_done;    /* every table, view, trigger final (events) */
+    GPtrArray *create_jobs; /* TABLE jobs */
+    GPtrArray *late_jobs;   /* views, tables' completions, FKs, triggers */
+} graph;
+
+static wharf_job *add(graph *g, int kind, void *payload, gboolean schema, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+static wharf_job *add(graph *g, int kind, void *payload, gboolean schema, const char *fmt, ...)
 {
-    wharf_job *all_tables = NULL; /* every TABLE job final (views without deps) */
-    wharf_job *all_done = NULL;   /* every table, view, trigger final (routines) */
-    GPtrArray *create_jobs = g_ptr_array_new();
-    GPtrArray *late_jobs = g_ptr_array_new();
-    gboolean schema = !o->no_schema, data = !o->no_data;
+    va_list ap;
+    va_start(ap, fmt);
+    char *name = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    wharf_job *j = wharf_sched_add(g->s, kind, payload, name, schema);
+    g_free(name);
+    return j;
+}
 
-    for (guint i = 0; i < p->problems->len; i++)
-        wharf_sched_add(s, WHARF_LJ_PROBLEM, p->problems->pdata[i], "dump", TRUE);
+/* A view, or a table: created, its chunks, its completion (deferred
+ * indexes), its triggers, its row count check. */
+static void add_object_jobs(graph *g, wharf_load_db *d, wharf_load_table *t, wharf_job *dbj)
+{
+    const wharf_load_opts *o = g->o;
+    if (t->view_path) {
+        if (!g->schema || o->filter.skip_views)
+            return;
+        t->job_create = add(g, WHARF_LJ_VIEW, t, TRUE, "view %s", t->display);
+        wharf_sched_depend(g->s, t->job_create, dbj, TRUE);
+        g_ptr_array_add(g->late_jobs, t->job_create);
+        return;
+    }
+    /* --no-schema --if-exists=truncate: a TABLE job empties the existing table */
+    if (g->schema || o->if_exists == WHARF_IF_EXISTS_TRUNCATE) {
+        t->job_create = add(g, WHARF_LJ_TABLE, t, TRUE, "table %s", t->display);
+        if (dbj)
+            wharf_sched_depend(g->s, t->job_create, dbj, TRUE);
+        g_ptr_array_add(g->create_jobs, t->job_create);
+    }
+    if (!g->data) {
+        t->job_done = t->job_create;
+        return;
+    }
+    t->job_done = add(g, WHARF_LJ_TABLE_DONE, t, TRUE, "table %s (indexes)", t->display);
+    if (t->job_create)
+        wharf_sched_depend(g->s, t->job_done, t->job_create, TRUE);
+    gint64 weight = table_weight(t);
+    for (guint c = 0; c < t->chunks->len; c++) {
+        wharf_load_chunk *ch = t->chunks->pdata[c];
+        wharf_job *cj = add(g, WHARF_LJ_CHUNK, ch, FALSE, "chunk %s", ch->name);
+        wharf_job_set_weight(cj, weight);
+        if (t->job_create)
+            wharf_sched_depend(g->s, cj, t->job_create, TRUE);
+        wharf_sched_depend(g->s, t->job_done, cj, TRUE);
+    }
+    g_ptr_array_add(g->late_jobs, t->job_done);
+    if (t->triggers_path && !o->filter.skip_triggers) {
+        wharf_job *tj = add(g, WHARF_LJ_TRIGGERS, t, TRUE, "triggers of %s", t->display);
+        wharf_sched_depend(g->s, tj, t->job_done, TRUE);
+        g_ptr_array_add(g->late_jobs, tj);
+    }
+    if (!o->no_verify && t->meta && t->meta->rows >= 0 &&
+        (t->meta->kind == NULL || strcmp(t->meta->kind, "table") == 0)) {
+        wharf_job *vj = add(g, WHARF_LJ_VERIFY, t, TRUE, "verify %s", t->display);
+        wharf_sched_depend(g->s, vj, t->job_done, TRUE);
+    }
+    (void)d;
+}
 
-    for (guint i = 0; i < p->dbs->len; i++) {
-        wharf_load_db *d = p->dbs->pdata[i];
-        char *name = NULL;
-        wharf_job *dbj = NULL;
-        if (schema) {
-            name = g_strdup_printf("database %s", d->target);
-            dbj = wharf_sched_add(s, WHARF_LJ_DATABASE, d, name, TRUE);
-            d->job = dbj;
-            g_free(name);
-        }
-        for (guint j = 0; j < d->tables->len; j++) {
-            wharf_load_table *t = d->tables->pdata[j];
-            if (t->view_path) {
-                if (!schema || o->filter.skip_views)
-                    continue;
-                name = g_strdup_printf("view %s", t->display);
-                t->job_create = wharf_sched_add(s, WHARF_LJ_VIEW, t, name, TRUE);
-                g_free(name);
-                wharf_sched_depend(s, t->job_create, dbj, TRUE);
-                g_ptr_array_add(late_jobs, t->job_create);
-                continue;
-            }
-            /* --no-schema --if-exists=truncate: a TABLE job empties the existing table */
-            if (schema || o->if_exists == WHARF_IF_EXISTS_TRUNCATE) {
-                name = g_strdup_printf("table %s", t->display);
-                t->job_create = wharf_sched_add(s, WHARF_LJ_TABLE, t, name, TRUE);
-                g_free(name);
-                if (dbj)
-                    wharf_sched_depend(s, t->job_create, dbj, TRUE);
-                g_ptr_array_add(create_jobs, t->job_create);
-            }
-            if (!data) {
-                t->job_done = t->job_create;
-                continue;
-            }
-            name = g_strdup_printf("table %s (indexes)", t->display);
-            t->job_done = wharf_sched_add(s, WHARF_LJ_TABLE_DONE, t, name, TRUE);
-            g_free(name);
-            if (t->job_create)
-                wharf_sched_depend(s, t->job_done, t->job_create, TRUE);
-            gint64 weight = table_weight(t);
-            for (guint c = 0; c < t->chunks->len; c++) {
-                wharf_load_chunk *ch = t->chunks->pdata[c];
-                name = g_strdup_printf("chunk %s", ch->name);
-                wharf_job *cj = wharf_sched_add(s, WHARF_LJ_CHUNK, ch, name, FALSE);
-                g_free(name);
-                wharf_job_set_weight(cj, weight);
-                if (t->job_create)
-                    wharf_sched_depend(s, cj, t->job_create, TRUE);
-                wharf_sched_depend(s, t->job_done, cj, TRUE);
-            }
-            g_ptr_array_add(late_jobs, t->job_done);
-            if (t->triggers_path && !o->filter.skip_triggers) {
-                name = g_strdup_printf("triggers of %s", t->display);
-                wharf_job *tj = wharf_sched_add(s, WHARF_LJ_TRIGGERS, t, name, TRUE);
-                g_free(name);
-                wharf_sched_depend(s, tj, t->job_done, TRUE);
-                g_ptr_array_add(late_jobs, tj);
-            }
-            if (!o->no_verify && t->meta && t->meta->rows >= 0 &&
-                (t->meta->kind == NULL || strcmp(t->meta->kind, "table") == 0)) {
-                name = g_strdup_printf("verify %s", t->display);
-                wharf_job *vj = wharf_sched_add(s, WHARF_LJ_VERIFY, t, name, TRUE);
-                g_free(name);
-                wharf_sched_depend(s, vj, t->job_done, TRUE);
-            }
-        }
+/* A table whose DEFAULT reads a sequence: created after it. */
+static void add_sequence_edges(graph *g, wharf_load_table *t)
+{
+    for (guint k = 0; t->job_create && t->sequences && k < t->sequences->len; k++) {
+        wharf_load_table *sq = t->sequences->pdata[k];
+        if (sq->job_create)
+            wharf_sched_depend(g->s, t->job_create, sq->job_create, TRUE);
     }
-    /* A table whose DEFAULT reads a sequence: created after it. */
-    for (guint i = 0; i < p->dbs->len; i++) {
-        wharf_load_db *d = p->dbs->pdata[i];
-        for (guint j = 0; j < d->tables->len; j++) {
-            wharf_load_table *t = d->tables->pdata[j];
-            for (guint k = 0; t->job_create && t->sequences && k < t->sequences->len; k++) {
-                wharf_load_table *sq = t->sequences->pdata[k];
-                if (sq->job_create)
-                    wharf_sched_depend(s, t->job_create, sq->job_create, TRUE);
-            }
-        }
-    }
-    /* Foreign keys: after the table and each parent are complete. */
-    for (guint i = 0; i < p->dbs->len; i++) {
-        wharf_load_db *d = p->dbs->pdata[i];
-        for (guint j = 0; j < d->tables->len; j++) {
-            wharf_load_table *t = d->tables->pdata[j];
-            if (t->view_path) {
-                if (t->job_create == NULL)
-                    continue; /* --no-schema: views are not loaded */
-                for (guint k = 0; t->parents && k < t->parents->len; k++) {
-                    wharf_load_table *x = t->parents->pdata[k];
-                    if (x->job_create)
-                        wharf_sched_depend(s, t->job_create, x->job_create, TRUE);
-                }
-                if (t->views_after_tables) {
-                    if (all_tables == NULL)
-                        all_tables = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables created", TRUE);
-                    wharf_sched_depend(s, t->job_create, all_tables, FALSE);
-                }
-                continue;
-            }
-            if (!(schema && data && t->has_fks && o->defer != WHARF_DEFER_OFF))
-                continue;
-            char *name = g_strdup_printf("foreign keys of %s", t->display);
-            wharf_job *fj = wharf_sched_add(s, WHARF_LJ_FKS, t, name, TRUE);
-            g_free(name);
-            wharf_sched_depend(s, fj, t->job_done, TRUE);
-            for (guint k = 0; t->parents && k < t->parents->len; k++) {
-                wharf_load_table *x = t->parents->pdata[k];
-                if (x->job_done && x != t)
-                    wharf_sched_depend(s, fj, x->job_done, TRUE);
-            }
-            g_ptr_array_add(late_jobs, fj);
-        }
-    }
-    if (all_tables)
-        for (guint i = 0; i < create_jobs->len; i++)
-            wharf_sched_depend(s, all_tables, create_jobs->pdata[i], FALSE);
+}
 
-    /* mydumper 1.0's DB-schema-triggers.sql: after the data of every table
-     * of the database (order-only: one failed table fails only its own
-     * triggers, named by the server). */
-    for (guint i = 0; data && i < p->dbs->len; i++) {
-        wharf_load_db *d = p->dbs->pdata[i];
-        if (d->triggers_path == NULL || o->filter.skip_triggers)
-            continue;
-        char *name = g_strdup_printf("triggers of database %s", d->target);
-        wharf_job *tj = wharf_sched_add(s, WHARF_LJ_DB_TRIGGERS, d, name, TRUE);
-        g_free(name);
-        if (d->job)
-            wharf_sched_depend(s, tj, d->job, TRUE);
-        for (guint j = 0; j < d->tables->len; j++) {
-            wharf_load_table *t = d->tables->pdata[j];
-            if (t->job_done)
-                wharf_sched_depend(s, tj, t->job_done, FALSE);
-            else if (t->job_create)
-                wharf_sched_depend(s, tj, t->job_create, FALSE);
+/* A view after the objects it reads (or, without recorded dependencies,
+ * after every table); a table's foreign keys after it and each parent are
+ * complete. */
+static void add_view_and_fk_edges(graph *g, wharf_load_table *t)
+{
+    const wharf_load_opts *o = g->o;
+    if (t->view_path) {
+        if (t->job_create == NULL)
+            return; /* --no-schema / --skip-views: views are not loaded */
+        for (guint k = 0; t->parents && k < t->parents->len; k++) {
+            wharf_load_table *x = t->parents->pdata[k];
+            if (x->job_create)
+                wharf_sched_depend(g->s, t->job_create, x->job_create, TRUE);
         }
-        g_ptr_array_add(late_jobs, tj);
+        if (t->views_after_tables) {
+            if (g->all_tables == NULL)
+                g->all_tables = add(g, WHARF_LJ_BARRIER, NULL, TRUE, "all tables created");
+            wharf_sched_depend(g->s, t->job_create, g->all_tables, FALSE);
+        }
+        return;
     }
-    /* Routines with the schema, before any view; events (which could fire
-     * on the data) last. */
+    if (!(g->schema && g->data && t->has_fks && o->defer != WHARF_DEFER_OFF))
+        return;
+    wharf_job *fj = add(g, WHARF_LJ_FKS, t, TRUE, "foreign keys of %s", t->display);
+    wharf_sched_depend(g->s, fj, t->job_done, TRUE);
+    for (guint k = 0; t->parents && k < t->parents->len; k++) {
+        wharf_load_table *x = t->parents->pdata[k];
+        if (x->job_done && x != t)
+            wharf_sched_depend(g->s, fj, x->job_done, TRUE);
+    }
+    g_ptr_array_add(g->late_jobs, fj);
+}
+
+/* mydumper 1.0's DB-schema-triggers.sql: after the data of every table of
+ * the database (order-only: one failed table fails only its own
+ * triggers, named by the server). */
+static void add_db_trigger_jobs(graph *g, wharf_load_db *d)
+{
+    if (!g->data || d->triggers_path == NULL || g->o->filter.skip_triggers)
+        return;
+    wharf_job *tj = add(g, WHARF_LJ_DB_TRIGGERS, d, TRUE, "triggers of database %s", d->target);
+    if (d->job)
+        wharf_sched_depend(g->s, tj, d->job, TRUE);
+    for (guint j = 0; j < d->tables->len; j++) {
+        wharf_load_table *t = d->tables->pdata[j];
+        if (t->job_done)
+            wharf_sched_depend(g->s, tj, t->job_done, FALSE);
+        else if (t->job_create)
+            wharf_sched_depend(g->s, tj, t->job_create, FALSE);
+    }
+    g_ptr_array_add(g->late_jobs, tj);
+}
+
+/* Routines with the schema, before any view; events (which could fire on
+ * the data) last. */
+static void add_post_jobs(graph *g)
+{
+    const wharf_load_opts *o = g->o;
     wharf_job *all_routines = NULL;
     gboolean any_events = FALSE;
-    for (guint i = 0; i < p->dbs->len; i++) {
-        wharf_load_db *d = p->dbs->pdata[i];
+    for (guint i = 0; i < g->p->dbs->len; i++) {
+        wharf_load_db *d = g->p->dbs->pdata[i];
         if (d->post_path == NULL || o->filter.tables != NULL)
             continue;
-        if (schema && !o->filter.skip_routines) {
-            char *name = g_strdup_printf("routines of %s", d->target);
-            wharf_job *rj = wharf_sched_add(s, WHARF_LJ_ROUTINES, d, name, TRUE);
-            g_free(name);
+        if (g->schema && !o->filter.skip_routines) {
+            wharf_job *rj = add(g, WHARF_LJ_ROUTINES, d, TRUE, "routines of %s", d->target);
             if (d->job)
-                wharf_sched_depend(s, rj, d->job, TRUE);
+                wharf_sched_depend(g->s, rj, d->job, TRUE);
             if (all_routines == NULL)
-                all_routines = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all routines", TRUE);
-            wharf_sched_depend(s, all_routines, rj, FALSE);
+                all_routines = add(g, WHARF_LJ_BARRIER, NULL, TRUE, "all routines");
+            wharf_sched_depend(g->s, all_routines, rj, FALSE);
         }
-        if (data && !o->filter.skip_events) {
-            if (all_done == NULL)
-                all_done = wharf_sched_add(s, WHARF_LJ_BARRIER, NULL, "all tables, views and triggers", TRUE);
-            char *name = g_strdup_printf("events of %s", d->target);
-            wharf_job *ej = wharf_sched_add(s, WHARF_LJ_EVENTS, d, name, TRUE);
-            g_free(name);
-            wharf_sched_depend(s, ej, all_done, FALSE);
+        if (g->data && !o->filter.skip_events) {
+            if (g->all_done == NULL)
+                g->all_done = add(g, WHARF_LJ_BARRIER, NULL, TRUE, "all tables, views and triggers");
+            wharf_job *ej = add(g, WHARF_LJ_EVENTS, d, TRUE, "events of %s", d->target);
+            wharf_sched_depend(g->s, ej, g->all_done, FALSE);
             if (d->job)
-                wharf_sched_depend(s, ej, d->job, TRUE);
+                wharf_sched_depend(g->s, ej, d->job, TRUE);
             any_events = TRUE;
         }
     }
-    for (guint i = 0; all_routines && i < late_jobs->len; i++) {
-        wharf_job *j = late_jobs->pdata[i];
+    for (guint i = 0; all_routines && i < g->late_jobs->len; i++) {
+        wharf_job *j = g->late_jobs->pdata[i];
         if (wharf_job_kind(j) == WHARF_LJ_VIEW)
-            wharf_sched_depend(s, j, all_routines, FALSE);
+            wharf_sched_depend(g->s, j, all_routines, FALSE);
     }
     if (any_events) {
-        for (guint i = 0; i < late_jobs->len; i++)
-            wharf_sched_depend(s, all_done, late_jobs->pdata[i], FALSE);
-        for (guint i = 0; i < create_jobs->len; i++)
-            wharf_sched_depend(s, all_done, create_jobs->pdata[i], FALSE);
+        for (guint i = 0; i < g->late_jobs->len; i++)
+            wharf_sched_depend(g->s, g->all_done, g->late_jobs->pdata[i], FALSE);
+        for (guint i = 0; i < g->create_jobs->len; i++)
+            wharf_sched_depend(g->s, g->all_done, g->create_jobs->pdata[i], FALSE);
     }
-    g_ptr_array_free(create_jobs, TRUE);
-    g_ptr_array_free(late_jobs, TRUE);
+}
+
+void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s)
+{
+    graph g = {p, o, s, !o->no_schema, !o->no_data, NULL, NULL, g_ptr_array_new(), g_ptr_array_new()};
+    for (guint i = 0; i < p->problems->len; i++)
+        wharf_sched_add(s, WHARF_LJ_PROBLEM, p->problems->pdata[i], "dump", TRUE);
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        wharf_job *dbj = g.schema ? (d->job = add(&g, WHARF_LJ_DATABASE, d, TRUE, "database %s", d->target)) : NULL;
+        for (guint j = 0; j < d->tables->len; j++)
+            add_object_jobs(&g, d, d->tables->pdata[j], dbj);
+    }
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++)
+            add_sequence_edges(&g, d->tables->pdata[j]);
+    }
+    for (guint i = 0; i < p->dbs->len; i++) {
+        wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++)
+            add_view_and_fk_edges(&g, d->tables->pdata[j]);
+    }
+    if (g.all_tables)
+        for (guint i = 0; i < g.create_jobs->len; i++)
+            wharf_sched_depend(s, g.all_tables, g.create_jobs->pdata[i], FALSE);
+    for (guint i = 0; i < p->dbs->len; i++)
+        add_db_trigger_jobs(&g, p->dbs->pdata[i]);
+    add_post_jobs(&g);
+    g_ptr_array_free(g.create_jobs, TRUE);
+    g_ptr_array_free(g.late_jobs, TRUE);
 }
 
 wharf_reader *wharf_load_plan_open(const wharf_load_plan *p, const char *path, GError **err)

@@ -22,6 +22,9 @@
 #include "engine/retry.h"
 #include "engine/run.h"
 #include "engine/sched.h"
+#include "copy/memdir.h"
+#include "core/cli.h"
+#include "dump/dump.h"
 #include "verify/objects.h"
 #include "verify/range.h"
 
@@ -586,22 +589,103 @@ int wharf_verify_content(const wharf_load_opts *o, const wharf_load_plan *plan, 
     return rc;
 }
 
+/* --from-*: the source server read at a snapshot (a whole dump whose data
+ * is not kept: its metadata's checksums), instead of -d DIR. */
+static const wharf_cli_route from_routes[] = {
+    {"--from-host", "--host", TRUE, WHARF_SIDE_A},
+    {"--from-port", "--port", TRUE, WHARF_SIDE_A},
+    {"--from-user", "--user", TRUE, WHARF_SIDE_A},
+    {"--from-password", "--password", TRUE, WHARF_SIDE_A},
+    {"--from-socket", "--socket", TRUE, WHARF_SIDE_A},
+    {"--from-defaults-file", "--defaults-file", TRUE, WHARF_SIDE_A},
+    {"-B", "--databases", TRUE, WHARF_SIDE_BOTH},
+    {"--databases", "--databases", TRUE, WHARF_SIDE_BOTH},
+    {"--database", "--databases", TRUE, WHARF_SIDE_BOTH},
+    {"-T", "--tables", TRUE, WHARF_SIDE_BOTH},
+    {"--tables", "--tables", TRUE, WHARF_SIDE_BOTH},
+    {"--tables-list", "--tables", TRUE, WHARF_SIDE_BOTH},
+    {"-x", "--regex", TRUE, WHARF_SIDE_BOTH},
+    {"--regex", "--regex", TRUE, WHARF_SIDE_BOTH},
+    {"--exclude", "--exclude", TRUE, WHARF_SIDE_BOTH},
+    {"-r", "--rows", TRUE, WHARF_SIDE_A},
+    {"--rows", "--rows", TRUE, WHARF_SIDE_A},
+    {"-F", "--chunk-size", TRUE, WHARF_SIDE_A},
+    {"--chunk-size", "--chunk-size", TRUE, WHARF_SIDE_A},
+    {"--lock", "--lock", TRUE, WHARF_SIDE_A},
+    {"--no-defaults", "--no-defaults", FALSE, WHARF_SIDE_BOTH},
+    {"--threads", "--threads", TRUE, WHARF_SIDE_BOTH},
+    {"-t", "--threads", TRUE, WHARF_SIDE_BOTH},
+    {"-v", "-v", FALSE, WHARF_SIDE_BOTH},
+    {"-q", "-q", FALSE, WHARF_SIDE_BOTH},
+};
+
+static gboolean has_from(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (g_str_has_prefix(argv[i], "--from-"))
+            return TRUE;
+    return FALSE;
+}
+
+/* The source's memory dump, then the plan of it. */
+static wharf_load_plan *plan_from_source(wharf_dump_opts *so, const wharf_load_opts *o, wharf_console *console,
+                                         wharf_memdir *md, int *rc, GError **err)
+{
+    wharf_dump_source_hooks h = wharf_memdir_hooks(md);
+    WLOG_INFO("reading the source at a snapshot (its rows are checksummed, not kept)");
+    *rc = wharf_dump_run_into(so, console, h.open, h.data);
+    if (*rc != WHARF_EXIT_OK)
+        return NULL;
+    wharf_dumpdir dd = wharf_memdir_dumpdir(md);
+    return wharf_load_plan_read(o, &dd, err);
+}
+
 int wharf_verify_main(int argc, char **argv)
 {
-    wharf_load_opts o;
-    int rc = wharf_load_opts_parse(WHARF_LOAD_CMD_VERIFY, argc, argv, &o);
-    if (rc >= 0)
-        return rc;
-    wharf_console console;
+    gboolean from = has_from(argc, argv);
+    GPtrArray *a = g_ptr_array_new_with_free_func(g_free), *b = g_ptr_array_new_with_free_func(g_free);
     GError *err = NULL;
+    wharf_dump_opts *so = NULL;
+    wharf_load_opts o;
+    int rc = -1;
+    if (from && !wharf_cli_split(argc, argv, from_routes, G_N_ELEMENTS(from_routes), WHARF_SIDE_B, a, b, &err)) {
+        fprintf(stderr, "wharf verify: %s\n", err->message);
+        g_clear_error(&err);
+        rc = WHARF_EXIT_USAGE;
+    }
+    if (from && rc < 0) {
+        g_ptr_array_insert(b, 1, g_strdup("-d"));
+        g_ptr_array_insert(b, 2, g_strdup("source"));
+        wharf_cli_scrub_argv(argc, argv);
+        so = wharf_dump_opts_parse_copy((int)a->len - 1, (char **)a->pdata, &rc);
+    }
+    if (rc < 0)
+        rc = from ? wharf_load_opts_parse(WHARF_LOAD_CMD_VERIFY, (int)b->len - 1, (char **)b->pdata, &o)
+                  : wharf_load_opts_parse(WHARF_LOAD_CMD_VERIFY, argc, argv, &o);
+    g_ptr_array_unref(a);
+    g_ptr_array_unref(b);
+    if (rc >= 0) {
+        wharf_dump_opts_free(so);
+        return rc;
+    }
+    wharf_console console;
     if (!wharf_cli_console_setup(&console, &o.common, &err)) {
         fprintf(stderr, "wharf verify: %s\n", err->message);
         g_error_free(err);
+        wharf_dump_opts_free(so);
         wharf_load_opts_clear(&o);
         return WHARF_EXIT_USAGE;
     }
     rc = WHARF_EXIT_FAILED;
-    wharf_load_plan *plan = wharf_load_plan_read(&o, NULL, &err);
+    wharf_memdir *md = NULL;
+    wharf_load_plan *plan;
+    if (from) {
+        md = wharf_memdir_new("source", 0, NULL, NULL);
+        wharf_memdir_drop_data(md);
+        plan = plan_from_source(so, &o, &console, md, &rc, &err);
+    } else {
+        plan = wharf_load_plan_read(&o, NULL, &err);
+    }
     if (plan && !wharf_load_check_named(plan, &o, &err))
         rc = WHARF_EXIT_USAGE;
     else if (plan)
@@ -610,10 +694,14 @@ int wharf_verify_main(int argc, char **argv)
         WLOG_ERR("%s", err->message);
         if (err->domain == WHARF_ERROR && err->code == WHARF_ERROR_USAGE)
             rc = WHARF_EXIT_USAGE;
+        else if (rc == WHARF_EXIT_OK)
+            rc = WHARF_EXIT_FAILED;
         g_error_free(err);
     }
     wharf_load_plan_free(plan);
+    wharf_memdir_free(md);
     wharf_console_teardown(&console);
+    wharf_dump_opts_free(so);
     wharf_load_opts_clear(&o);
     return rc;
 }

@@ -299,6 +299,44 @@ static void test_retry_policy(void)
     wharf_run_free(run);
 }
 
+/* A held scheduler keeps its workers with nothing to do; wait_idle
+ * returns once the jobs so far are final; jobs added then still run; the
+ * release ends the run (a copy's source). */
+typedef struct held {
+    rec *r;
+    wharf_sched *s;
+} held;
+
+static gpointer held_runner(gpointer data)
+{
+    held *h = data;
+    wharf_sched_callbacks cb = {h->r, wnew, NULL, run, final};
+    wharf_sched_run(h->s, 2, &cb);
+    return NULL;
+}
+
+static void test_hold(void)
+{
+    rec *r = rec_new();
+    wharf_sched *s = r->sched = wharf_sched_new(TRUE, r->run);
+    wharf_sched_add(s, 1, NULL, "schema", TRUE);
+    wharf_sched_hold(s);
+    held h = {r, s};
+    GThread *th = g_thread_new("held", held_runner, &h);
+    g_assert_true(wharf_sched_wait_idle(s));
+    g_assert_cmpint(pos(r, "schema"), ==, 0);
+    wharf_sched_add_ready(s, 1, NULL, "later", TRUE);
+    wharf_sched_add_ready(s, 1, NULL, "later2", FALSE);
+    g_assert_true(wharf_sched_wait_idle(s));
+    g_assert_cmpint(pos(r, "later"), >=, 1);
+    g_assert_cmpint(pos(r, "later2"), >=, 1);
+    wharf_sched_release(s);
+    g_thread_join(th);
+    g_assert_cmpint(g_atomic_int_get(&r->finals), ==, 3);
+    wharf_sched_free(s);
+    rec_free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -310,6 +348,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/sched/finishing-first", test_finishing_first);
     g_test_add_func("/engine/sched/add-ready", test_add_ready);
     g_test_add_func("/engine/run/stop", test_run_stop);
+    g_test_add_func("/engine/sched/hold", test_hold);
     g_test_add_func("/engine/retry/policy", test_retry_policy);
     return g_test_run();
 }
