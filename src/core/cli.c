@@ -129,7 +129,9 @@ void wharf_cli_scrub_argv(int argc, char **argv)
             wipe(a + 11);
         else if (strncmp(a, "--to-password=", 14) == 0) /* wharf copy's target */
             wipe(a + 14);
-        else if (strcmp(a, "--to-password") == 0 && i + 1 < argc)
+        else if (strncmp(a, "--from-password=", 16) == 0) /* wharf verify's source */
+            wipe(a + 16);
+        else if ((strcmp(a, "--to-password") == 0 || strcmp(a, "--from-password") == 0) && i + 1 < argc)
             wipe(argv[++i]);
         else if (pass_word(argc, argv, i))
             wipe(argv[++i]);
