@@ -1268,43 +1268,55 @@ static int write_summary(const dump_opts *o, JsonBuilder *js, int rc, int signo,
     return rc == WHARF_EXIT_OK ? WHARF_EXIT_FAILED : rc;
 }
 
+/* The run's state: engine, jobs, --max-rate, progress (what: "dump", "copy"). */
+static void ctx_init(dump_ctx *c, dump_opts *o, const char *what)
+{
+    g_mutex_init(&c->elock);
+    c->run = wharf_run_new(what, &o->common.conn, (guint)o->common.threads + 2);
+    c->sched = wharf_sched_new(TRUE, c->run);
+    c->jobs = g_ptr_array_new_with_free_func(job_free);
+    if (o->common.max_rate > 0)
+        o->out.rate = wharf_rate_new(o->common.max_rate, c->run);
+    wharf_progress_init(&c->progress, what);
+}
+
+/* The source side: connection, DDL lock and catalog, snapshot sessions.
+ * *snap_init: the snapshot must be finished whatever happens next. */
+static gboolean open_source(dump_ctx *c, wharf_snapshot *snap, wharf_server_info *si, gboolean *snap_init,
+                            GError **err)
+{
+    const dump_opts *o = c->o;
+    MYSQL *m = wharf_conn_open(&o->common.conn, err);
+    if (m == NULL)
+        return FALSE;
+    wharf_conn_server_info(m, si);
+    WLOG_DEBUG("server %s", si->version_string);
+    wharf_snapshot_init(snap, &o->common.conn, si, o->lock_method, !o->no_ddl_lock, o->common.threads);
+    *snap_init = TRUE;
+    gboolean ok = (c->cat = read_catalog(c, m, snap, err)) != NULL && open_sessions(c, m, snap, err);
+    wharf_conn_close(m);
+    return ok;
+}
+
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
     char *started = now_iso();
     gint64 t_start = g_get_monotonic_time();
     gboolean dir_exists = FALSE, snap_init = FALSE;
-    MYSQL *main_conn = NULL;
     wharf_snapshot snap;
+    wharf_server_info si;
     dump_ctx c = {.o = o, .snap = &snap};
     JsonBuilder *js = o->common.summary_json ? wharf_summary_begin("dump") : NULL;
-    g_mutex_init(&c.elock);
-    c.run = wharf_run_new("dump", &o->common.conn, (guint)o->common.threads + 2);
-    c.sched = wharf_sched_new(TRUE, c.run);
-    c.jobs = g_ptr_array_new_with_free_func(job_free);
-    if (o->common.max_rate > 0)
-        o->out.rate = wharf_rate_new(o->common.max_rate, c.run);
-    wharf_progress_init(&c.progress, "dump");
+    ctx_init(&c, o, "dump");
     wharf_run_on_stop(c.run, cancel_stream, &c);
     /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
     if (!wharf_run_watch_signals(c.run, &err) || (o->stream && !stream_begin(&c, o, &err)))
         goto out;
     dir_exists = o->stream || o->out.open; /* the spool exists and holds metadata.header */
-    if (!dir_exists && !check_outdir(o->outdir, &dir_exists, &err))
+    if ((!dir_exists && !check_outdir(o->outdir, &dir_exists, &err)) ||
+        !open_source(&c, &snap, &si, &snap_init, &err))
         goto out;
-    main_conn = wharf_conn_open(&o->common.conn, &err);
-    if (main_conn == NULL)
-        goto out;
-    wharf_server_info si;
-    wharf_conn_server_info(main_conn, &si);
-    WLOG_DEBUG("server %s", si.version_string);
-    wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock, o->common.threads);
-    snap_init = TRUE;
-    if ((c.cat = read_catalog(&c, main_conn, &snap, &err)) == NULL ||
-        !open_sessions(&c, main_conn, &snap, &err))
-        goto out;
-    wharf_conn_close(main_conn);
-    main_conn = NULL;
     if ((!o->out.open && !make_outdir(o->outdir, dir_exists, &err)) ||
         (c.stream && !wharf_outstream_table_list(c.stream, c.cat, &err)))
         goto out;
@@ -1330,7 +1342,6 @@ out:
     int rc = dump_outcome(&c, dir_exists, err);
     if (js)
         rc = write_summary(o, js, rc, wharf_run_interrupted(c.run), t_start);
-    wharf_conn_close(main_conn);
     ctx_clear(&c);
     wharf_rate_free(o->out.rate);
     o->out.rate = NULL;
@@ -1381,32 +1392,15 @@ int wharf_dump_run_source(wharf_dump_opts *o, wharf_console *console, const whar
     GError *err = NULL;
     char *started = now_iso();
     gboolean snap_init = FALSE;
-    MYSQL *main_conn = NULL;
     wharf_snapshot snap;
+    wharf_server_info si;
     dump_ctx c = {.o = o, .snap = &snap, .source = h};
     int rc = WHARF_EXIT_FAILED;
-    g_mutex_init(&c.elock);
     o->out.open = h->open;
     o->out.open_data = h->data;
-    c.run = wharf_run_new("copy", &o->common.conn, (guint)o->common.threads + 2);
-    c.sched = wharf_sched_new(TRUE, c.run);
-    c.jobs = g_ptr_array_new_with_free_func(job_free);
-    if (o->common.max_rate > 0)
-        o->out.rate = wharf_rate_new(o->common.max_rate, c.run);
-    wharf_progress_init(&c.progress, "copy");
-    if (!wharf_run_watch_signals(c.run, &err))
+    ctx_init(&c, o, "copy");
+    if (!wharf_run_watch_signals(c.run, &err) || !open_source(&c, &snap, &si, &snap_init, &err))
         goto out;
-    main_conn = wharf_conn_open(&o->common.conn, &err);
-    if (main_conn == NULL)
-        goto out;
-    wharf_server_info si;
-    wharf_conn_server_info(main_conn, &si);
-    wharf_snapshot_init(&snap, &o->common.conn, &si, o->lock_method, !o->no_ddl_lock, o->common.threads);
-    snap_init = TRUE;
-    if ((c.cat = read_catalog(&c, main_conn, &snap, &err)) == NULL || !open_sessions(&c, main_conn, &snap, &err))
-        goto out;
-    wharf_conn_close(main_conn);
-    main_conn = NULL;
     c.chunk_bytes = chunk_bytes_for(o, c.cat);
     build_jobs(&c);
     if (!run_jobs_source(&c, started, &si, &rc, &err) || !wharf_snapshot_check_lock(&snap, &err)) {
@@ -1426,7 +1420,6 @@ out:
         if (rc == WHARF_EXIT_OK)
             rc = WHARF_EXIT_FAILED;
     }
-    wharf_conn_close(main_conn);
     ctx_clear(&c);
     wharf_rate_free(o->out.rate);
     o->out.rate = NULL;
