@@ -24,10 +24,12 @@ ok "docs/wharf.1: groff -ww silent, .TH version $version is the binary's"
 
 # Every long option the binary lists is in the page, and every option the
 # page describes (the tag of a .TP item) is one the binary takes.
-# The binary's options: the option lines of both --help texts (dump's
+# The binary's options: the option lines of the --help texts (dump's
 # --help-all has the connection group too), and wharf's own usage line.
+# wharf copy's target options are listed several to a line.
 bin_opts=$({ "$WHARF_BIN" --help | grep '^usage:'
              { "$WHARF_BIN" dump --help-all; "$WHARF_BIN" load --help; } | grep -oE -- '^ +(-[^ ], )?--[a-z][a-z-]*'
+             "$WHARF_BIN" copy --help | grep -E -- '^ +--' | grep -oE -- '--[a-z][a-z-]*'
            } | grep -oE -- '--[a-z][a-z-]*' | sort -u)
 page=$(sed 's/\\-/-/g' "$MAN_SRC")
 n=0
