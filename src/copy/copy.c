@@ -30,6 +30,7 @@ static const wharf_cli_route copy_routes[] = {
     {"--defer-indexes", "--defer-indexes", TRUE, WHARF_SIDE_B},
     {"--load-data", "--load-data", TRUE, WHARF_SIDE_B},
     {"--fail-fast", "--fail-fast", FALSE, WHARF_SIDE_B},
+    {"--definer", "--definer", TRUE, WHARF_SIDE_B},
     {"--summary-json", "--summary-json", TRUE, WHARF_SIDE_B},
     {"--no-defaults", "--no-defaults", FALSE, WHARF_SIDE_BOTH},
     {"--threads", "--threads", TRUE, WHARF_SIDE_BOTH},
@@ -148,7 +149,7 @@ static void copy_usage(void)
           "                     how to reach the target (as -h -P -u -p -S --defaults-file)\n"
           "  --into DB          the (one) source database gets this name\n"
           "  --if-exists MODE   fail (default), drop, truncate, append\n"
-          "  --skip-binlog, --defer-indexes WHEN, --load-data WHEN, --fail-fast,\n"
+          "  --skip-binlog, --defer-indexes WHEN, --load-data WHEN, --fail-fast, --definer WHAT,\n"
           "  --summary-json FILE  as for wharf load\n"
           "  -t, -v, -q, --progress, --progress-interval serve both sides.\n",
           stdout);

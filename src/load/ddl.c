@@ -994,3 +994,88 @@ gboolean wharf_ddl_allowed(const char *stmt, size_t len, const wharf_ddl_scope *
     lex_done(&lx);
     return ok;
 }
+
+/* --- DEFINER ------------------------------------------------------------- */
+
+/* The span [*from, *to) of "DEFINER = user[@host]" (or CURRENT_USER[()])
+ * in the head of a CREATE statement, before its object keyword. */
+static gboolean find_definer(const char *stmt, size_t len, const char **from, const char **to)
+{
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    gboolean found = FALSE;
+    if (lex_next(&lx) != TK_WORD || !tok_is(&lx.cur, "CREATE"))
+        goto out;
+    for (int guard = 0; guard < 64 && lex_next(&lx) != TK_END; guard++) {
+        if (kind_of_word(&lx.cur) != WHARF_DDL_OTHER)
+            break;
+        if (!tok_is(&lx.cur, "DEFINER"))
+            continue;
+        const char *start = lx.cur.start, *before = lx.p;
+        if (lex_next(&lx) != TK_PUNCT || !tok_punct(&lx.cur, '=')) {
+            lx.p = before; /* SQL SECURITY DEFINER */
+            continue;
+        }
+        if (lex_next(&lx) == TK_END)
+            break;
+        const char *end = lx.cur.start + lx.cur.len, *save = lx.p;
+        if (lex_next(&lx) == TK_PUNCT && tok_punct(&lx.cur, '@')) {
+            if (lex_next(&lx) != TK_END)
+                end = lx.cur.start + lx.cur.len;
+        } else if (lx.cur.type == TK_PUNCT && tok_punct(&lx.cur, '(')) {
+            if (lex_next(&lx) != TK_END)
+                end = lx.cur.start + lx.cur.len; /* ) */
+        } else {
+            lx.p = save;
+        }
+        *from = start;
+        *to = end;
+        found = TRUE;
+        break;
+    }
+out:
+    lex_done(&lx);
+    return found;
+}
+
+char *wharf_ddl_set_definer(const char *stmt, size_t len, const char *definer, size_t *out_len)
+{
+    const char *from = NULL, *to = NULL;
+    if (!find_definer(stmt, len, &from, &to))
+        return NULL;
+    GString *s = g_string_new_len(stmt, from - stmt);
+    if (definer && *definer)
+        g_string_append_printf(s, "DEFINER=%s", definer);
+    else
+        while (to < stmt + len && g_ascii_isspace(*to))
+            to++; /* strip: the clause and the blank after it */
+    g_string_append_len(s, to, stmt + len - to);
+    *out_len = s->len;
+    return g_string_free(s, FALSE);
+}
+
+char *wharf_ddl_definer_clause(const char *spec, GError **err)
+{
+    const char *at = spec ? strrchr(spec, '@') : NULL;
+    if (at == NULL || at == spec || at[1] == '\0') {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "--definer must be keep, strip or USER@HOST, not '%s'", spec ? spec : "");
+        return NULL;
+    }
+    char *user = g_strndup(spec, at - spec), *host = g_strdup(at + 1);
+    for (char **x = (char *[]){user, host, NULL}; *x; x++) {
+        size_t n = strlen(*x);
+        if (n >= 2 && ((**x == '\'' && (*x)[n - 1] == '\'') || (**x == '`' && (*x)[n - 1] == '`') ||
+                       (**x == '"' && (*x)[n - 1] == '"'))) {
+            memmove(*x, *x + 1, n - 2);
+            (*x)[n - 2] = '\0';
+        }
+    }
+    char *qu = wharf_quote_ident(user), *qh = wharf_quote_ident(host);
+    char *clause = g_strdup_printf("%s@%s", qu, qh);
+    g_free(qu);
+    g_free(qh);
+    g_free(user);
+    g_free(host);
+    return clause;
+}

@@ -120,6 +120,14 @@ typedef struct wharf_ddl_load_data {
     const char *modifier;    /* "REPLACE", "IGNORE" or NULL (static) */
 } wharf_ddl_load_data;
 
+/* The statement with the DEFINER clause of its CREATE head replaced by
+ * DEFINER=definer (a quoted `user`@`host`), or removed when definer is NULL
+ * or "" (the object then belongs to the loading user; SQL SECURITY is
+ * kept). NULL when the statement has no DEFINER clause. */
+char *wharf_ddl_set_definer(const char *stmt, size_t len, const char *definer, size_t *out_len);
+/* --definer=USER@HOST (parts optionally quoted) as `user`@`host`. */
+char *wharf_ddl_definer_clause(const char *spec, GError **err);
+
 gboolean wharf_ddl_parse_load_data(const char *stmt, size_t len, wharf_ddl_load_data *out,
                                    GError **err);
 void wharf_ddl_load_data_clear(wharf_ddl_load_data *ld);

@@ -32,7 +32,7 @@
 
 typedef struct raw_opts {
     char **dbs, **tables, **exclude;
-    char *regex, *if_exists, *defer, *load_data, *verify;
+    char *regex, *if_exists, *defer, *load_data, *verify, *definer;
     gboolean help;
 } raw_opts;
 
@@ -46,6 +46,7 @@ static void raw_clear(raw_opts *r)
     g_free(r->defer);
     g_free(r->load_data);
     g_free(r->verify);
+    g_free(r->definer);
     memset(r, 0, sizeof *r);
 }
 
@@ -61,6 +62,7 @@ void wharf_load_opts_clear(wharf_load_opts *o)
     wharf_filter_clear(&o->filter);
     g_free(o->into);
     g_free(o->resume);
+    g_free(o->definer);
     memset(o, 0, sizeof *o);
 }
 
@@ -170,6 +172,11 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
     o->defer = (wharf_defer)df;
     o->load_data = (wharf_load_data)ld;
     if (!verify_mode(o, r->verify, err))
+        return FALSE;
+    if (r->definer && strcmp(r->definer, "strip") == 0)
+        o->definer = g_strdup("");
+    else if (r->definer && strcmp(r->definer, "keep") != 0 &&
+             (o->definer = wharf_ddl_definer_clause(r->definer, err)) == NULL)
         return FALSE;
     return wharf_cli_finish(&o->common, err);
 }
@@ -892,6 +899,10 @@ static GOptionEntry *load_entries(wharf_load_opts *o, raw_opts *r)
         {"load-data", 0, 0, G_OPTION_ARG_FILENAME, &r->load_data,
          "Send INSERT chunks as LOAD DATA LOCAL streams: auto (chunks of 512 KiB or more), on, off", "WHEN"},
         {"fail-fast", 0, 0, G_OPTION_ARG_NONE, &o->fail_fast, "Stop starting jobs after the first failure", NULL},
+        {"definer", 0, 0, G_OPTION_ARG_STRING, &r->definer,
+         "Views, triggers, routines, events: keep their DEFINER (default), strip it (created as the loading "
+         "user), or give them USER@HOST",
+         "keep|strip|USER@HOST"},
         {"dry-run", 0, 0, G_OPTION_ARG_NONE, &o->dry_run,
          "Read the dump and the target, print the steps in order and what exists; change nothing", NULL},
         {"verify", 0, 0, G_OPTION_ARG_FILENAME, &r->verify,

@@ -60,6 +60,7 @@ typedef struct wharf_load_opts {
     gboolean no_data, no_schema;
     gboolean skip_binlog, fail_fast, no_verify;
     gboolean dry_run;   /* --dry-run: print the plan, change nothing */
+    char *definer;      /* --definer: NULL keep, "" strip, else `user`@`host` */
     gboolean allow_incomplete; /* load a dump without `metadata` */
     char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;

@@ -204,6 +204,21 @@ typedef struct obj_run {
     volatile gint64 *counter;
 } obj_run;
 
+/* The server created the object but its definer does not exist here
+ * (note 1449): the object would fail when used. Say so, naming it. */
+static void warn_definer(worker *w, wharf_ddl_kind k, const char *db, const char *name)
+{
+    MYSQL_RES *res = wharf_conn_query(w->conn, "SHOW WARNINGS", NULL);
+    MYSQL_ROW row;
+    while (res && (row = mysql_fetch_row(res)) != NULL)
+        if (row[1] && strcmp(row[1], "1449") == 0)
+            WLOG_WARN("%s `%s`.`%s`: %s; it will fail when used (--definer=strip or --definer=USER@HOST gives "
+                      "it another one)",
+                      wharf_ddl_kind_keyword(k), db, name ? name : "", row[2] ? row[2] : "its definer is missing");
+    if (res)
+        mysql_free_result(res);
+}
+
 static gboolean obj_stmt(worker *w, const char *stmt, size_t len, void *data, GError **err)
 {
     obj_run *r = data;
@@ -226,14 +241,17 @@ static gboolean obj_stmt(worker *w, const char *stmt, size_t len, void *data, GE
         if (!ok)
             goto out;
     }
-    if (o->into && strcmp(r->db->name, r->db->target) != 0) {
-        size_t nl;
-        char *s = wharf_ddl_requalify(stmt, len, r->db->name, r->db->target, &nl);
-        ok = wharf_session_exec(w, s, nl, err);
-        g_free(s);
-    } else {
-        ok = wharf_session_exec(w, stmt, len, err);
-    }
+    char *rq = NULL, *rd = NULL;
+    size_t n = len;
+    if (o->into && strcmp(r->db->name, r->db->target) != 0)
+        stmt = rq = wharf_ddl_requalify(stmt, len, r->db->name, r->db->target, &n);
+    if (o->definer && k != WHARF_DDL_OTHER && (rd = wharf_ddl_set_definer(stmt, n, o->definer, &n)) != NULL)
+        stmt = rd;
+    ok = wharf_session_exec(w, stmt, n, err);
+    if (ok && k != WHARF_DDL_OTHER && mysql_warning_count(w->conn) > 0)
+        warn_definer(w, k, odb ? odb : r->db->target, name);
+    g_free(rq);
+    g_free(rd);
     if (ok && r->counter && k != WHARF_DDL_OTHER)
         wharf_counter_add(r->counter, 1);
     if (ok && k == WHARF_DDL_EVENT)

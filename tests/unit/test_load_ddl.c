@@ -1,6 +1,7 @@
 /* Unit tests of src/load/ddl.c: CREATE TABLE rewriting for deferred indexes
  * and foreign keys, object names, CREATE DATABASE renaming, LOAD DATA
  * parsing for the INSERT fallback. */
+#include "core/error.h"
 #include "load/ddl.h"
 
 #include <string.h>
@@ -149,9 +150,61 @@ static void test_load_data(void)
     wharf_ddl_load_data_clear(&ld);
 }
 
+static void check_definer(const char *in, const char *definer, const char *want)
+{
+    size_t n = 0;
+    char *out = wharf_ddl_set_definer(in, strlen(in), definer, &n);
+    if (want == NULL) {
+        g_assert_null(out);
+        return;
+    }
+    g_assert_nonnull(out);
+    g_assert_cmpuint(n, ==, strlen(out));
+    g_assert_cmpstr(out, ==, want);
+    g_free(out);
+}
+
+/* --definer: the clause of the CREATE head only, every object kind, every
+ * spelling the servers and mydumper write. */
+static void test_definer(void)
+{
+    check_definer("CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1",
+                  NULL, "CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1");
+    check_definer("CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select 1",
+                  "`app`@`%`", "CREATE ALGORITHM=UNDEFINED DEFINER=`app`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1");
+    check_definer("CREATE DEFINER=`a b`@`h` TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.id = 1", "",
+                  "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET NEW.id = 1");
+    check_definer("CREATE DEFINER='root'@'localhost' PROCEDURE p() SELECT 'DEFINER=`x`@`y`'", "`u`@`h`",
+                  "CREATE DEFINER=`u`@`h` PROCEDURE p() SELECT 'DEFINER=`x`@`y`'");
+    check_definer("CREATE DEFINER=CURRENT_USER() FUNCTION f() RETURNS INT RETURN 1", NULL,
+                  "CREATE FUNCTION f() RETURNS INT RETURN 1");
+    check_definer("CREATE DEFINER=root@localhost EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1", NULL,
+                  "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1");
+    check_definer("/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER t AFTER INSERT ON x "
+                  "FOR EACH ROW SET @a = 1 */", "`app`@`%`",
+                  "/*!50003 CREATE*/ /*!50017 DEFINER=`app`@`%`*/ /*!50003 TRIGGER t AFTER INSERT ON x "
+                  "FOR EACH ROW SET @a = 1 */");
+    /* none to change: a DEFINER word in the body is not the clause */
+    check_definer("CREATE SQL SECURITY DEFINER VIEW v AS SELECT 1", NULL, NULL);
+    check_definer("CREATE PROCEDURE p() SELECT DEFINER FROM t", "`u`@`h`", NULL);
+    check_definer("CREATE TABLE t (id INT)", NULL, NULL);
+
+    GError *err = NULL;
+    char *c = wharf_ddl_definer_clause("'app'@'%'", &err);
+    g_assert_cmpstr(c, ==, "`app`@`%`");
+    g_free(c);
+    c = wharf_ddl_definer_clause("us`er@10.0.0.%", &err);
+    g_assert_cmpstr(c, ==, "`us``er`@`10.0.0.%`");
+    g_free(c);
+    g_assert_null(wharf_ddl_definer_clause("nohost", &err));
+    g_assert_error(err, WHARF_ERROR, WHARF_ERROR_USAGE);
+    g_clear_error(&err);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/load/ddl/definer", test_definer);
     g_test_add_func("/load/ddl/split", test_split);
     g_test_add_func("/load/ddl/auto-increment", test_auto_increment_index_kept);
     g_test_add_func("/load/ddl/not-a-table", test_not_a_table);
