@@ -131,7 +131,10 @@ void wharf_cli_scrub_argv(int argc, char **argv)
             wipe(a + 14);
         else if (strncmp(a, "--from-password=", 16) == 0) /* wharf verify's source */
             wipe(a + 16);
-        else if ((strcmp(a, "--to-password") == 0 || strcmp(a, "--from-password") == 0) && i + 1 < argc)
+        else if (strncmp(a, "--source-password=", 18) == 0) /* load --replica-setup */
+            wipe(a + 18);
+        else if ((strcmp(a, "--to-password") == 0 || strcmp(a, "--from-password") == 0 ||
+                  strcmp(a, "--source-password") == 0) && i + 1 < argc)
             wipe(argv[++i]);
         else if (pass_word(argc, argv, i))
             wipe(argv[++i]);

@@ -883,6 +883,12 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->binlog_file = g_strdup(snap->binlog_file);
     m->binlog_position = snap->binlog_position;
     m->gtid = g_strdup(snap->gtid);
+    m->gtid_current = g_strdup(snap->gtid_current);
+    m->upstream_host = g_strdup(snap->upstream_host);
+    m->upstream_port = snap->upstream_port;
+    m->upstream_file = g_strdup(snap->upstream_file);
+    m->upstream_position = snap->upstream_position;
+    m->upstream_gtid = g_strdup(snap->upstream_gtid);
     m->sql_mode = g_strdup(SESSION_SQL_MODE);
     m->time_zone = g_strdup("+00:00");
     m->content_checksum = c->source ? NULL : g_strdup(WHARF_CHECKSUM_SCHEME);

@@ -162,6 +162,43 @@ static gboolean run_parallel(wharf_snapshot *s, step_kind step, guint nthreads, 
     return TRUE;
 }
 
+/* The dumped server's own source, when it is a replica (the default
+ * connection of SHOW SLAVE STATUS; none: nothing recorded). Read in the
+ * same commit block as the snapshot. */
+static void read_upstream(wharf_snapshot *s, MYSQL *m)
+{
+    GError *e = NULL;
+    MYSQL_RES *res = wharf_conn_query(m, "SHOW SLAVE STATUS", &e);
+    if (res == NULL) {
+        WLOG_DEBUG("SHOW SLAVE STATUS: %s", e ? e->message : "no result");
+        g_clear_error(&e);
+        return;
+    }
+    MYSQL_ROW row = mysql_fetch_row(res);
+    MYSQL_FIELD *f = mysql_fetch_fields(res);
+    unsigned nf = mysql_num_fields(res);
+    for (unsigned i = 0; row && i < nf; i++) {
+        const char *v = row[i], *n = f[i].name;
+        if (v == NULL || *v == '\0')
+            continue;
+        if (strcmp(n, "Master_Host") == 0 || strcmp(n, "Source_Host") == 0)
+            s->upstream_host = g_strdup(v);
+        else if (strcmp(n, "Master_Port") == 0 || strcmp(n, "Source_Port") == 0)
+            s->upstream_port = (guint)g_ascii_strtoull(v, NULL, 10);
+        else if (strcmp(n, "Relay_Master_Log_File") == 0 || strcmp(n, "Relay_Source_Log_File") == 0)
+            s->upstream_file = g_strdup(v);
+        else if (strcmp(n, "Exec_Master_Log_Pos") == 0 || strcmp(n, "Exec_Source_Log_Pos") == 0)
+            s->upstream_position = g_ascii_strtoull(v, NULL, 10);
+        else if (strcmp(n, "Gtid_Slave_Pos") == 0)
+            s->upstream_gtid = g_strdup(v);
+    }
+    mysql_free_result(res);
+    if (s->upstream_host)
+        WLOG_INFO("the dumped server is a replica of %s:%u: its position there (%s:%" G_GUINT64_FORMAT "%s%s) is"
+                  " recorded", s->upstream_host, s->upstream_port, s->upstream_file ? s->upstream_file : "?",
+                  s->upstream_position, s->upstream_gtid ? ", GTID " : "", s->upstream_gtid ? s->upstream_gtid : "");
+}
+
 static void read_position(wharf_snapshot *s, MYSQL *m)
 {
     GError *e = NULL;
@@ -195,7 +232,13 @@ static void read_position(wharf_snapshot *s, MYSQL *m)
             s->gtid = g;
         else
             g_free(g);
+        g = wharf_conn_query_value(m, "SELECT @@GLOBAL.gtid_current_pos", NULL);
+        if (g && *g)
+            s->gtid_current = g;
+        else
+            g_free(g);
     }
+    read_upstream(s, m);
 }
 
 gboolean wharf_snapshot_open(wharf_snapshot *s, guint n_sessions, GError **err)
@@ -352,5 +395,9 @@ void wharf_snapshot_finish(wharf_snapshot *s)
     g_free(s->binlog_file);
     g_free(s->gtid);
     s->binlog_file = s->gtid = NULL;
+    g_clear_pointer(&s->gtid_current, g_free);
+    g_clear_pointer(&s->upstream_host, g_free);
+    g_clear_pointer(&s->upstream_file, g_free);
+    g_clear_pointer(&s->upstream_gtid, g_free);
     g_mutex_clear(&s->lock);
 }

@@ -82,6 +82,15 @@ typedef struct wharf_snapshot {
     char *binlog_file;
     guint64 binlog_position;
     char *gtid;
+    char *gtid_current;           /* MariaDB @@gtid_current_pos: where a replica of this server, or of
+                                     its own source, starts (GTIDs are kept along a chain) */
+    /* When the dumped server is itself a replica (SHOW SLAVE STATUS): its
+     * source and the position in the source's binary log it had applied. */
+    char *upstream_host;
+    guint upstream_port;
+    char *upstream_file;
+    guint64 upstream_position;
+    char *upstream_gtid;          /* @@gtid_slave_pos */
     gint64 commit_block_ms;
     gboolean consistent;          /* FALSE with --lock none */
 } wharf_snapshot;

@@ -62,6 +62,10 @@ void wharf_metadata_free(wharf_metadata *m)
     g_free(m->content_checksum);
     g_free(m->binlog_file);
     g_free(m->gtid);
+    g_free(m->gtid_current);
+    g_free(m->upstream_host);
+    g_free(m->upstream_file);
+    g_free(m->upstream_gtid);
     g_free(m->sql_mode);
     g_free(m->time_zone);
     g_hash_table_unref(m->by_name);
@@ -311,6 +315,14 @@ static GKeyFile *build_header(const wharf_metadata *m)
     if (m->commit_block_ms >= 0)
         g_key_file_set_int64(kf, G_WHARF, "commit-block-ms", m->commit_block_ms);
     set_str(kf, G_WHARF, "content-checksum", m->content_checksum);
+    set_str(kf, G_WHARF, "gtid-current-pos", m->gtid_current);
+    set_str(kf, G_WHARF, "replica-of-host", m->upstream_host);
+    if (m->upstream_host) {
+        g_key_file_set_uint64(kf, G_WHARF, "replica-of-port", m->upstream_port);
+        set_str(kf, G_WHARF, "replica-of-file", m->upstream_file);
+        g_key_file_set_uint64(kf, G_WHARF, "replica-of-position", m->upstream_position);
+        set_str(kf, G_WHARF, "replica-of-gtid", m->upstream_gtid);
+    }
 
     if (m->sql_mode != NULL) {
         char *q = sql_quoted(m->sql_mode);
@@ -918,6 +930,20 @@ static gboolean read_table(const reader_ctx *c, wharf_metadata *m, const char *g
     return TRUE;
 }
 
+/* An optional unsigned key (absent: 0). */
+static gboolean get_u64_opt(const reader_ctx *c, const char *group, const char *key, guint64 *out, GError **err)
+{
+    char *v = NULL;
+    if (!get_str(c, group, key, &v, err))
+        return FALSE;
+    gint64 i = 0;
+    gboolean ok = v == NULL || *v == '\0' || parse_int(v, FALSE, &i, out);
+    if (!ok)
+        fail(c, err, group, key, "not an unsigned number: '%s'", v);
+    g_free(v);
+    return ok;
+}
+
 /* The groups before the tables, from the key file of their text. */
 static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err)
 {
@@ -934,6 +960,12 @@ static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err
             !get_str(c, G_WHARF, "compression", &m->compression, err) ||
             !get_str(c, G_WHARF, "lock", &m->lock_method, err) ||
             !get_str(c, G_WHARF, "content-checksum", &m->content_checksum, err) ||
+            !get_str(c, G_WHARF, "gtid-current-pos", &m->gtid_current, err) ||
+            !get_str(c, G_WHARF, "replica-of-host", &m->upstream_host, err) ||
+            !get_str(c, G_WHARF, "replica-of-file", &m->upstream_file, err) ||
+            !get_str(c, G_WHARF, "replica-of-gtid", &m->upstream_gtid, err) ||
+            !get_u64_opt(c, G_WHARF, "replica-of-port", &m->upstream_port, err) ||
+            !get_u64_opt(c, G_WHARF, "replica-of-position", &m->upstream_position, err) ||
             !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err))
             return FALSE;
     } else {

@@ -98,6 +98,15 @@ typedef struct wharf_metadata {
     char *binlog_file;
     guint64 binlog_position;
     char *gtid;
+    /* [wharf] gtid-current-pos (MariaDB @@gtid_current_pos at the snapshot)
+     * and replica-of-* (the dumped server's own source, when it is a
+     * replica): where a new replica starts. NULL / 0 = not recorded. */
+    char *gtid_current;
+    char *upstream_host;
+    guint64 upstream_port;
+    char *upstream_file;
+    guint64 upstream_position;
+    char *upstream_gtid;
     /* [myloader_session_variables], unquoted values (the file holds them as
      * SQL: SQL_MODE = 'A,B' then a version-comment opener, as mydumper
      * writes it); NULL = not recorded */

@@ -32,7 +32,7 @@
 
 typedef struct raw_opts {
     char **dbs, **tables, **exclude;
-    char *regex, *if_exists, *defer, *load_data, *verify, *definer;
+    char *regex, *if_exists, *defer, *load_data, *verify, *definer, *replica_setup, *replica_of;
     gboolean help;
 } raw_opts;
 
@@ -47,6 +47,8 @@ static void raw_clear(raw_opts *r)
     g_free(r->load_data);
     g_free(r->verify);
     g_free(r->definer);
+    g_free(r->replica_setup);
+    g_free(r->replica_of);
     memset(r, 0, sizeof *r);
 }
 
@@ -63,7 +65,48 @@ void wharf_load_opts_clear(wharf_load_opts *o)
     g_free(o->into);
     g_free(o->resume);
     g_free(o->definer);
+    g_free(o->replica.host);
+    g_free(o->replica.user);
+    if (o->replica.password)
+        memset(o->replica.password, 0, strlen(o->replica.password));
+    g_free(o->replica.password);
     memset(o, 0, sizeof *o);
+}
+
+/* --replica-setup=print|apply, --replica-of=dumped|upstream. */
+static gboolean replica_opts(wharf_load_opts *o, raw_opts *r, GError **err)
+{
+    const char *m = r->replica_setup;
+    if (m == NULL)
+        o->replica.mode = WHARF_REPLICA_NONE;
+    else if (strcmp(m, "print") == 0)
+        o->replica.mode = WHARF_REPLICA_PRINT;
+    else if (strcmp(m, "apply") == 0)
+        o->replica.mode = WHARF_REPLICA_APPLY;
+    else {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--replica-setup must be print or apply, not '%s'", m);
+        return FALSE;
+    }
+    if (r->replica_of && strcmp(r->replica_of, "upstream") != 0 && strcmp(r->replica_of, "dumped") != 0) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--replica-of must be dumped or upstream, not '%s'",
+                    r->replica_of);
+        return FALSE;
+    }
+    o->replica.of_upstream = r->replica_of && strcmp(r->replica_of, "upstream") == 0;
+    gboolean given = o->replica.host || o->replica.user || o->replica.password || o->replica.port || r->replica_of;
+    if (given && o->replica.mode == WHARF_REPLICA_NONE) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--source-* and --replica-of need --replica-setup");
+        return FALSE;
+    }
+    if (o->replica.mode != WHARF_REPLICA_NONE && (o->dry_run || o->no_data)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--replica-setup needs the data: not with %s",
+                    o->dry_run ? "--dry-run" : "--no-data");
+        return FALSE;
+    }
+    /* the target's own binary log must hold none of the load */
+    if (o->replica.mode != WHARF_REPLICA_NONE)
+        o->skip_binlog = TRUE;
+    return TRUE;
 }
 
 /* --verify=count|content|none; --no-verify is --verify=none. */
@@ -172,6 +215,8 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
     o->defer = (wharf_defer)df;
     o->load_data = (wharf_load_data)ld;
     if (!verify_mode(o, r->verify, err))
+        return FALSE;
+    if (!replica_opts(o, r, err))
         return FALSE;
     if (r->definer && strcmp(r->definer, "strip") == 0)
         o->definer = g_strdup("");
@@ -617,6 +662,29 @@ static void json_load(JsonBuilder *js, wharf_load_ctx *ctx)
     json_failures(js, s);
 }
 
+/* --replica-setup, after a load that restored everything. */
+static int replica_setup(wharf_load_ctx *ctx, GError **err)
+{
+    const wharf_load_opts *o = ctx->o;
+    if (ctx->plan->meta == NULL) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT, "--replica-setup: the dump has no metadata, so no position");
+        return WHARF_EXIT_FAILED;
+    }
+    if (o->replica.mode == WHARF_REPLICA_PRINT) {
+        char *s = wharf_replica_statements(ctx->plan->meta, &o->replica, TRUE, err);
+        if (s == NULL)
+            return WHARF_EXIT_FAILED;
+        fputs(s, stdout);
+        fflush(stdout);
+        g_free(s);
+        return WHARF_EXIT_OK;
+    }
+    MYSQL *m = wharf_conn_open(&ctx->conn, err);
+    gboolean ok = m != NULL && wharf_replica_apply(m, ctx->plan->meta, &o->replica, err);
+    wharf_conn_close(m);
+    return ok ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
+}
+
 /* A copy's load: the source's stop is the load's (a signal interrupts both). */
 static void parent_stopped(void *data)
 {
@@ -757,6 +825,8 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
         }
         wharf_conn_close(fm);
     }
+    if (rc == WHARF_EXIT_OK && o->replica.mode != WHARF_REPLICA_NONE && !wharf_run_interrupted(ctx.run))
+        rc = replica_setup(&ctx, &err);
     if (rc == WHARF_EXIT_OK && o->verify == WHARF_VERIFY_CONTENT && !wharf_run_interrupted(ctx.run)) {
         /* every load thread has ended: the verifier watches signals itself */
         wharf_run_unwatch_signals(ctx.run);
@@ -903,6 +973,18 @@ static GOptionEntry *load_entries(wharf_load_opts *o, raw_opts *r)
          "Views, triggers, routines, events: keep their DEFINER (default), strip it (created as the loading "
          "user), or give them USER@HOST",
          "keep|strip|USER@HOST"},
+        {"replica-setup", 0, 0, G_OPTION_ARG_STRING, &r->replica_setup,
+         "After a complete load, print or apply the statements that make the target a replica from the "
+         "dump's snapshot (implies --skip-binlog)", "print|apply"},
+        {"replica-of", 0, 0, G_OPTION_ARG_STRING, &r->replica_of,
+         "Replicate from the dumped server (default) or, for a dump taken on a replica, from its source",
+         "dumped|upstream"},
+        {"source-host", 0, 0, G_OPTION_ARG_STRING, &o->replica.host, "--replica-setup: the source's host", "HOST"},
+        {"source-port", 0, 0, G_OPTION_ARG_INT, &o->replica.port, "--replica-setup: the source's port", "PORT"},
+        {"source-user", 0, 0, G_OPTION_ARG_STRING, &o->replica.user, "--replica-setup: the replication account",
+         "USER"},
+        {"source-password", 0, 0, G_OPTION_ARG_STRING, &o->replica.password,
+         "--replica-setup: the replication account's password", "PASSWORD"},
         {"dry-run", 0, 0, G_OPTION_ARG_NONE, &o->dry_run,
          "Read the dump and the target, print the steps in order and what exists; change nothing", NULL},
         {"verify", 0, 0, G_OPTION_ARG_FILENAME, &r->verify,

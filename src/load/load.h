@@ -23,6 +23,7 @@
 #include "core/filter.h"
 #include "engine/run.h"
 #include "format/dumpdir.h"
+#include "load/replica.h"
 
 #include <glib.h>
 
@@ -61,6 +62,7 @@ typedef struct wharf_load_opts {
     gboolean skip_binlog, fail_fast, no_verify;
     gboolean dry_run;   /* --dry-run: print the plan, change nothing */
     char *definer;      /* --definer: NULL keep, "" strip, else `user`@`host` */
+    wharf_replica_opts replica; /* --replica-setup, --replica-of, --source-* */
     gboolean allow_incomplete; /* load a dump without `metadata` */
     char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;
