@@ -37,7 +37,8 @@ env --default-signal=INT,TERM "$WHARF_BIN" dump --no-defaults -u root -S "$T/src
     -t 2 --rows 2000 --spool-dir "$T/spool" --spool-max 64K >"$T/fifo" 2>"$T/int.log" &
 pid=$!
 # wait until the pipe is full and the spool holds files waiting to be sent
-for _ in $(seq 100); do
+# (up to 30 s: a loaded CI machine is slow to fill it)
+for _ in $(seq 300); do
     [ "$(find "$T/spool" -type f -name 'big.*' | wc -l)" -ge 2 ] && break
     sleep 0.1
 done
