@@ -126,6 +126,13 @@ char *wharf_layout_sequence_schema(const char *db, const char *seq, wharf_compre
     return build(db, seq, "-schema-sequence.sql", c);
 }
 
+#define ACCOUNTS_FILE "wharf-accounts.grants"
+
+char *wharf_layout_accounts(wharf_compress c)
+{
+    return g_strconcat(ACCOUNTS_FILE, wharf_compress_suffix(c), NULL);
+}
+
 char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
                          wharf_compress c)
 {
@@ -282,6 +289,10 @@ gboolean wharf_layout_parse(const char *filename, wharf_file_info *info)
     size_t len = strlen(filename);
     info->compress = wharf_compress_from_name(filename);
     len -= strlen(wharf_compress_suffix(info->compress));
+    if (len == strlen(ACCOUNTS_FILE) && memcmp(filename, ACCOUNTS_FILE, len) == 0) {
+        info->kind = WHARF_FILE_ACCOUNTS;
+        return TRUE;
+    }
     if (!parse_inner(filename, len, info)) {
         wharf_file_info_clear(info);
         return FALSE;
