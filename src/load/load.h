@@ -61,6 +61,8 @@ typedef struct wharf_load_opts {
     gboolean skip_binlog, fail_fast, no_verify;
     gboolean dry_run;   /* --dry-run: print the plan, change nothing */
     gboolean allow_incomplete; /* load a dump without `metadata` */
+    gboolean users;     /* --users: load the dump's accounts (load/accounts.h) */
+    char **include_users, **exclude_users; /* --include-users / --exclude-users globs */
     char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;
     wharf_defer defer;
