@@ -146,6 +146,8 @@ typedef struct dump_ctx {
     wharf_run *run;      /* stop, interrupt, busy slots (workers, then the
                             driver's SLOT_DRIVER and SLOT_LOCK) */
     wharf_sched *sched;  /* the jobs; chunks are added as tables are planned */
+    gint64 accounts;     /* users and roles written (-1: none), by the accounts
+                            job only, read after the workers are joined */
     GPtrArray *jobs;     /* job payloads of the initial jobs (owned) */
 
     /* elock guards error (the first error) and stream. */
@@ -397,6 +399,7 @@ static gboolean step_accounts(worker *w, gpointer arg, GError **err)
         wharf_accounts_result_clear(&r);
         return FALSE;
     }
+    w->c->accounts = (gint64)r.users + r.roles;
     WLOG_INFO("accounts: %u user(s) and %u role(s) with their grants; left out %u account(s) the server has of its"
               " own%s%s%s",
               r.users, r.roles, r.left_out, r.left_out ? " (" : "", r.left_out ? r.left_out_names : "",
@@ -913,6 +916,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->sql_mode = g_strdup(SESSION_SQL_MODE);
     m->time_zone = g_strdup("+00:00");
     m->content_checksum = c->source ? NULL : g_strdup(WHARF_CHECKSUM_SCHEME);
+    m->accounts = c->accounts;
     /* Every data and schema file was committed without its own fsync: one
      * syncfs makes them durable before `metadata` declares the dump complete.
      * A copy's metadata goes to its hook, before any row is read. */
@@ -1301,6 +1305,7 @@ static int write_summary(const dump_opts *o, JsonBuilder *js, int rc, int signo,
 static void ctx_init(dump_ctx *c, dump_opts *o, const char *what)
 {
     g_mutex_init(&c->elock);
+    c->accounts = -1;
     c->run = wharf_run_new(what, &o->common.conn, (guint)o->common.threads + 2);
     c->sched = wharf_sched_new(TRUE, c->run);
     c->jobs = g_ptr_array_new_with_free_func(job_free);

@@ -41,6 +41,7 @@ wharf_metadata *wharf_metadata_new(void)
 {
     wharf_metadata *m = g_new0(wharf_metadata, 1);
     m->commit_block_ms = -1;
+    m->accounts = -1;
     m->tables = g_ptr_array_new_with_free_func(table_free);
     m->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     m->strings = g_string_chunk_new(64 * 1024);
@@ -311,6 +312,8 @@ static GKeyFile *build_header(const wharf_metadata *m)
     if (m->commit_block_ms >= 0)
         g_key_file_set_int64(kf, G_WHARF, "commit-block-ms", m->commit_block_ms);
     set_str(kf, G_WHARF, "content-checksum", m->content_checksum);
+    if (m->accounts >= 0)
+        g_key_file_set_int64(kf, G_WHARF, "accounts", m->accounts);
 
     if (m->sql_mode != NULL) {
         char *q = sql_quoted(m->sql_mode);
@@ -934,7 +937,8 @@ static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err
             !get_str(c, G_WHARF, "compression", &m->compression, err) ||
             !get_str(c, G_WHARF, "lock", &m->lock_method, err) ||
             !get_str(c, G_WHARF, "content-checksum", &m->content_checksum, err) ||
-            !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err))
+            !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err) ||
+            !get_i64(c, G_WHARF, "accounts", &m->accounts, err))
             return FALSE;
     } else {
         m->tool = g_strdup("mydumper");

@@ -147,6 +147,8 @@ static gboolean take(reading *rd, const char *path, guint64 n, const char *stmt,
         return TRUE;
     }
     wharf_load_account *acc = account_for(rd, da.user, da.host);
+    if (da.kind == WHARF_ACCT_CREATE_USER || da.kind == WHARF_ACCT_CREATE_ROLE)
+        rd->a->created++;
     if (acc) {
         if (da.kind == WHARF_ACCT_CREATE_USER || da.kind == WHARF_ACCT_CREATE_ROLE)
             acc->created_by_dump = TRUE;

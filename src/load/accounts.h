@@ -52,6 +52,7 @@ typedef struct wharf_load_accounts {
     GPtrArray *session;   /* char*: the file's session SET statements, run first */
     GPtrArray *list;      /* wharf_load_account*, by first appearance */
     guint left_out;       /* accounts --include-users / --exclude-users left out */
+    guint created;        /* CREATE USER / CREATE ROLE statements in the file */
 } wharf_load_accounts;
 
 /* NULL with *err when the file is refused or unreadable. */

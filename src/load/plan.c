@@ -805,13 +805,28 @@ static void read_dependencies(wharf_load_plan *p, const wharf_load_opts *o)
 static gboolean read_accounts(wharf_load_plan *p, const wharf_load_opts *o, GError **err)
 {
     if (p->accounts_path == NULL) {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
-                    "--users: %s holds no accounts (no wharf-accounts.grants: the dump was not of a whole server, "
-                    "or made with --no-users); nothing was changed", o->dir);
+        if (p->meta && p->meta->accounts >= 0)
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "--users: %s has no wharf-accounts.grants, but metadata says the dump wrote %" G_GINT64_FORMAT
+                        " account(s) to it (a damaged dump); nothing was changed", o->dir, p->meta->accounts);
+        else
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "--users: %s holds no accounts (no wharf-accounts.grants: the dump was not of a whole "
+                        "server, or made with --no-users); nothing was changed", o->dir);
         return FALSE;
     }
     p->accounts = wharf_load_accounts_read(p, o, p->accounts_path, err);
-    return p->accounts != NULL;
+    if (p->accounts == NULL)
+        return FALSE;
+    /* a wharf dump says how many it wrote: a cut file is not a smaller server */
+    if (p->meta && p->meta->accounts >= 0 && p->meta->accounts != (gint64)p->accounts->created) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "%s creates %u account(s), metadata says the dump wrote %" G_GINT64_FORMAT
+                    " (a damaged or altered dump); nothing was changed",
+                    p->accounts_path, p->accounts->created, p->meta->accounts);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dumpdir *src, GError **err)
