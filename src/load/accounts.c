@@ -268,13 +268,10 @@ gboolean wharf_load_accounts_check(MYSQL *m, wharf_load_accounts *a, const wharf
 
 /* --- the jobs ---------------------------------------------------------------- */
 
-static gboolean run_list(wharf_load_worker *w, const wharf_load_account *a, GPtrArray *stmts, gboolean skip_create,
-                         GError **err)
+static gboolean run_list(wharf_load_worker *w, const wharf_load_account *a, GPtrArray *stmts, GError **err)
 {
     for (guint i = 0; i < stmts->len; i++) {
         const char *s = stmts->pdata[i];
-        if (skip_create && wharf_ddl_starts_with(s, strlen(s), "CREATE"))
-            continue;
         if (!wharf_session_execs(w, s, err)) {
             char *shown = g_strndup(s, 120);
             wharf_error_prefix(err, "%s: %s%s", a->display, shown, strlen(s) > 120 ? "..." : "");
@@ -287,22 +284,20 @@ static gboolean run_list(wharf_load_worker *w, const wharf_load_account *a, GPtr
 
 gboolean wharf_load_account_run(wharf_load_worker *w, wharf_load_account *a, gboolean objects, GError **err)
 {
-    const wharf_load_opts *o = w->ctx->o;
     const wharf_load_accounts *all = w->ctx->plan->accounts;
-    if (!run_list(w, a, all->session, FALSE, err))
+    if (!run_list(w, a, all->session, err))
         return FALSE;
-    gboolean keep = a->exists && (o->if_exists == WHARF_IF_EXISTS_TRUNCATE || o->if_exists == WHARF_IF_EXISTS_APPEND);
     gboolean ok;
     if (objects) {
-        ok = run_list(w, a, a->object_stmts, FALSE, err);
+        ok = run_list(w, a, a->object_stmts, err);
     } else {
         /* an account this run owns (or replaces): a retry starts it again */
-        if (a->created_by_dump && !keep && (a->exists || w->attempt > 0 || w->ctx->journal) &&
+        if (a->created_by_dump && (a->exists || w->attempt > 0 || w->ctx->journal) &&
             !wharf_conn_execf(w->conn, err, "DROP %s IF EXISTS %s", a->host ? "USER" : "ROLE", a->display)) {
             wharf_error_prefix(err, "%s", a->display);
             return FALSE;
         }
-        ok = run_list(w, a, a->stmts, keep, err);
+        ok = run_list(w, a, a->stmts, err);
     }
     /* the load session's character set, for the worker's next job */
     return ok && wharf_session_execs(w, "SET NAMES binary", err);

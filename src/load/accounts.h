@@ -22,8 +22,8 @@
  *  - An account that exists in the target (wharf_load_accounts_check, one
  *    query): --if-exists=fail refuses the load before anything changes,
  *    naming it; drop: DROP USER / DROP ROLE, then the dump's statements;
- *    truncate and append: the account is kept as it is (its password,
- *    plugin, limits), the dump's CREATE is not run, its grants are added.
+ *    truncate and append (which keep a table's definition) do not apply to
+ *    an account: refused as fail is (the caller, load.c).
  *  - The plan owns the structures; jobs read them (and set nothing).
  */
 #ifndef WHARF_LOAD_ACCOUNTS_H

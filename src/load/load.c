@@ -363,7 +363,10 @@ static gboolean check_accounts(MYSQL *m, const wharf_load_opts *o, wharf_load_pl
     gboolean ok = wharf_load_accounts_check(m, p->accounts, journal, conflicts, err);
     for (guint i = 0; report && i < conflicts->len; i++)
         g_ptr_array_add(report, g_strdup(conflicts->pdata[i]));
-    if (ok && o->if_exists == WHARF_IF_EXISTS_FAIL && conflicts->len > 0 && !report) {
+    /* truncate and append keep a table's definition: an account has none
+     * to keep apart from its grants (the dump's GRANT on *.* carries its
+     * password and limits), so only fail and drop apply */
+    if (ok && o->if_exists != WHARF_IF_EXISTS_DROP && conflicts->len > 0 && !report) {
         GString *s = g_string_new(NULL);
         for (guint i = 0; i < conflicts->len && i < 20; i++)
             g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)conflicts->pdata[i]);
@@ -371,9 +374,9 @@ static gboolean check_accounts(MYSQL *m, const wharf_load_opts *o, wharf_load_pl
             g_string_append_printf(s, " and %u more", conflicts->len - 20);
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
                     "%u account(s) of the dump already exist in the server: %s; nothing was changed "
-                    "(--if-exists=drop replaces them; truncate or append keep them and add the dump's grants; "
-                    "--exclude-users leaves them out)",
-                    conflicts->len, s->str);
+                    "(--if-exists=drop replaces them, --exclude-users leaves them out%s)",
+                    conflicts->len, s->str,
+                    o->if_exists == WHARF_IF_EXISTS_FAIL ? "" : "; --if-exists=truncate|append apply to tables only");
         g_string_free(s, TRUE);
         ok = FALSE;
     }

@@ -3,7 +3,7 @@
 # resource limits and authentication (wharf-accounts.grants); `wharf load
 # --users` restores them so that SHOW GRANTS and SHOW CREATE USER are the
 # source's and the accounts log in; without --users they are left out;
-# --exclude-users, --if-exists=fail|drop; a tampered accounts file loads
+# --exclude-users, --if-exists=fail|drop (append: refused); a tampered accounts file loads
 # nothing.
 . "$(dirname "$0")/../harness/lib.sh"
 
@@ -103,6 +103,10 @@ expect_fail "--users onto an existing account" "account \`u_nopw\`@\`localhost\`
     fail "--if-exists=fail created the database"
 [ "$(sql dst -e "SELECT COUNT(*) FROM mysql.global_priv WHERE User IN ('u_pw', 'r_adm')")" = 0 ] ||
     fail "--if-exists=fail created accounts"
+expect_fail "--if-exists=append onto an existing account" "u_nopw.*truncate\|append apply to tables only" \
+    wharf_on dst load -d "$T/dump" --users --if-exists=append
+[ "$(sql dst -e "SELECT COUNT(*) FROM mysql.global_priv WHERE User IN ('u_pw', 'r_adm')")" = 0 ] ||
+    fail "--if-exists=append created accounts"
 wharf_on dst load -d "$T/dump" --users --if-exists=drop --exclude-users 'u_gone@*' -q || fail "--if-exists=drop"
 same_accounts dst
 
