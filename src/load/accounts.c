@@ -12,6 +12,7 @@
 #include "load/plan.h"
 #include "load/session.h"
 
+#include <mysqld_error.h>
 #include <string.h>
 
 static void account_free(gpointer p)
@@ -232,11 +233,17 @@ gboolean wharf_load_accounts_check(MYSQL *m, wharf_load_accounts *a, const wharf
 {
     if (a == NULL || a->list->len == 0)
         return TRUE;
+    GError *e = NULL;
     MYSQL_RES *res = wharf_conn_query(m,
                                       "SELECT User, Host, IFNULL(JSON_EXTRACT(Priv, '$.is_role') = 'true', 0) "
                                       "FROM mysql.global_priv",
-                                      err);
+                                      &e);
+    if (res == NULL && e->domain == WHARF_SQL_ERROR && e->code == ER_NO_SUCH_TABLE) {
+        g_clear_error(&e); /* MariaDB before 10.4, MySQL: accounts are rows of mysql.user */
+        res = wharf_conn_query(m, "SELECT User, Host, 0 FROM mysql.user", &e);
+    }
     if (res == NULL) {
+        g_propagate_error(err, e);
         wharf_error_prefix(err, "listing the target's accounts");
         return FALSE;
     }
