@@ -155,7 +155,8 @@ gboolean wharf_accounts_dump(MYSQL *m, const wharf_outdir *o, wharf_accounts_res
     memset(r, 0, sizeof *r);
     MYSQL_RES *res = list_accounts(m, err);
     if (res == NULL) {
-        wharf_error_prefix(err, "listing the server's accounts");
+        wharf_error_prefix(err, "listing the server's accounts (a whole-server dump includes them: it needs "
+                                "SELECT on mysql.global_priv; --no-users dumps without them)");
         return FALSE;
     }
     sections s = {g_string_new(NULL), g_string_new(NULL), g_string_new(NULL), g_string_new(NULL)};
