@@ -9,15 +9,6 @@
 #include <mysqld_error.h>
 #include <string.h>
 
-gboolean wharf_accounts_is_system(const char *user, const char *host)
-{
-    static const char *const any_host[] = {"mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema", "root"};
-    for (size_t i = 0; i < G_N_ELEMENTS(any_host); i++)
-        if (strcmp(user, any_host[i]) == 0)
-            return TRUE;
-    return strcmp(user, "mysql") == 0 && strcmp(host, "localhost") == 0;
-}
-
 void wharf_accounts_result_clear(wharf_accounts_result *r)
 {
     g_free(r->left_out_names);
@@ -166,7 +157,7 @@ gboolean wharf_accounts_dump(MYSQL *m, const wharf_outdir *o, wharf_accounts_res
     while (ok && (row = mysql_fetch_row(res)) != NULL) {
         const char *user = row[0] ? row[0] : "", *host = row[1] ? row[1] : "";
         gboolean role = row[2] && strcmp(row[2], "1") == 0;
-        if (!role && wharf_accounts_is_system(user, host)) {
+        if (!role && wharf_layout_system_account(user, host)) {
             g_string_append_printf(left, "%s`%s`@`%s`", r->left_out ? ", " : "", user, host);
             r->left_out++;
             continue;

@@ -14,7 +14,7 @@
  *    DEFAULT ROLE. So each statement finds what it names already there.
  *    Statements end with ';' at the end of a line (the line-end escape of
  *    format/splitter.h inside them), after one SET NAMES utf8mb4 line.
- *  - The server's own accounts are left out (wharf_accounts_is_system):
+ *  - The server's own accounts are left out (wharf_layout_system_account):
  *    every target has its own. The result counts both.
  *  - Errors name the account.
  */
@@ -30,11 +30,6 @@ typedef struct wharf_accounts_result {
     guint left_out;       /* system accounts not written */
     char *left_out_names; /* "`mariadb.sys`@`localhost`, ..." (NULL if none) */
 } wharf_accounts_result;
-
-/* Accounts every server has of its own (mariadb-install-db, MySQL's
- * mysql.* accounts): `mariadb.sys`, `mysql.sys`, `mysql.session`,
- * `mysql.infoschema` and `root` at any host, `mysql`@`localhost`. */
-gboolean wharf_accounts_is_system(const char *user, const char *host);
 
 gboolean wharf_accounts_dump(MYSQL *m, const wharf_outdir *o, wharf_accounts_result *r, GError **err);
 void wharf_accounts_result_clear(wharf_accounts_result *r);

@@ -133,6 +133,17 @@ char *wharf_layout_accounts(wharf_compress c)
     return g_strconcat(ACCOUNTS_FILE, wharf_compress_suffix(c), NULL);
 }
 
+gboolean wharf_layout_system_account(const char *user, const char *host)
+{
+    static const char *const any_host[] = {"mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema", "root"};
+    if (host == NULL)
+        return FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS(any_host); i++)
+        if (strcmp(user, any_host[i]) == 0)
+            return TRUE;
+    return strcmp(user, "mysql") == 0 && strcmp(host, "localhost") == 0;
+}
+
 char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
                          wharf_compress c)
 {

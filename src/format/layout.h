@@ -81,6 +81,11 @@ char *wharf_layout_post(const char *db, wharf_compress c);
 char *wharf_layout_sequence_schema(const char *db, const char *seq, wharf_compress c);
 /* wharf-accounts.grants: the server's accounts (CREATE USER/ROLE, GRANT). */
 char *wharf_layout_accounts(wharf_compress c);
+/* An account every server has of its own, which an accounts file never
+ * holds (docs/FORMAT.md "Accounts"): `mariadb.sys`, `mysql.sys`,
+ * `mysql.session`, `mysql.infoschema` and `root` at any host,
+ * `mysql`@`localhost`. host NULL: a role (never one of them). */
+gboolean wharf_layout_system_account(const char *user, const char *host);
 /* ext: "sql" or "dat" */
 char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
                          wharf_compress c);

@@ -6,6 +6,7 @@
 #include "core/conn.h"
 #include "core/console.h"
 #include "core/error.h"
+#include "format/layout.h"
 #include "load/ddl.h"
 #include "load/journal.h"
 #include "load/load.h"
@@ -147,6 +148,16 @@ static gboolean take(reading *rd, const char *path, guint64 n, const char *stmt,
         g_ptr_array_add(rd->a->session, g_strndup(stmt, len)); /* a session SET */
         return TRUE;
     }
+    if (wharf_layout_system_account(da.user, da.host)) {
+        char *d = account_display(da.user, da.host);
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "%s: statement %" G_GUINT64_FORMAT " changes %s, an account the server has of its own, which a "
+                    "dump never holds; refused before anything was loaded",
+                    wharf_session_base(path), n, d);
+        g_free(d);
+        wharf_ddl_account_clear(&da);
+        return FALSE;
+    }
     wharf_load_account *acc = account_for(rd, da.user, da.host);
     if (da.kind == WHARF_ACCT_CREATE_USER || da.kind == WHARF_ACCT_CREATE_ROLE)
         rd->a->created++;
@@ -228,11 +239,37 @@ wharf_load_accounts *wharf_load_accounts_read(const wharf_load_plan *p, const wh
     return a;
 }
 
+/* The account this load connects as may not be in the dump: replacing it
+ * would cut the load off (and change the DBA's own login). */
+static gboolean not_self(MYSQL *m, const wharf_load_accounts *a, GError **err)
+{
+    char *cu = wharf_conn_query_value(m, "SELECT CURRENT_USER()", err);
+    if (cu == NULL)
+        return err == NULL || *err == NULL;
+    char *at = strrchr(cu, '@');
+    gboolean ok = TRUE;
+    for (guint i = 0; at && ok && i < a->list->len; i++) {
+        const wharf_load_account *acc = a->list->pdata[i];
+        if (acc->created_by_dump && acc->host && strlen(acc->user) == (size_t)(at - cu) &&
+            strncmp(acc->user, cu, (size_t)(at - cu)) == 0 && strcmp(acc->host, at + 1) == 0) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
+                        "the dump holds %s, the account this load connects as; nothing was changed (leave it out "
+                        "with --exclude-users, or load as another account)",
+                        acc->display);
+            ok = FALSE;
+        }
+    }
+    g_free(cu);
+    return ok;
+}
+
 gboolean wharf_load_accounts_check(MYSQL *m, wharf_load_accounts *a, const wharf_journal *journal,
                                    GPtrArray *conflicts, GError **err)
 {
     if (a == NULL || a->list->len == 0)
         return TRUE;
+    if (!not_self(m, a, err))
+        return FALSE;
     GError *e = NULL;
     MYSQL_RES *res = wharf_conn_query(m,
                                       "SELECT User, Host, IFNULL(JSON_EXTRACT(Priv, '$.is_role') = 'true', 0) "

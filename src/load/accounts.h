@@ -6,7 +6,9 @@
  *    changed: every statement must be a session SET or an account statement
  *    of load/ddl.h (wharf_ddl_account_parse: one account each); the first
  *    that is not fails the read, naming the file and the statement number,
- *    so a tampered file loads nothing at all. Statements are grouped by the
+ *    so a tampered file loads nothing at all. A statement that changes one
+ *    of the server's own accounts (wharf_layout_system_account), which no
+ *    dump holds, is refused so too. Statements are grouped by the
  *    account they change, in file order; --include-users / --exclude-users
  *    (GPatternSpec globs, `*` and `?`, on "user@host" for a user and the
  *    name alone for a role) choose accounts: all of an account's statements
@@ -19,8 +21,9 @@
  *    on an object that does not exist). Views, triggers, routines and events
  *    wait for every account job (their DEFINER), events also for the object
  *    grants.
- *  - An account that exists in the target (wharf_load_accounts_check, one
- *    query): --if-exists=fail refuses the load before anything changes,
+ *  - The account the load connects as may not be in the dump (refused
+ *    before anything changes). An account that exists in the target
+ *    (wharf_load_accounts_check, one query): --if-exists=fail refuses the load before anything changes,
  *    naming it; drop: DROP USER / DROP ROLE, then the dump's statements;
  *    truncate and append (which keep a table's definition) do not apply to
  *    an account: refused as fail is (the caller, load.c).

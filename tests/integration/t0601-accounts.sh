@@ -122,9 +122,9 @@ expect_fail "a tampered accounts file" "$(basename "$f"): statement $n is not an
     wharf_on dst load -d "$T/bad" --users --if-exists=drop
 [ "$(sql dst -e "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'app'")" = 0 ] ||
     fail "the load of a tampered dump created the database"
-for bad in "GRANT ALL ON *.* TO CURRENT_USER;" "CREATE OR REPLACE USER \`u_pw\`@\`%\`;" "DROP USER \`u_pw\`@\`%\`;"; do
+for bad in "GRANT ALL ON *.* TO CURRENT_USER;" "ALTER USER \`root\`@\`localhost\` IDENTIFIED BY 'x';" "CREATE OR REPLACE USER \`u_pw\`@\`%\`;" "DROP USER \`u_pw\`@\`%\`;"; do
     { zstd -dcq "$f"; echo "$bad"; } | zstd -q >"$T/bad/$(basename "$f")"
-    expect_fail "accounts file with: $bad" "is not an account statement" wharf_on dst load -d "$T/bad" --users --if-exists=drop
+    expect_fail "accounts file with: $bad" "is not an account statement|an account the server has of its own" wharf_on dst load -d "$T/bad" --users --if-exists=drop
 done
 # a file cut short, or with an account removed: metadata counts what the dump wrote
 zstd -dcq "$f" | grep -v '^CREATE USER `u_sock`' | zstd -q >"$T/bad/$(basename "$f")"
@@ -139,3 +139,11 @@ ok "tampered accounts files are refused before anything is loaded"
 expect_fail "--exclude-users without --users" "add --users" wharf_on dst load -d "$T/dump" --exclude-users x
 expect_fail "--users on a dump without accounts" "holds no accounts" wharf_on dst load -d "$T/onedb" --users
 expect_fail "--users --no-users" "contradict" wharf_on src dump -o "$T/x" --users --no-users
+
+# the account the load connects as is never replaced
+for s in src dst; do sql $s -e "CREATE USER dba@localhost; GRANT ALL ON *.* TO dba@localhost WITH GRANT OPTION"; done
+wharf_on src dump -o "$T/dump2" -q || fail "second dump"
+expect_fail "--users holding the loading account" "holds \`dba\`@\`localhost\`, the account this load connects as" \
+    "$WHARF_BIN" load --no-defaults -u dba -S "$T/dst/sock" -d "$T/dump2" --users --if-exists=drop
+[ "$(sql dst -e "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'app'")" = 0 ] ||
+    fail "the refused load created the database"
