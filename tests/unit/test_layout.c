@@ -207,6 +207,13 @@ static void test_accounts_file(void)
     g_assert_false(wharf_layout_parse("wharf-accounts.grants.tmp", &fi));
     g_assert_false(wharf_layout_parse("xwharf-accounts.grants", &fi));
     g_assert_false(wharf_layout_parse("wharf-accounts.sql.grants", &fi));
+    /* the accounts a dump never holds */
+    g_assert_true(wharf_layout_system_account("root", "::1"));
+    g_assert_true(wharf_layout_system_account("mariadb.sys", "localhost"));
+    g_assert_true(wharf_layout_system_account("mysql", "localhost"));
+    g_assert_false(wharf_layout_system_account("mysql", "%"));
+    g_assert_false(wharf_layout_system_account("root", NULL)); /* a role */
+    g_assert_false(wharf_layout_system_account("app", "localhost"));
 }
 
 int main(int argc, char **argv)
