@@ -24,6 +24,7 @@
 #include "core/fault.h"
 #include "core/stream.h"
 #include "core/summary.h"
+#include "dump/accounts.h"
 #include "dump/catalog.h"
 #include "dump/chunker.h"
 #include "dump/guard.h"
@@ -71,6 +72,7 @@ struct wharf_dump_opts {
     char **databases_raw, **tables_raw, **exclude_raw, **where;
     char *regex;
     gboolean no_data, no_schema, no_ddl_lock;
+    gboolean users, no_users; /* --users / --no-users */
     int lock_wait_timeout; /* --lock-wait-timeout, -1 = not given */
     wharf_guard_opts guard; /* --long-query-guard, --long-query-wait, --kill-long-queries */
     char *format, *compress, *lock, *statement_size;
@@ -81,6 +83,7 @@ struct wharf_dump_opts {
     char *spool_dir, *spool_max; /* -o -: where the spool goes, its bound */
     /* derived */
     gboolean stream;      /* -o -: the dump goes to stdout (dump/outstream.h) */
+    gboolean dump_users;  /* accounts are dumped (--users, or a whole-server dump) */
     guint64 spool_bytes;  /* -o -: files waiting in the spool before writers wait */
     wharf_filter filter;
     wharf_outdir out;
@@ -106,7 +109,8 @@ typedef struct table_state {
 /* JOB_BATCH: small base tables (one chunk each by their estimate) whose
  * SHOW CREATE TABLE go to the server in one round trip; then each table's
  * data as in JOB_TABLE. */
-typedef enum { JOB_DB, JOB_TABLE, JOB_BATCH, JOB_CHUNK } job_kind;
+/* JOB_ACCOUNTS: the server's users and roles (dump/accounts.h). */
+typedef enum { JOB_DB, JOB_TABLE, JOB_BATCH, JOB_CHUNK, JOB_ACCOUNTS } job_kind;
 
 typedef struct job {
     job_kind kind;  /* the scheduler job's kind too */
@@ -142,6 +146,8 @@ typedef struct dump_ctx {
     wharf_run *run;      /* stop, interrupt, busy slots (workers, then the
                             driver's SLOT_DRIVER and SLOT_LOCK) */
     wharf_sched *sched;  /* the jobs; chunks are added as tables are planned */
+    gint64 accounts;     /* users and roles written (-1: none), by the accounts
+                            job only, read after the workers are joined */
     GPtrArray *jobs;     /* job payloads of the initial jobs (owned) */
 
     /* elock guards error (the first error) and stream. */
@@ -385,6 +391,23 @@ static gboolean step_db(worker *w, gpointer arg, GError **err)
            wharf_schema_post(w->aux, out, d, err);
 }
 
+static gboolean step_accounts(worker *w, gpointer arg, GError **err)
+{
+    (void)arg;
+    wharf_accounts_result r;
+    if (!wharf_accounts_dump(w->aux, &w->c->o->out, &r, err)) {
+        wharf_accounts_result_clear(&r);
+        return FALSE;
+    }
+    w->c->accounts = (gint64)r.users + r.roles;
+    WLOG_INFO("accounts: %u user(s) and %u role(s) with their grants; left out %u account(s) the server has of its"
+              " own%s%s%s",
+              r.users, r.roles, r.left_out, r.left_out ? " (" : "", r.left_out ? r.left_out_names : "",
+              r.left_out ? ")" : "");
+    wharf_accounts_result_clear(&r);
+    return TRUE;
+}
+
 static gboolean step_schema_batch(worker *w, gpointer arg, GError **err)
 {
     job *j = arg;
@@ -576,6 +599,8 @@ static gboolean run_job(worker *w, job *j, GError **err)
         return run_batch(w, j, err);
     case JOB_CHUNK:
         return run_chunk(w, j->ts, j->chunk, err);
+    case JOB_ACCOUNTS:
+        return with_aux_retry(w, "accounts", step_accounts, NULL, err);
     }
     return TRUE;
 }
@@ -716,6 +741,11 @@ static gboolean finish_options(dump_opts *o, GError **err)
                            o->lock);
     if (o->guard.seconds == -1)
         o->guard.seconds = o->lock_method == WHARF_LOCK_NONE ? 0 : DEFAULT_LONG_QUERY_GUARD;
+    if (o->users && o->no_users)
+        return usage_error(err, "--users and --no-users contradict each other");
+    /* A whole server (no -B/-T/-x): its accounts too, unless data only. */
+    o->dump_users = o->users || (!o->no_users && !o->no_schema && o->databases_raw == NULL &&
+                                 o->tables_raw == NULL && o->regex == NULL);
     if (o->guard.seconds < 0 || o->guard.wait < 0)
         return usage_error(err, "--long-query-guard and --long-query-wait take seconds (0 or more)");
     return wharf_filter_init(&o->filter, o->databases_raw, o->tables_raw, o->regex, o->exclude_raw, o->where,
@@ -892,6 +922,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->sql_mode = g_strdup(SESSION_SQL_MODE);
     m->time_zone = g_strdup("+00:00");
     m->content_checksum = c->source ? NULL : g_strdup(WHARF_CHECKSUM_SCHEME);
+    m->accounts = c->accounts;
     /* Every data and schema file was committed without its own fsync: one
      * syncfs makes them durable before `metadata` declares the dump complete.
      * A copy's metadata goes to its hook, before any row is read. */
@@ -1115,6 +1146,8 @@ static void build_jobs(dump_ctx *c)
     c->progress.objects_total = cat->tables->len;
     c->progress.bytes_total = o->no_data ? 0 : bytes_est;
     char name[64];
+    if (o->dump_users && !c->source)
+        add_job(c, JOB_ACCOUNTS, "accounts");
     for (guint i = 0; i < cat->dbs->len; i++)
         add_job(c, JOB_DB, "database")->db = cat->dbs->pdata[i];
     job *batch = NULL;
@@ -1278,6 +1311,7 @@ static int write_summary(const dump_opts *o, JsonBuilder *js, int rc, int signo,
 static void ctx_init(dump_ctx *c, dump_opts *o, const char *what)
 {
     g_mutex_init(&c->elock);
+    c->accounts = -1;
     c->run = wharf_run_new(what, &o->common.conn, (guint)o->common.threads + 2);
     c->sched = wharf_sched_new(TRUE, c->run);
     c->jobs = g_ptr_array_new_with_free_func(job_free);
@@ -1485,6 +1519,11 @@ static int parse_opts(int argc, char **argv, dump_opts *po, gboolean copy)
          "Dump only the rows of db.t matching COND (repeatable)", "DB.T:COND"},
         {"no-data", 0, 0, G_OPTION_ARG_NONE, &o.no_data, "Dump the schema only", NULL},
         {"no-schema", 0, 0, G_OPTION_ARG_NONE, &o.no_schema, "Dump the data only", NULL},
+        {"users", 0, 0, G_OPTION_ARG_NONE, &o.users,
+         "Dump the server's users, roles and their grants (the default for a whole-server dump: no -B, -T"
+         " or -x)",
+         NULL},
+        {"no-users", 0, 0, G_OPTION_ARG_NONE, &o.no_users, "Do not dump users, roles and grants", NULL},
         {"no-history", 0, 0, G_OPTION_ARG_NONE, &o.filter.no_history,
          "System-versioned tables: dump the current rows only, not their history", NULL},
         {"format", 0, 0, G_OPTION_ARG_FILENAME, &o.format,
@@ -1541,6 +1580,12 @@ static int parse_opts(int argc, char **argv, dump_opts *po, gboolean copy)
         return WHARF_EXIT_OK;
     }
     gboolean parsed = wharf_cli_parse(ctx, &o.common, argc, argv, &rest, &err);
+    if (parsed && copy && o.users) {
+        g_set_error(&err, WHARF_ERROR, WHARF_ERROR_USAGE,
+                    "wharf copy does not copy accounts: dump them (wharf dump --users) and load them (wharf load"
+                    " --users)");
+        parsed = FALSE;
+    }
     if (parsed && copy) { /* the copy's source: no files, plain SQL */
         g_free(o.outdir);
         o.outdir = g_strdup("(copy)");

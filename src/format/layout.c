@@ -126,6 +126,24 @@ char *wharf_layout_sequence_schema(const char *db, const char *seq, wharf_compre
     return build(db, seq, "-schema-sequence.sql", c);
 }
 
+#define ACCOUNTS_FILE "wharf-accounts.grants"
+
+char *wharf_layout_accounts(wharf_compress c)
+{
+    return g_strconcat(ACCOUNTS_FILE, wharf_compress_suffix(c), NULL);
+}
+
+gboolean wharf_layout_system_account(const char *user, const char *host)
+{
+    static const char *const any_host[] = {"mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema", "root"};
+    if (host == NULL)
+        return FALSE;
+    for (size_t i = 0; i < G_N_ELEMENTS(any_host); i++)
+        if (strcmp(user, any_host[i]) == 0)
+            return TRUE;
+    return strcmp(user, "mysql") == 0 && strcmp(host, "localhost") == 0;
+}
+
 char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
                          wharf_compress c)
 {
@@ -282,6 +300,10 @@ gboolean wharf_layout_parse(const char *filename, wharf_file_info *info)
     size_t len = strlen(filename);
     info->compress = wharf_compress_from_name(filename);
     len -= strlen(wharf_compress_suffix(info->compress));
+    if (len == strlen(ACCOUNTS_FILE) && memcmp(filename, ACCOUNTS_FILE, len) == 0) {
+        info->kind = WHARF_FILE_ACCOUNTS;
+        return TRUE;
+    }
     if (!parse_inner(filename, len, info)) {
         wharf_file_info_clear(info);
         return FALSE;

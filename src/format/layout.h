@@ -10,6 +10,8 @@
  *   DB.TABLE.NNNNN.sql                data chunk: INSERT statements, or the
  *                                     LOAD DATA statement of the .dat twin
  *   DB.TABLE.NNNNN.dat                data chunk: tab-separated values
+ *   wharf-accounts.grants             users, roles and their grants (a name
+ *                                     myloader ignores: not .sql, not .dat)
  *  Every file may carry a .zst or .gz suffix. NNNNN is the chunk number,
  *  5 digits or more. mydumper's extra part numbers (DB.TABLE.NNNNN.MMMMM.sql)
  *  are accepted when parsing.
@@ -43,6 +45,7 @@ typedef enum {
     WHARF_FILE_SEQUENCE,      /* db.s-schema-sequence.sql (mydumper) */
     WHARF_FILE_DATA_SQL,      /* db.t.00000.sql */
     WHARF_FILE_DATA_DAT,      /* db.t.00000.dat */
+    WHARF_FILE_ACCOUNTS,      /* wharf-accounts.grants: accounts and grants (no db) */
 } wharf_file_kind;
 
 typedef struct wharf_file_info {
@@ -76,6 +79,13 @@ char *wharf_layout_post(const char *db, wharf_compress c);
 /* DB.SEQ-schema-sequence.sql (mydumper's name for a sequence's schema;
  * wharf itself writes sequences to DB.SEQ-schema.sql) */
 char *wharf_layout_sequence_schema(const char *db, const char *seq, wharf_compress c);
+/* wharf-accounts.grants: the server's accounts (CREATE USER/ROLE, GRANT). */
+char *wharf_layout_accounts(wharf_compress c);
+/* An account every server has of its own, which an accounts file never
+ * holds (docs/FORMAT.md "Accounts"): `mariadb.sys`, `mysql.sys`,
+ * `mysql.session`, `mysql.infoschema` and `root` at any host,
+ * `mysql`@`localhost`. host NULL: a role (never one of them). */
+gboolean wharf_layout_system_account(const char *user, const char *host);
 /* ext: "sql" or "dat" */
 char *wharf_layout_chunk(const char *db, const char *table, guint64 part, const char *ext,
                          wharf_compress c);

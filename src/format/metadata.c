@@ -41,6 +41,7 @@ wharf_metadata *wharf_metadata_new(void)
 {
     wharf_metadata *m = g_new0(wharf_metadata, 1);
     m->commit_block_ms = -1;
+    m->accounts = -1;
     m->tables = g_ptr_array_new_with_free_func(table_free);
     m->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     m->strings = g_string_chunk_new(64 * 1024);
@@ -323,6 +324,8 @@ static GKeyFile *build_header(const wharf_metadata *m)
         g_key_file_set_uint64(kf, G_WHARF, "replica-of-position", m->upstream_position);
         set_str(kf, G_WHARF, "replica-of-gtid", m->upstream_gtid);
     }
+    if (m->accounts >= 0)
+        g_key_file_set_int64(kf, G_WHARF, "accounts", m->accounts);
 
     if (m->sql_mode != NULL) {
         char *q = sql_quoted(m->sql_mode);
@@ -966,7 +969,8 @@ static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err
             !get_str(c, G_WHARF, "replica-of-gtid", &m->upstream_gtid, err) ||
             !get_u64_opt(c, G_WHARF, "replica-of-port", &m->upstream_port, err) ||
             !get_u64_opt(c, G_WHARF, "replica-of-position", &m->upstream_position, err) ||
-            !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err))
+            !get_i64(c, G_WHARF, "commit-block-ms", &m->commit_block_ms, err) ||
+            !get_i64(c, G_WHARF, "accounts", &m->accounts, err))
             return FALSE;
     } else {
         m->tool = g_strdup("mydumper");

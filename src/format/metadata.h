@@ -94,6 +94,9 @@ typedef struct wharf_metadata {
     /* [wharf] content-checksum: the scheme of the wharf-sum-NNNNN entries
      * (WHARF_CHECKSUM_SCHEME), NULL when the dump records none */
     char *content_checksum;
+    /* [wharf] accounts: users and roles written to wharf-accounts.grants;
+     * -1 when the dump has no accounts file */
+    gint64 accounts;
     /* [source] */
     char *binlog_file;
     guint64 binlog_position;

@@ -965,8 +965,212 @@ static gboolean allowed_data(lexer *lx, const wharf_ddl_scope *sc, gboolean load
     return FALSE;
 }
 
+/* --- account statements --------------------------------------------------- */
+
+void wharf_ddl_account_clear(wharf_ddl_account *a)
+{
+    g_free(a->user);
+    g_free(a->host);
+    if (a->roles)
+        g_ptr_array_free(a->roles, TRUE);
+    memset(a, 0, sizeof *a);
+}
+
+static gboolean tok_account_part(const tok *t)
+{
+    return t->type == TK_QIDENT || t->type == TK_STRING || t->type == TK_WORD;
+}
+
+/* user[@host] at the lexer (its current token); the lexer ends on the
+ * token after it. Never CURRENT_USER / CURRENT_ROLE / PUBLIC. */
+static gboolean lex_account(lexer *lx, char **user, char **host)
+{
+    *user = *host = NULL;
+    if (!tok_account_part(&lx->cur) || tok_is(&lx->cur, "CURRENT_USER") || tok_is(&lx->cur, "CURRENT_ROLE") ||
+        tok_is(&lx->cur, "PUBLIC"))
+        return FALSE;
+    *user = g_strdup(lx->cur.text);
+    lex_next(lx);
+    if (!tok_punct(&lx->cur, '@'))
+        return TRUE;
+    lex_next(lx);
+    if (!tok_account_part(&lx->cur)) {
+        g_clear_pointer(user, g_free);
+        return FALSE;
+    }
+    *host = g_strdup(lx->cur.text);
+    lex_next(lx);
+    return TRUE;
+}
+
+/* The rest of the statement (from the current token) has no top-level
+ * comma: one account only. */
+static gboolean rest_single(lexer *lx)
+{
+    int depth = 0;
+    for (; lx->cur.type != TK_END; lex_next(lx)) {
+        if (tok_punct(&lx->cur, '('))
+            depth++;
+        else if (tok_punct(&lx->cur, ')'))
+            depth--;
+        else if (depth <= 0 && (tok_punct(&lx->cur, ',') || tok_punct(&lx->cur, ';')))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* CREATE USER acct ... | CREATE ROLE role (lexer after CREATE). */
+static wharf_ddl_acct_kind account_create(lexer *lx, wharf_ddl_account *a)
+{
+    gboolean role = tok_is(&lx->cur, "ROLE");
+    if (!role && !tok_is(&lx->cur, "USER"))
+        return WHARF_ACCT_OTHER;
+    lex_next(lx);
+    if (tok_is(&lx->cur, "IF") || !lex_account(lx, &a->user, &a->host))
+        return WHARF_ACCT_OTHER;
+    if (role)
+        return a->host == NULL && lx->cur.type == TK_END ? WHARF_ACCT_CREATE_ROLE : WHARF_ACCT_OTHER;
+    return rest_single(lx) ? WHARF_ACCT_CREATE_USER : WHARF_ACCT_OTHER;
+}
+
+/* ON target of a GRANT: TRUE with *object set when it names one object
+ * (a table, its columns, a routine) rather than *.* or db.*; PROXY ON
+ * acct is an account-level grant. Leaves the lexer on TO. */
+static gboolean grant_target(lexer *lx, gboolean proxy, gboolean *object)
+{
+    *object = FALSE;
+    lex_next(lx);
+    if (proxy) {
+        char *u = NULL, *h = NULL;
+        gboolean ok = lex_account(lx, &u, &h);
+        g_free(u);
+        g_free(h);
+        return ok && tok_is(&lx->cur, "TO");
+    }
+    wharf_ddl_kind k = kind_of_word(&lx->cur);
+    if (k == WHARF_DDL_TABLE || k == WHARF_DDL_PROCEDURE || k == WHARF_DDL_FUNCTION || k == WHARF_DDL_PACKAGE) {
+        lex_next(lx);
+        if (k == WHARF_DDL_PACKAGE && tok_is(&lx->cur, "BODY"))
+            lex_next(lx);
+    }
+    gboolean star_db = tok_punct(&lx->cur, '*');
+    if (!star_db && !tok_name(&lx->cur))
+        return FALSE;
+    lex_next(lx);
+    if (!tok_punct(&lx->cur, '.'))
+        return FALSE; /* unqualified: it would depend on the current database */
+    lex_next(lx);
+    if (tok_punct(&lx->cur, '*')) {
+        *object = FALSE;
+    } else if (!star_db && tok_name(&lx->cur)) {
+        *object = TRUE;
+    } else {
+        return FALSE;
+    }
+    if (k != WHARF_DDL_OTHER && k != WHARF_DDL_TABLE && !*object)
+        return FALSE;
+    lex_next(lx);
+    return tok_is(&lx->cur, "TO");
+}
+
+/* GRANT ... TO acct ... (lexer on the first token after GRANT). */
+static wharf_ddl_acct_kind account_grant(lexer *lx, wharf_ddl_account *a)
+{
+    gboolean proxy = tok_is(&lx->cur, "PROXY");
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    gboolean names_only = TRUE, expect_name = TRUE, object = FALSE, on = FALSE, target_ok = TRUE;
+    int depth = 0;
+    for (; lx->cur.type != TK_END && !tok_is(&lx->cur, "TO"); lex_next(lx)) {
+        if (depth == 0 && tok_is(&lx->cur, "ON")) {
+            on = TRUE;
+            target_ok = grant_target(lx, proxy, &object);
+            break;
+        }
+        if (tok_punct(&lx->cur, '('))
+            depth++;
+        else if (tok_punct(&lx->cur, ')'))
+            depth--;
+        if (depth == 0 && tok_punct(&lx->cur, ',')) {
+            names_only = names_only && !expect_name;
+            expect_name = TRUE;
+        } else if (expect_name && depth == 0 && tok_account_part(&lx->cur)) {
+            g_ptr_array_add(names, g_strdup(lx->cur.text));
+            expect_name = FALSE;
+        } else {
+            names_only = FALSE;
+        }
+    }
+    wharf_ddl_acct_kind k = WHARF_ACCT_OTHER;
+    if (target_ok && tok_is(&lx->cur, "TO") && (on || (names_only && !expect_name && names->len > 0))) {
+        lex_next(lx);
+        if (lex_account(lx, &a->user, &a->host) && rest_single(lx))
+            k = on ? (object ? WHARF_ACCT_GRANT_OBJECT : WHARF_ACCT_GRANT) : WHARF_ACCT_GRANT_ROLE;
+    }
+    if (k == WHARF_ACCT_GRANT_ROLE)
+        a->roles = g_steal_pointer(&names);
+    if (names)
+        g_ptr_array_free(names, TRUE);
+    return k;
+}
+
+/* SET DEFAULT ROLE role|NONE FOR acct (lexer on DEFAULT). */
+static wharf_ddl_acct_kind account_default_role(lexer *lx, wharf_ddl_account *a)
+{
+    if (lex_next(lx) == TK_END || !tok_is(&lx->cur, "ROLE") || lex_next(lx) == TK_END ||
+        !tok_account_part(&lx->cur) || tok_is(&lx->cur, "FOR"))
+        return WHARF_ACCT_OTHER;
+    lex_next(lx);
+    if (!tok_is(&lx->cur, "FOR"))
+        return WHARF_ACCT_OTHER;
+    lex_next(lx);
+    return lex_account(lx, &a->user, &a->host) && lx->cur.type == TK_END ? WHARF_ACCT_DEFAULT_ROLE
+                                                                          : WHARF_ACCT_OTHER;
+}
+
+wharf_ddl_acct_kind wharf_ddl_account_parse(const char *stmt, size_t len, wharf_ddl_account *out)
+{
+    memset(out, 0, sizeof *out);
+    lexer lx;
+    lex_init(&lx, stmt, len);
+    wharf_ddl_acct_kind k = WHARF_ACCT_OTHER;
+    lex_next(&lx);
+    if (tok_is(&lx.cur, "CREATE")) {
+        lex_next(&lx);
+        k = account_create(&lx, out);
+    } else if (tok_is(&lx.cur, "ALTER") && lex_next(&lx) != TK_END && tok_is(&lx.cur, "USER")) {
+        lex_next(&lx);
+        if (!tok_is(&lx.cur, "IF") && lex_account(&lx, &out->user, &out->host) && out->host && rest_single(&lx))
+            k = WHARF_ACCT_ALTER_USER;
+    } else if (tok_is(&lx.cur, "GRANT")) {
+        lex_next(&lx);
+        k = account_grant(&lx, out);
+    } else if (tok_is(&lx.cur, "SET") && lex_next(&lx) != TK_END && tok_is(&lx.cur, "DEFAULT")) {
+        k = account_default_role(&lx, out);
+    }
+    lex_done(&lx);
+    if (k == WHARF_ACCT_OTHER)
+        wharf_ddl_account_clear(out);
+    out->kind = k;
+    return k;
+}
+
 gboolean wharf_ddl_allowed(const char *stmt, size_t len, const wharf_ddl_scope *sc)
 {
+    if (sc->file == WHARF_SCOPE_ACCOUNTS) {
+        if (wharf_ddl_starts_with(stmt, len, "SET")) {
+            lexer sl;
+            lex_init(&sl, stmt, len);
+            lex_next(&sl);
+            gboolean set_ok = session_set(&sl);
+            lex_done(&sl);
+            if (set_ok)
+                return TRUE;
+        }
+        wharf_ddl_account a;
+        gboolean acct = wharf_ddl_account_parse(stmt, len, &a) != WHARF_ACCT_OTHER;
+        wharf_ddl_account_clear(&a);
+        return acct;
+    }
     lexer lx;
     lex_init(&lx, stmt, len);
     gboolean ok = FALSE;

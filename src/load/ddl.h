@@ -68,6 +68,7 @@ wharf_ddl_kind wharf_ddl_object(const char *stmt, size_t len, char **db, char **
  *   DB_TRIGGERS      CREATE TRIGGER ... ON any table of db; DROP TRIGGER
  *   POST             CREATE/DROP FUNCTION|PROCEDURE|PACKAGE [BODY]|EVENT
  *   DATA             INSERT|REPLACE [INTO] name; LOAD DATA ... INTO TABLE name
+ *   ACCOUNTS         the account statements of wharf_ddl_account_parse (no db)
  * A qualified name must be in db (the dump's database, before --into). */
 typedef enum {
     WHARF_SCOPE_DB_CREATE,
@@ -77,6 +78,7 @@ typedef enum {
     WHARF_SCOPE_DB_TRIGGERS,
     WHARF_SCOPE_POST,
     WHARF_SCOPE_DATA,
+    WHARF_SCOPE_ACCOUNTS,
 } wharf_ddl_file_scope;
 
 typedef struct wharf_ddl_scope {
@@ -86,6 +88,41 @@ typedef struct wharf_ddl_scope {
 } wharf_ddl_scope;
 
 gboolean wharf_ddl_allowed(const char *stmt, size_t len, const wharf_ddl_scope *sc);
+
+/* Account statements (an accounts file, docs/FORMAT.md): each changes
+ * exactly one account, named with its host (`u`@`h`) or, for a role,
+ * alone (`r`):
+ *   CREATE USER acct ...        (no OR REPLACE, IF NOT EXISTS, no list)
+ *   CREATE ROLE role            (nothing after the name)
+ *   ALTER USER acct ...         (no IF EXISTS, no list)
+ *   GRANT privs ON *.* | db.* TO acct ...        GRANT
+ *   GRANT PROXY ON acct TO acct ...              GRANT
+ *   GRANT privs ON [TABLE|PROCEDURE|FUNCTION|PACKAGE [BODY]] db.obj TO acct
+ *                                                GRANT_OBJECT (needs the object)
+ *   GRANT role [, role ...] TO acct ...          GRANT_ROLE
+ *   SET DEFAULT ROLE role|NONE FOR acct          DEFAULT_ROLE
+ * The account is never CURRENT_USER / CURRENT_ROLE, and anything after it
+ * holds no top-level comma (one grantee). Anything else is OTHER. */
+typedef enum {
+    WHARF_ACCT_OTHER = 0,
+    WHARF_ACCT_CREATE_USER,
+    WHARF_ACCT_CREATE_ROLE,
+    WHARF_ACCT_ALTER_USER,
+    WHARF_ACCT_GRANT,
+    WHARF_ACCT_GRANT_OBJECT,
+    WHARF_ACCT_GRANT_ROLE,
+    WHARF_ACCT_DEFAULT_ROLE,
+} wharf_ddl_acct_kind;
+
+typedef struct wharf_ddl_account {
+    wharf_ddl_acct_kind kind;
+    char *user;       /* unquoted */
+    char *host;       /* unquoted; NULL when the account is named alone (a role) */
+    GPtrArray *roles; /* GRANT_ROLE: the roles granted (char*), else NULL */
+} wharf_ddl_account;
+
+wharf_ddl_acct_kind wharf_ddl_account_parse(const char *stmt, size_t len, wharf_ddl_account *out);
+void wharf_ddl_account_clear(wharf_ddl_account *a);
 
 /* Kind of the object a DROP statement drops (WHARF_DDL_OTHER if not DROP). */
 wharf_ddl_kind wharf_ddl_drop_kind(const char *stmt, size_t len);

@@ -70,6 +70,8 @@ void wharf_load_opts_clear(wharf_load_opts *o)
     if (o->replica.password)
         memset(o->replica.password, 0, strlen(o->replica.password));
     g_free(o->replica.password);
+    g_strfreev(o->include_users);
+    g_strfreev(o->exclude_users);
     memset(o, 0, sizeof *o);
 }
 
@@ -187,6 +189,16 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
     }
     if (o->no_data && o->no_schema) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--no-data and --no-schema together load nothing");
+        return FALSE;
+    }
+    if ((o->include_users || o->exclude_users) && !o->users) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--include-users and --exclude-users choose among the"
+                    " accounts --users loads: add --users");
+        return FALSE;
+    }
+    if (o->users && o->no_schema) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--users loads accounts with the schema: not with"
+                    " --no-schema (load them in the --no-data phase)");
         return FALSE;
     }
     if (o->into && *o->into == '\0') {
@@ -394,6 +406,36 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
     return ok;
 }
 
+/* --users: the dump's accounts that the target has already; with
+ * --if-exists=fail the load refuses to start, naming them. */
+static gboolean check_accounts(MYSQL *m, const wharf_load_opts *o, wharf_load_plan *p, const wharf_journal *journal,
+                               GPtrArray *report, GError **err)
+{
+    GPtrArray *conflicts = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = wharf_load_accounts_check(m, p->accounts, journal, conflicts, err);
+    for (guint i = 0; report && i < conflicts->len; i++)
+        g_ptr_array_add(report, g_strdup(conflicts->pdata[i]));
+    /* truncate and append keep a table's definition: an account has none
+     * to keep apart from its grants (the dump's GRANT on *.* carries its
+     * password and limits), so only fail and drop apply */
+    if (ok && o->if_exists != WHARF_IF_EXISTS_DROP && conflicts->len > 0 && !report) {
+        GString *s = g_string_new(NULL);
+        for (guint i = 0; i < conflicts->len && i < 20; i++)
+            g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)conflicts->pdata[i]);
+        if (conflicts->len > 20)
+            g_string_append_printf(s, " and %u more", conflicts->len - 20);
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
+                    "%u account(s) of the dump already exist in the server: %s; nothing was changed "
+                    "(--if-exists=drop replaces them, --exclude-users leaves them out%s)",
+                    conflicts->len, s->str,
+                    o->if_exists == WHARF_IF_EXISTS_FAIL ? "" : "; --if-exists=truncate|append apply to tables only");
+        g_string_free(s, TRUE);
+        ok = FALSE;
+    }
+    g_ptr_array_free(conflicts, TRUE);
+    return ok;
+}
+
 /* --- run ----------------------------------------------------------------- */
 
 static void on_final(void *pctx, wharf_job *job)
@@ -434,6 +476,8 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
     guint n_tab = count(s, WHARF_LJ_TABLE, WHARF_JOB_DONE, &t_tab);
     guint n_view = count(s, WHARF_LJ_VIEW, WHARF_JOB_DONE, &t_view);
     guint n_chunk = count(s, WHARF_LJ_CHUNK, WHARF_JOB_DONE, &t_chunk);
+    guint t_acc, n_acc = count(s, WHARF_LJ_ACCOUNT, WHARF_JOB_DONE, &t_acc);
+    guint t_obj, n_obj = count(s, WHARF_LJ_ACCOUNT_OBJECTS, WHARF_JOB_DONE, &t_obj);
     guint n_ver = count(s, WHARF_LJ_VERIFY, WHARF_JOB_DONE, &t_ver);
     guint failed = 0, skipped = 0;
     for (guint i = 0; i < wharf_sched_count(s); i++) {
@@ -452,6 +496,9 @@ static gboolean summary(wharf_load_ctx *ctx, double seconds)
               "row counts verified %u/%u, retries %" G_GINT64_FORMAT ", resumed %" G_GINT64_FORMAT,
               n_chunk, t_chunk, rows, bytes, dur, seconds > 0 ? (double)rows / seconds : 0.0, n_ver, t_ver,
               wharf_run_retries(ctx->run), wharf_counter_get(&ctx->n_resumed));
+    if (t_acc > 0)
+        WLOG_INFO("load summary: accounts %u/%u (users and roles), grants on objects %u/%u", n_acc, t_acc, n_obj,
+                  t_obj);
     g_free(bytes);
     g_free(dur);
     if (failed + skipped > 0) {
@@ -569,7 +616,7 @@ static int dry_run(wharf_load_ctx *ctx, MYSQL *m, GError **err)
 {
     const wharf_load_opts *o = ctx->o;
     GPtrArray *exist = g_ptr_array_new_with_free_func(g_free);
-    if (!check_target(m, o, ctx->plan, NULL, exist, err)) {
+    if (!check_target(m, o, ctx->plan, NULL, exist, err) || !check_accounts(m, o, ctx->plan, NULL, exist, err)) {
         g_ptr_array_free(exist, TRUE);
         return WHARF_EXIT_FAILED;
     }
@@ -644,7 +691,8 @@ static void json_load(JsonBuilder *js, wharf_load_ctx *ctx)
         const char *key;
         int kind;
     } kinds[] = {{"databases", WHARF_LJ_DATABASE}, {"tables", WHARF_LJ_TABLE}, {"views", WHARF_LJ_VIEW},
-                 {"chunks", WHARF_LJ_CHUNK}, {"row_counts_verified", WHARF_LJ_VERIFY}};
+                 {"chunks", WHARF_LJ_CHUNK}, {"row_counts_verified", WHARF_LJ_VERIFY},
+                 {"accounts", WHARF_LJ_ACCOUNT}, {"account_object_grants", WHARF_LJ_ACCOUNT_OBJECTS}};
     json_builder_set_member_name(js, "objects");
     json_builder_begin_object(js);
     for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
@@ -715,6 +763,12 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     if (skipped)
         WLOG_INFO("left out on request (--skip-*): every one of the dump's %s", skipped);
     g_free(skipped);
+    if (plan->accounts_path && !o->users)
+        WLOG_INFO("%s: the dump holds the source's accounts (users, roles, grants, in wharf-accounts.grants): not"
+                  " loaded (--users loads them)", o->dir);
+    else if (plan->accounts)
+        WLOG_INFO("%s: %u account(s) to load, %u left out by --include-users/--exclude-users", o->dir,
+                  plan->accounts->list->len, plan->accounts->left_out);
     if (!wharf_load_check_named(plan, o, &err)) {
         WLOG_ERR("%s", err->message);
         json_error(js, err);
@@ -800,7 +854,7 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
         rc = dry_run(&ctx, m, &err);
         goto out;
     }
-    if (!check_target(m, o, plan, ctx.journal, NULL, &err))
+    if (!check_target(m, o, plan, ctx.journal, NULL, &err) || !check_accounts(m, o, plan, ctx.journal, NULL, &err))
         goto out;
     wharf_conn_close(m);
     m = NULL;
@@ -991,6 +1045,14 @@ static GOptionEntry *load_entries(wharf_load_opts *o, raw_opts *r)
          "After loading compare: count (default: row counts), content (also every chunk's rows, as "
          "`wharf verify`), none (file CRCs are checked while loading in every case)", "WHAT"},
         {"no-verify", 0, 0, G_OPTION_ARG_NONE, &o->no_verify, "Same as --verify=none", NULL},
+        {"users", 0, 0, G_OPTION_ARG_NONE, &o->users,
+         "Load the dump's users, roles and grants too (off by default: it changes who can log in)", NULL},
+        {"include-users", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->include_users,
+         "With --users: only accounts matching these globs (user@host, or a role's name; * and ?;"
+         " comma-separated, repeatable)",
+         "PATTERN,..."},
+        {"exclude-users", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->exclude_users,
+         "With --users: leave out accounts matching these globs (as --include-users)", "PATTERN,..."},
         {"allow-incomplete", 0, 0, G_OPTION_ARG_NONE, &o->allow_incomplete,
          "Load a dump directory that has no metadata file", NULL},
         {"resume", 0, 0, G_OPTION_ARG_FILENAME, &o->resume,

@@ -64,6 +64,8 @@ typedef struct wharf_load_opts {
     char *definer;      /* --definer: NULL keep, "" strip, else `user`@`host` */
     wharf_replica_opts replica; /* --replica-setup, --replica-of, --source-* */
     gboolean allow_incomplete; /* load a dump without `metadata` */
+    gboolean users;     /* --users: load the dump's accounts (load/accounts.h) */
+    char **include_users, **exclude_users; /* --include-users / --exclude-users globs */
     char *resume;       /* --resume FILE: journal of completed jobs */
     wharf_if_exists if_exists;
     wharf_defer defer;

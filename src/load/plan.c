@@ -89,6 +89,8 @@ void wharf_load_plan_free(wharf_load_plan *p)
     g_hash_table_unref(p->db_by_name);
     g_ptr_array_free(p->dbs, TRUE);
     g_ptr_array_free(p->problems, TRUE);
+    g_free(p->accounts_path);
+    wharf_load_accounts_free(p->accounts);
     g_free(p);
 }
 
@@ -298,6 +300,9 @@ static gboolean is_journal(const wharf_load_opts *o, const char *fn)
     return r;
 }
 
+static void set_path(wharf_load_plan *p, char **slot, char *path);
+static char *file_path(const char *dir, const char *fn);
+
 /* Phase 1, the one readdir pass: every name classified. A name that is not
  * part of a dump is a problem (it could be a file the dump lost its name
  * for, or one that does not belong): never skipped in silence. */
@@ -322,6 +327,11 @@ static GPtrArray *scan_dir(wharf_load_plan *p, const wharf_load_opts *o, gboolea
                             g_strdup_printf("%s/%s: not a file of a dump (unknown name); move it out of "
                                             "the dump directory",
                                             o->dir, fn));
+            g_free(e);
+            continue;
+        }
+        if (e->fi.kind == WHARF_FILE_ACCOUNTS) { /* the server's, no database */
+            set_path(p, &p->accounts_path, file_path(o->dir, fn));
             g_free(e);
             continue;
         }
@@ -790,6 +800,35 @@ static void read_dependencies(wharf_load_plan *p, const wharf_load_opts *o)
     }
 }
 
+/* Phase 9 (--users): the accounts file, every statement checked before
+ * anything is loaded. */
+static gboolean read_accounts(wharf_load_plan *p, const wharf_load_opts *o, GError **err)
+{
+    if (p->accounts_path == NULL) {
+        if (p->meta && p->meta->accounts >= 0)
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "--users: %s has no wharf-accounts.grants, but metadata says the dump wrote %" G_GINT64_FORMAT
+                        " account(s) to it (a damaged dump); nothing was changed", o->dir, p->meta->accounts);
+        else
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND,
+                        "--users: %s holds no accounts (no wharf-accounts.grants: the dump was not of a whole "
+                        "server, or made with --no-users); nothing was changed", o->dir);
+        return FALSE;
+    }
+    p->accounts = wharf_load_accounts_read(p, o, p->accounts_path, err);
+    if (p->accounts == NULL)
+        return FALSE;
+    /* a wharf dump says how many it wrote: a cut file is not a smaller server */
+    if (p->meta && p->meta->accounts >= 0 && p->meta->accounts != (gint64)p->accounts->created) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
+                    "%s creates %u account(s), metadata says the dump wrote %" G_GINT64_FORMAT
+                    " (a damaged or altered dump); nothing was changed",
+                    p->accounts_path, p->accounts->created, p->meta->accounts);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dumpdir *src, GError **err)
 {
     wharf_load_plan *p = g_new0(wharf_load_plan, 1);
@@ -821,6 +860,10 @@ wharf_load_plan *wharf_load_plan_read(const wharf_load_opts *o, const wharf_dump
     }
     finish_objects(p, o);
     read_dependencies(p, o);
+    if (o->users && !read_accounts(p, o, err)) {
+        wharf_load_plan_free(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -857,6 +900,9 @@ char *wharf_load_job_key(int kind, const void *payload)
         g_free(q);
         return k;
     }
+    case WHARF_LJ_ACCOUNT:
+    case WHARF_LJ_ACCOUNT_OBJECTS:
+        return g_strdup_printf("%d %s", kind, ((const wharf_load_account *)payload)->display);
     default:
         return g_strdup_printf("%d", kind);
     }
@@ -1061,6 +1107,53 @@ static void add_post_jobs(graph *g)
     }
 }
 
+/* --users: one job per account, after the roles granted to it; views,
+ * triggers, routines and events (DEFINERs) after every account; grants on
+ * objects after what they name, before events. Edges by the kind of the
+ * jobs already built: one pass over them. */
+static void add_account_jobs(graph *g)
+{
+    const wharf_load_accounts *a = g->p->accounts;
+    if (a == NULL || a->list->len == 0)
+        return;
+    GHashTable *job_of = g_hash_table_new(g_direct_hash, g_direct_equal);
+    guint n_before = wharf_sched_count(g->s);
+    wharf_job *all = add(g, WHARF_LJ_BARRIER, NULL, TRUE, "all accounts");
+    GPtrArray *objects = g_ptr_array_new();
+    for (guint i = 0; i < a->list->len; i++) {
+        wharf_load_account *acc = a->list->pdata[i];
+        wharf_job *j = add(g, WHARF_LJ_ACCOUNT, acc, TRUE, "%s %s", acc->host ? "account" : "role", acc->display);
+        g_hash_table_insert(job_of, acc, j);
+        wharf_sched_depend(g->s, all, j, FALSE);
+        if (acc->object_stmts->len) {
+            wharf_job *oj = add(g, WHARF_LJ_ACCOUNT_OBJECTS, acc, TRUE, "grants on objects to %s", acc->display);
+            wharf_sched_depend(g->s, oj, j, TRUE);
+            g_ptr_array_add(objects, oj);
+        }
+    }
+    for (guint i = 0; i < a->list->len; i++) {
+        wharf_load_account *acc = a->list->pdata[i];
+        for (guint k = 0; k < acc->roles->len; k++)
+            wharf_sched_depend(g->s, g_hash_table_lookup(job_of, acc), g_hash_table_lookup(job_of, acc->roles->pdata[k]),
+                               TRUE);
+    }
+    for (guint i = 0; i < n_before; i++) {
+        wharf_job *j = wharf_sched_job(g->s, i);
+        int kind = wharf_job_kind(j);
+        if (kind == WHARF_LJ_VIEW || kind == WHARF_LJ_TRIGGERS || kind == WHARF_LJ_DB_TRIGGERS ||
+            kind == WHARF_LJ_ROUTINES || kind == WHARF_LJ_EVENTS)
+            wharf_sched_depend(g->s, j, all, FALSE);
+        for (guint k = 0; k < objects->len; k++) {
+            if (kind == WHARF_LJ_TABLE || kind == WHARF_LJ_VIEW || kind == WHARF_LJ_ROUTINES)
+                wharf_sched_depend(g->s, objects->pdata[k], j, FALSE);
+            else if (kind == WHARF_LJ_EVENTS)
+                wharf_sched_depend(g->s, j, objects->pdata[k], FALSE);
+        }
+    }
+    g_ptr_array_free(objects, TRUE);
+    g_hash_table_unref(job_of);
+}
+
 void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wharf_sched *s)
 {
     graph g = {p, o, s, !o->no_schema, !o->no_data, NULL, NULL, g_ptr_array_new(), g_ptr_array_new()};
@@ -1088,6 +1181,8 @@ void wharf_load_plan_build_jobs(wharf_load_plan *p, const wharf_load_opts *o, wh
     for (guint i = 0; i < p->dbs->len; i++)
         add_db_trigger_jobs(&g, p->dbs->pdata[i]);
     add_post_jobs(&g);
+    if (g.schema)
+        add_account_jobs(&g);
     g_ptr_array_free(g.create_jobs, TRUE);
     g_ptr_array_free(g.late_jobs, TRUE);
 }

@@ -27,6 +27,9 @@
  *        routines after their database, before every view (a view may
  *          call a function of any database: order-only edges through a
  *          barrier); events after everything else (order-only edges)
+ *        with --users: accounts before views, triggers, routines and events
+ *          (their DEFINERs), each after the roles granted to it; its grants
+ *          on objects after every table, view and routine, before events
  *  - The plan is immutable while jobs run, except fields documented as
  *    written by one job and read by its dependents (ordered by the
  *    scheduler's lock).
@@ -36,6 +39,7 @@
 
 #include "format/metadata.h"
 #include "format/splitter.h"
+#include "load/accounts.h"
 #include "load/load.h"
 #include "engine/sched.h"
 #include "format/dumpdir.h"
@@ -56,6 +60,8 @@ typedef enum {
     WHARF_LJ_EVENTS,      /* events of a database */
     WHARF_LJ_VERIFY,
     WHARF_LJ_BARRIER,     /* no work: orders other jobs */
+    WHARF_LJ_ACCOUNT,     /* a user or role (load/accounts.h) */
+    WHARF_LJ_ACCOUNT_OBJECTS, /* its grants on tables, columns, routines */
 } wharf_load_job_kind;
 
 typedef enum { WHARF_EXISTING_NONE = 0, WHARF_EXISTING_TABLE, WHARF_EXISTING_VIEW } wharf_existing;
@@ -131,6 +137,8 @@ typedef struct wharf_load_plan {
     GHashTable *db_by_name;    /* name -> wharf_load_db* */
     GHashTable *table_by_key;  /* "db\x1fname" -> wharf_load_table* */
     GPtrArray *problems;   /* char* messages, each naming the file */
+    char *accounts_path;   /* wharf-accounts.grants, NULL if none */
+    wharf_load_accounts *accounts; /* read with --users, else NULL */
     gint64 data_bytes;     /* sum of data files on disk, for progress */
     guint ntables, nviews, nchunks;
 } wharf_load_plan;

@@ -8,6 +8,7 @@
 #include "load/restore.h"
 
 #include "core/error.h"
+#include "load/accounts.h"
 #include "load/chunk.h"
 #include "load/objects.h"
 #include "load/session.h"
@@ -91,6 +92,8 @@ static gboolean run_once(worker *w, wharf_job *job, GError **err)
     case WHARF_LJ_ROUTINES: return wharf_objects_post(w, p, FALSE, err);
     case WHARF_LJ_EVENTS: return wharf_objects_post(w, p, TRUE, err);
     case WHARF_LJ_VERIFY: return run_verify(w, p, err);
+    case WHARF_LJ_ACCOUNT: return wharf_load_account_run(w, p, FALSE, err);
+    case WHARF_LJ_ACCOUNT_OBJECTS: return wharf_load_account_run(w, p, TRUE, err);
     }
     g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "unknown job kind %d", wharf_job_kind(job));
     return FALSE;

@@ -138,7 +138,7 @@ gboolean wharf_session_confined(const char *path, guint64 n, const char *stmt, s
     if (wharf_ddl_allowed(stmt, len, sc))
         return TRUE;
     static const char *const what[] = {"database", "table", "view", "triggers", "database triggers",
-                                       "routines and events", "data"};
+                                       "routines and events", "data", "accounts"};
     char *shown = g_strndup(stmt, MIN(len, 120));
     for (char *c = shown; *c; c++)
         if (*c == '\n' || *c == '\r' || *c == '\t')
@@ -146,7 +146,7 @@ gboolean wharf_session_confined(const char *path, guint64 n, const char *stmt, s
     g_set_error(err, WHARF_ERROR, WHARF_ERROR_FORMAT,
                 "%s: statement %" G_GUINT64_FORMAT " does not belong in the %s file of `%s`%s%s%s, refused before "
                 "running it: %s%s",
-                wharf_session_base(path), n, what[sc->file], sc->db, sc->name ? ".`" : "", sc->name ? sc->name : "",
+                wharf_session_base(path), n, what[sc->file], sc->db ? sc->db : "(server)", sc->name ? ".`" : "", sc->name ? sc->name : "",
                 sc->name ? "`" : "", shown, len > 120 ? "..." : "");
     g_free(shown);
     return FALSE;

@@ -25,7 +25,10 @@ restore_with_client() {
     log=$(mktemp "$T/myloader.XXXXXX")
     timeout 300 "$ml" --defaults-file "$T/myloader.cnf" -S "$T/$srv/sock" -u root -d "$dir" -t 2 >"$log" 2>&1 ||
         { tail -20 "$log" >&2; fail "myloader 1.0.1 could not load $dir (log: $log)"; }
-    if grep -E "CRITICAL|WARNING \*\*" "$log" | grep -v "g_key_file_get_groups" >&2; then
+    # myloader names the files it does not know and leaves them: wharf's
+    # accounts file is one (docs/FORMAT.md, "Accounts")
+    if grep -E "CRITICAL|WARNING \*\*" "$log" | grep -v "g_key_file_get_groups" |
+        grep -Ev "Filename wharf-accounts\.grants(\.zst|\.gz)? has been ignored" >&2; then
         fail "myloader 1.0.1 reported errors loading $dir (log: $log)"
     fi
 }

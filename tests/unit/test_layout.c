@@ -189,11 +189,39 @@ static void test_builders(void)
         check_builders(weird[i][0], weird[i][1]);
 }
 
+static void test_accounts_file(void)
+{
+    wharf_file_info fi;
+    char *n = wharf_layout_accounts(WHARF_COMPRESS_ZSTD);
+    g_assert_cmpstr(n, ==, "wharf-accounts.grants.zst");
+    g_assert_true(wharf_layout_parse(n, &fi));
+    g_assert_cmpint(fi.kind, ==, WHARF_FILE_ACCOUNTS);
+    g_assert_cmpint(fi.compress, ==, WHARF_COMPRESS_ZSTD);
+    g_assert_null(fi.db);
+    wharf_file_info_clear(&fi);
+    g_free(n);
+    g_assert_true(wharf_layout_parse("wharf-accounts.grants", &fi));
+    g_assert_cmpint(fi.kind, ==, WHARF_FILE_ACCOUNTS);
+    wharf_file_info_clear(&fi);
+    /* not a near miss */
+    g_assert_false(wharf_layout_parse("wharf-accounts.grants.tmp", &fi));
+    g_assert_false(wharf_layout_parse("xwharf-accounts.grants", &fi));
+    g_assert_false(wharf_layout_parse("wharf-accounts.sql.grants", &fi));
+    /* the accounts a dump never holds */
+    g_assert_true(wharf_layout_system_account("root", "::1"));
+    g_assert_true(wharf_layout_system_account("mariadb.sys", "localhost"));
+    g_assert_true(wharf_layout_system_account("mysql", "localhost"));
+    g_assert_false(wharf_layout_system_account("mysql", "%"));
+    g_assert_false(wharf_layout_system_account("root", NULL)); /* a role */
+    g_assert_false(wharf_layout_system_account("app", "localhost"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/layout/encode", test_encode);
     g_test_add_func("/layout/parse-kinds", test_parse_kinds);
     g_test_add_func("/layout/builders", test_builders);
+    g_test_add_func("/layout/accounts-file", test_accounts_file);
     return g_test_run();
 }

@@ -201,6 +201,58 @@ static void test_definer(void)
     g_clear_error(&err);
 }
 
+static wharf_ddl_acct_kind acct_kind(const char *sql, const char *user, const char *host)
+{
+    wharf_ddl_account a;
+    wharf_ddl_acct_kind k = wharf_ddl_account_parse(sql, strlen(sql), &a);
+    if (k != WHARF_ACCT_OTHER) {
+        g_assert_cmpstr(a.user, ==, user);
+        g_assert_cmpstr(a.host, ==, host);
+    }
+    wharf_ddl_account_clear(&a);
+    return k;
+}
+
+static void test_accounts(void)
+{
+    g_assert_cmpint(acct_kind("CREATE USER `u_pw`@`%` IDENTIFIED BY PASSWORD '*7C67' WITH MAX_QUERIES_PER_HOUR 100", "u_pw", "%"),
+                    ==, WHARF_ACCT_CREATE_USER);
+    g_assert_cmpint(acct_kind("CREATE ROLE `r_read`", "r_read", NULL), ==, WHARF_ACCT_CREATE_ROLE);
+    g_assert_cmpint(acct_kind("ALTER USER `u`@`localhost` PASSWORD EXPIRE", "u", "localhost"), ==, WHARF_ACCT_ALTER_USER);
+    g_assert_cmpint(acct_kind("GRANT USAGE ON *.* TO `u`@`localhost` IDENTIFIED VIA unix_socket", "u", "localhost"), ==,
+                    WHARF_ACCT_GRANT);
+    g_assert_cmpint(acct_kind("GRANT SELECT ON `app`.* TO `r_read`", "r_read", NULL), ==, WHARF_ACCT_GRANT);
+    g_assert_cmpint(acct_kind("GRANT PROXY ON ``@`%` TO `root`@`localhost` WITH GRANT OPTION", "root", "localhost"), ==,
+                    WHARF_ACCT_GRANT);
+    g_assert_cmpint(acct_kind("GRANT SELECT (`a`, `b`), UPDATE (`a`) ON `app`.`t` TO `u`@`localhost`", "u", "localhost"),
+                    ==, WHARF_ACCT_GRANT_OBJECT);
+    g_assert_cmpint(acct_kind("GRANT EXECUTE ON PROCEDURE `app`.`p` TO `u`@`h`", "u", "h"), ==, WHARF_ACCT_GRANT_OBJECT);
+    g_assert_cmpint(acct_kind("GRANT INSERT ON `app`.`t` TO `u`@`%` WITH GRANT OPTION", "u", "%"), ==,
+                    WHARF_ACCT_GRANT_OBJECT);
+    wharf_ddl_account a;
+    g_assert_cmpint(wharf_ddl_account_parse("GRANT `r1`, `r2` TO `u`@`%`", 27, &a), ==, WHARF_ACCT_GRANT_ROLE);
+    g_assert_cmpuint(a.roles->len, ==, 2);
+    g_assert_cmpstr(a.roles->pdata[1], ==, "r2");
+    wharf_ddl_account_clear(&a);
+    g_assert_cmpint(acct_kind("SET DEFAULT ROLE `r_adm` FOR `u_pw`@`%`", "u_pw", "%"), ==, WHARF_ACCT_DEFAULT_ROLE);
+    g_assert_cmpint(acct_kind("SET DEFAULT ROLE NONE FOR `u`@`%`", "u", "%"), ==, WHARF_ACCT_DEFAULT_ROLE);
+    /* refused: other statements, lists, the current user, unqualified objects */
+    const char *bad[] = {"DROP DATABASE app", "DROP USER `u`@`%`", "CREATE OR REPLACE USER `u`@`%`",
+                         "CREATE USER IF NOT EXISTS `u`@`%`", "CREATE USER `a`@`%`, `b`@`%`",
+                         "CREATE ROLE `r` WITH ADMIN `x`@`%`", "GRANT ALL ON *.* TO CURRENT_USER",
+                         "GRANT ALL ON *.* TO `a`@`%`, `b`@`%`", "GRANT SELECT ON t TO `u`@`%`",
+                         "GRANT ALL PRIVILEGES TO `u`@`%`", "SET DEFAULT ROLE `r`", "REVOKE ALL ON *.* FROM `u`@`%`",
+                         "SET PASSWORD FOR `u`@`%` = PASSWORD('x')", "CREATE TABLE `t` (a int)",
+                         "ALTER USER IF EXISTS `u`@`%` ACCOUNT LOCK", "GRANT EXECUTE ON PROCEDURE *.* TO `u`@`%`"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_cmpint(acct_kind(bad[i], NULL, NULL), ==, WHARF_ACCT_OTHER);
+        g_assert_false(wharf_ddl_allowed(bad[i], strlen(bad[i]), &(wharf_ddl_scope){WHARF_SCOPE_ACCOUNTS, NULL, NULL}));
+    }
+    const char *set = "/*!40101 SET NAMES utf8mb4*/";
+    g_assert_true(wharf_ddl_allowed(set, strlen(set), &(wharf_ddl_scope){WHARF_SCOPE_ACCOUNTS, NULL, NULL}));
+    g_assert_false(wharf_ddl_allowed("CREATE ROLE `r`", 15, &(wharf_ddl_scope){WHARF_SCOPE_POST, "db", NULL}));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -212,5 +264,6 @@ int main(int argc, char **argv)
     g_test_add_func("/load/ddl/create-database", test_create_database);
     g_test_add_func("/load/ddl/requalify", test_requalify);
     g_test_add_func("/load/ddl/load-data", test_load_data);
+    g_test_add_func("/load/ddl/accounts", test_accounts);
     return g_test_run();
 }
