@@ -1,13 +1,14 @@
 /* instream: receive a stream into a spool directory (see instream.h).
  *
- * Lock order: none. The receiving thread owns the rx state; the signal
- * callback only sets an atomic and writes the eventfd.
+ * Lock order: none. The receiving thread owns the rx state; the run's stop
+ * listener (engine/run: SIGINT/SIGTERM) only sets an atomic and writes the
+ * eventfd.
  */
 #include "load/instream.h"
 
 #include "core/console.h"
 #include "core/error.h"
-#include "core/sigwatch.h"
+#include "engine/run.h"
 #include "core/spool.h"
 #include "format/frame.h"
 
@@ -27,6 +28,7 @@ typedef struct rx {
     const char *dir;
     int interrupted; /* atomic: signal number */
     int efd;         /* eventfd: a signal wakes the poll() */
+    wharf_run *run;  /* its stop (a signal) ends the receive */
     guint64 offset;  /* stream bytes consumed */
     guint frames;
     GHashTable *names; /* names seen */
@@ -258,10 +260,11 @@ static gboolean receive(rx *r, int fd, GError **err)
     return ok;
 }
 
-static void on_signal(int signo, gpointer data)
+/* The run stops (a signal, on the engine's watcher thread): wake the poll(). */
+static void on_stop(void *data)
 {
     rx *r = data;
-    g_atomic_int_compare_and_exchange(&r->interrupted, 0, signo);
+    g_atomic_int_compare_and_exchange(&r->interrupted, 0, wharf_run_interrupted(r->run));
     guint64 one = 1;
     if (write(r->efd, &one, sizeof one) < 0)
         WLOG_WARN("stream: cannot wake the receiver: %s", g_strerror(errno));
@@ -275,12 +278,16 @@ char *wharf_instream_receive(int fd, const char *spool_parent, int *interrupted,
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "stream: eventfd: %s", g_strerror(errno));
         return NULL;
     }
-    wharf_sigwatch *sig = wharf_sigwatch_start(on_signal, &r, err);
-    char *dir = sig ? wharf_spool_make(spool_parent, err) : NULL;
+    /* the engine's stop: SIGINT/SIGTERM end the receive (no statement runs) */
+    r.run = wharf_run_new("load", NULL, 0);
+    wharf_run_on_stop(r.run, on_stop, &r);
+    gboolean watching = wharf_run_watch_signals(r.run, err);
+    char *dir = watching ? wharf_spool_make(spool_parent, err) : NULL;
     r.dir = dir;
     r.names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gboolean ok = dir != NULL && receive(&r, fd, err);
-    wharf_sigwatch_stop(sig);
+    wharf_run_unwatch_signals(r.run);
+    wharf_run_free(r.run);
     if (r.out >= 0)
         close(r.out);
     *interrupted = g_atomic_int_get(&r.interrupted);
