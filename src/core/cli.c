@@ -385,6 +385,55 @@ static gboolean prepare(wharf_cli_common *c, const char *argv0, GPtrArray *real,
     return ok;
 }
 
+/* "--name" of "--name=value" (or "--name"), newly allocated. */
+static char *long_name(const char *arg)
+{
+    if (!g_str_has_prefix(arg, "--"))
+        return NULL;
+    const char *eq = strchr(arg, '=');
+    return g_strndup(arg + 2, eq ? (gsize)(eq - arg - 2) : strlen(arg + 2));
+}
+
+/* Which option file line set each option the command line did not. */
+static void record_origins(wharf_cli_common *c, GPtrArray *synth, GPtrArray *where, GPtrArray *real)
+{
+    if (c == NULL || synth == NULL)
+        return;
+    if (c->origins == NULL)
+        c->origins = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    GHashTable *given = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < real->len; i++) {
+        char *n = real->pdata[i] ? long_name(real->pdata[i]) : NULL;
+        if (n)
+            g_hash_table_add(given, n);
+    }
+    for (guint i = 0; i < synth->len; i++) {
+        char *n = long_name(synth->pdata[i]);
+        if (n && !g_hash_table_contains(given, n))
+            g_hash_table_replace(c->origins, n, g_strdup(where->pdata[i]));
+        else
+            g_free(n);
+    }
+    g_hash_table_unref(given);
+}
+
+void wharf_cli_blame(const wharf_cli_common *c, GError *err)
+{
+    if (c == NULL || c->origins == NULL || err == NULL || !g_str_has_prefix(err->message, "--"))
+        return;
+    const char *m = err->message + 2, *e = m;
+    while (*e && (g_ascii_isalnum(*e) || *e == '-' || *e == '_'))
+        e++;
+    char *name = g_strndup(m, (gsize)(e - m));
+    const char *at = g_hash_table_lookup(c->origins, name);
+    g_free(name);
+    if (at) {
+        char *msg = g_strdup_printf("%s: %s", at, err->message);
+        g_free(err->message);
+        err->message = msg;
+    }
+}
+
 gboolean wharf_cli_parse(GOptionContext *ctx, wharf_cli_common *c, int argc, char **argv, char ***rest,
                          GError **err)
 {
@@ -403,6 +452,7 @@ gboolean wharf_cli_parse(GOptionContext *ctx, wharf_cli_common *c, int argc, cha
     }
     if (ok) { /* copy[0] is the program name; the rest are positional arguments. */
         *rest = g_strdupv(copy + 1);
+        record_origins(c, synth, where, real);
     }
     wipe_strv(copy);
     wipe_all(real);

@@ -53,6 +53,7 @@ typedef struct wharf_cli_common {
     gint64 max_rate;          /* --max-rate in bytes per second, 0 = no limit (core/rate.h) */
     GHashTable *kinds;        /* long option -> wharf_optfile_kind; freed by wharf_cli_parse */
     GPtrArray *notes;         /* option file notes, logged by wharf_cli_console_setup */
+    GHashTable *origins;      /* long option -> "FILE:LINE" of the option file that set it */
 } wharf_cli_common;
 
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c);
@@ -71,6 +72,10 @@ void wharf_cli_scrub_argv(int argc, char **argv);
  * error in an option file names file:line. */
 gboolean wharf_cli_parse(GOptionContext *ctx, wharf_cli_common *c, int argc, char **argv, char ***rest,
                          GError **err);
+
+/* A usage error about "--NAME ..." whose value came from an option file:
+ * the message then starts with that file and line. */
+void wharf_cli_blame(const wharf_cli_common *c, GError *err);
 
 /* Prompt for the password if requested; pick defaults (threads). */
 gboolean wharf_cli_finish(wharf_cli_common *c, GError **err);

@@ -758,6 +758,7 @@ static void opts_clear(dump_opts *o)
     g_free(o->common.log_file);
     g_clear_pointer(&o->common.notes, g_ptr_array_unref);
     g_clear_pointer(&o->common.kinds, g_hash_table_destroy);
+    g_clear_pointer(&o->common.origins, g_hash_table_destroy);
     g_free(o->outdir);
     g_free(o->spool_dir);
     g_free(o->spool_max);
@@ -1595,6 +1596,7 @@ static int parse_opts(int argc, char **argv, dump_opts *po, gboolean copy)
         o.format = g_strdup("sql");
     }
     if (!parsed || !wharf_cli_finish(&o.common, &err) || !finish_options(&o, &err)) {
+        wharf_cli_blame(&o.common, err);
         fprintf(stderr, "%s: %s (see %s --help)\n", g_get_prgname(), err->message, g_get_prgname());
         g_error_free(err);
         g_strfreev(rest);

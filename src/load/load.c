@@ -58,6 +58,7 @@ void wharf_load_opts_clear(wharf_load_opts *o)
     g_free(o->common.log_file);
     g_clear_pointer(&o->common.notes, g_ptr_array_unref);
     g_clear_pointer(&o->common.kinds, g_hash_table_destroy);
+    g_clear_pointer(&o->common.origins, g_hash_table_destroy);
     g_free(o->dir);
     g_free(o->spool_dir);
     g_free(o->common.summary_json);
@@ -1088,6 +1089,7 @@ int wharf_load_opts_parse(wharf_load_cmd cmd, int argc, char **argv, wharf_load_
         g_free(h);
         rc = WHARF_EXIT_OK;
     } else if (!finish_opts(o, &r, rest, &err)) {
+        wharf_cli_blame(&o->common, err);
         rc = err->code == WHARF_ERROR_USAGE ? WHARF_EXIT_USAGE : WHARF_EXIT_FAILED;
     } else if (!load && strcmp(o->dir, "-") == 0) {
         g_set_error(&err, WHARF_ERROR, WHARF_ERROR_USAGE, "verify reads a dump directory, not a stream (-d -)");

@@ -118,3 +118,11 @@ compare_databases src of dst of3
 expect_fail "load: -B nosuch next to [wharf] databases is still checked" "database .nosuch. \(named in -B\) is not in the dump" \
     "$WHARF_BIN" load --defaults-file="$T/dbs.cnf" -d "$T/d2" -B nosuch
 ok "[wharf] databases = of serves dump and load (the --databases alias of load)"
+
+# a value refused after parsing names the file and line it came from
+printf '[client]\nsocket = %s\nuser = root\n[wharf-dump]\nthreads = 2\ncompress = foo\n' "$src_SOCK" >"$T/badvalue.cnf"
+expect_fail "a bad value in an option file" "badvalue.cnf:6: --compress must be" \
+    "$WHARF_BIN" dump --defaults-file="$T/badvalue.cnf" -o "$T/never"
+"$WHARF_BIN" dump --defaults-file="$T/badvalue.cnf" -o "$T/cmdline" --compress none -q ||
+    fail "the command line's --compress did not override the file's bad one"
+ok "the command line overrides a bad value from a file"
