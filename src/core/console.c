@@ -245,11 +245,15 @@ char *wharf_progress_render(const wharf_progress *p)
     char *b = wharf_format_bytes(bd);
     char *rate = wharf_format_bytes(el > 0 ? (gint64)((double)bd / el) : 0);
     char *eta = NULL;
+    /* The byte total is an estimate (a dump's is the tables' DATA_LENGTH,
+     * pages rather than rows: 16 KiB for a table of three rows), so the
+     * further of the two fractions done decides: bytes for big tables,
+     * tables for many small ones. */
     double frac = 0.0;
     if (bt > 0)
-        frac = (double)bd / (double)bt;
-    else if (ot > 0)
-        frac = (double)od / (double)ot;
+        frac = MIN((double)bd / (double)bt, 1.0);
+    if (ot > 0)
+        frac = MAX(frac, (double)od / (double)ot);
     if (frac > 0.01 && frac < 1.0)
         eta = wharf_format_duration(el / frac - el);
     char *line = g_strdup_printf("%s: tables %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT

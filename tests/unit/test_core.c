@@ -187,9 +187,33 @@ static void test_format_helpers(void)
     g_free(s);
 }
 
+/* The ETA follows the further of bytes and tables done: a dump of many
+ * small tables estimates its bytes from pages (far too many). */
+static void test_progress_eta(void)
+{
+    wharf_progress p;
+    wharf_progress_init(&p, "dump");
+    p.start_us = g_get_monotonic_time() - 10 * G_TIME_SPAN_SECOND;
+    p.objects_total = 100;
+    p.objects_done = 50;
+    p.bytes_total = (gint64)1 << 40; /* 16 KiB a table, and far more */
+    p.bytes_done = 1 << 20;
+    char *line = wharf_progress_render(&p);
+    g_assert_nonnull(strstr(line, "tables 50/100"));
+    g_assert_nonnull(strstr(line, "ETA 10.")); /* about 10 s, not hours */
+    g_free(line);
+    p.objects_done = 0; /* one big table: bytes decide */
+    p.bytes_total = 100 << 20;
+    p.bytes_done = 25 << 20;
+    line = wharf_progress_render(&p);
+    g_assert_nonnull(strstr(line, "ETA 30.")); /* about 30 s */
+    g_free(line);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/core/console/progress-eta", test_progress_eta);
     g_test_add_func("/core/error/transient", test_transient_classification);
     g_test_add_func("/core/conn/quoting", test_quoting);
     g_test_add_func("/core/filter/split", test_split_list);
