@@ -1,6 +1,8 @@
 /* accounts: users, roles and grants of a dump (contract in accounts.h). */
 #include "dump/accounts.h"
 
+#include "dump/schema.h"
+
 #include "core/conn.h"
 #include "core/error.h"
 #include "format/layout.h"
@@ -19,19 +21,6 @@ void wharf_accounts_result_clear(wharf_accounts_result *r)
 typedef struct sections {
     GString *roles, *users, *grants, *defaults;
 } sections;
-
-static void append_stmt(GString *s, const char *text, size_t n)
-{
-    size_t en = 0;
-    char *e = wharf_sql_escape_line_ends(text, n, &en);
-    if (e) {
-        g_string_append_len(s, e, (gssize)en);
-        g_free(e);
-    } else {
-        g_string_append_len(s, text, (gssize)n);
-    }
-    g_string_append(s, ";\n");
-}
 
 /* Does a SHOW GRANTS line grant to (or set the default role of) grantee,
  * as SHOW GRANTS quotes it: the last " TO `x`" / " FOR `x`", then the end
@@ -66,9 +55,9 @@ static gboolean dump_grants(MYSQL *m, const char *grantee, sections *s, GError *
             continue;
         if (g_str_has_prefix(row[0], "SET DEFAULT ROLE ")) {
             if (line_is_for(row[0], len[0], " FOR ", grantee))
-                append_stmt(s->defaults, row[0], len[0]);
+                wharf_schema_append_stmt(s->defaults, row[0], len[0]);
         } else if (line_is_for(row[0], len[0], " TO ", grantee)) {
-            append_stmt(s->grants, row[0], len[0]);
+            wharf_schema_append_stmt(s->grants, row[0], len[0]);
         }
     }
     mysql_free_result(res);
@@ -82,14 +71,14 @@ static gboolean dump_one(MYSQL *m, const char *user, const char *host, gboolean 
     gboolean ok = TRUE;
     if (role) {
         char *c = g_strdup_printf("CREATE ROLE %s", grantee);
-        append_stmt(s->roles, c, strlen(c));
+        wharf_schema_append_stmt(s->roles, c, strlen(c));
         g_free(c);
     } else {
         char *sql = g_strdup_printf("SHOW CREATE USER %s", grantee);
         char *create = wharf_conn_query_value(m, sql, err);
         g_free(sql);
         if (create)
-            append_stmt(s->users, create, strlen(create));
+            wharf_schema_append_stmt(s->users, create, strlen(create));
         else if (err && *err == NULL)
             g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND, "SHOW CREATE USER returned nothing");
         ok = create != NULL;

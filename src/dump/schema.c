@@ -34,9 +34,9 @@ static char *show_value(MYSQL *m, const char *sql, unsigned col, GError **err)
  * with the line-end escape inside it (format/splitter.h): no DELIMITER, so
  * that myloader splits the file as wharf does, and a body with ";" at the
  * end of an inner line comes back byte for byte. */
-static void append_stmt(GString *s, const char *text)
+void wharf_schema_append_stmt(GString *s, const char *text, size_t n)
 {
-    size_t n = strlen(text), en = 0;
+    size_t en = 0;
     char *e = wharf_sql_escape_line_ends(text, n, &en);
     if (e) {
         g_string_append_len(s, e, (gssize)en);
@@ -71,7 +71,7 @@ gboolean wharf_schema_database(MYSQL *m, const wharf_outdir *o, const wharf_cat_
         return FALSE;
     }
     GString *s = g_string_new(SCHEMA_HEADER);
-    append_stmt(s, create);
+    wharf_schema_append_stmt(s, create, strlen(create));
     g_free(create);
     gboolean ok = write_file(o, wharf_layout_schema_create(d->fname, o->compress), s, err);
     if (!ok)
@@ -175,7 +175,7 @@ static void append_context(GString *s, const show_create *sc, const char *term)
 static void append_object(GString *s, const show_create *sc)
 {
     append_context(s, sc, ";");
-    append_stmt(s, sc->create);
+    wharf_schema_append_stmt(s, sc->create, strlen(sc->create));
 }
 
 /* SHOW CREATE PACKAGE [BODY] drops the label after the final END ("END
@@ -290,11 +290,11 @@ static void append_table(GString *s, const wharf_cat_table *t, const char *creat
         char *c = g_strdup(create);
         char *at = c + (pc - create);
         memmove(at, at + 16, strlen(at + 16) + 1);
-        append_stmt(s, c);
+        wharf_schema_append_stmt(s, c, strlen(c));
         g_free(c);
         return;
     }
-    append_stmt(s, create);
+    wharf_schema_append_stmt(s, create, strlen(create));
 }
 
 gboolean wharf_schema_table(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err)
@@ -469,7 +469,7 @@ gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_tabl
                                id, id);
         g_free(id);
         append_context(s, &sc, ";");
-        append_stmt(s, sc.create);
+        wharf_schema_append_stmt(s, sc.create, strlen(sc.create));
         g_string_append(s, CONTEXT_RESTORE);
         ok = write_file(o, wharf_layout_view_schema(t->fdb, t->fname, o->compress), s, err);
     }

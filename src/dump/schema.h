@@ -39,4 +39,9 @@ gboolean wharf_schema_triggers(MYSQL *m, const wharf_outdir *o, const wharf_cat_
                                GError **err);
 gboolean wharf_schema_view(MYSQL *m, const wharf_outdir *o, const wharf_cat_table *t, GError **err);
 
+/* Append one statement as the schema files hold it: ";" then a line end,
+ * with the line-end escape where a line inside ends with ";" (so that
+ * wharf and myloader split it alike). */
+void wharf_schema_append_stmt(GString *s, const char *text, size_t n);
+
 #endif

@@ -292,6 +292,17 @@ static GHashTable *post_names(const wharf_load_plan *p, const char *path, GError
     return h;
 }
 
+/* "a, b, c and 17 more": at most 20 names of a list, for one message. */
+static GString *name_list(const GPtrArray *names)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < names->len && i < 20; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)names->pdata[i]);
+    if (names->len > 20)
+        g_string_append_printf(s, " and %u more", names->len - 20);
+    return s;
+}
+
 /* One bulk query per catalog table, for all databases at once: marks the
  * planned objects that exist, and with --if-exists=fail refuses to start. */
 static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan *p,
@@ -391,11 +402,7 @@ static gboolean check_target(MYSQL *m, const wharf_load_opts *o, wharf_load_plan
     for (guint i = 0; report && i < conflicts->len; i++)
         g_ptr_array_add(report, g_strdup(conflicts->pdata[i]));
     if (ok && o->if_exists == WHARF_IF_EXISTS_FAIL && conflicts->len > 0 && !o->no_schema && !report) {
-        GString *s = g_string_new(NULL);
-        for (guint i = 0; i < conflicts->len && i < 20; i++)
-            g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)conflicts->pdata[i]);
-        if (conflicts->len > 20)
-            g_string_append_printf(s, " and %u more", conflicts->len - 20);
+        GString *s = name_list(conflicts);
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
                     "%u object(s) of the dump already exist in the server: %s; nothing was changed "
                     "(--if-exists=drop|truncate|append to load anyway)",
@@ -420,11 +427,7 @@ static gboolean check_accounts(MYSQL *m, const wharf_load_opts *o, wharf_load_pl
      * to keep apart from its grants (the dump's GRANT on *.* carries its
      * password and limits), so only fail and drop apply */
     if (ok && o->if_exists != WHARF_IF_EXISTS_DROP && conflicts->len > 0 && !report) {
-        GString *s = g_string_new(NULL);
-        for (guint i = 0; i < conflicts->len && i < 20; i++)
-            g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)conflicts->pdata[i]);
-        if (conflicts->len > 20)
-            g_string_append_printf(s, " and %u more", conflicts->len - 20);
+        GString *s = name_list(conflicts);
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_EXISTS,
                     "%u account(s) of the dump already exist in the server: %s; nothing was changed "
                     "(--if-exists=drop replaces them, --exclude-users leaves them out%s)",
