@@ -3,7 +3,7 @@
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglib2.0-dev libmariadb-dev libzstd-dev zlib1g-dev
-      libjson-glib-dev libxxhash-dev
+      libjson-glib-dev libxxhash-dev libcurl4-openssl-dev
       mariadb-server mariadb-client python3 zstd gzip mydumper
       dpkg-dev file man-db groff-base)   # cpack -G DEB (dpkg-shlibdeps, file) and man(1), for t0002
 missing=()
