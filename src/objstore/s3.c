@@ -21,6 +21,7 @@ struct wharf_s3 {
     char *sigv4;  /* aws:amz:REGION:s3 */
     char *userpwd;
     char *token;  /* session token header, or NULL */
+    guint list_page;
 };
 
 /* ------------------------------------------------------------------ */
@@ -38,6 +39,8 @@ void wharf_s3_add_options(GOptionContext *ctx, wharf_cli_common *c, wharf_s3_opt
          "SIZE"},
         {"s3-virtual-host", 0, 0, G_OPTION_ARG_NONE, &o->virtual_host,
          "For s3:// with --s3-endpoint: address the bucket as BUCKET.host, not host/BUCKET", NULL},
+        {"s3-list-page", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &o->list_page,
+         "Keys per ListObjectsV2 answer (default 1000; small values test continuation)", "N"},
         {NULL}};
     wharf_cli_add_entries(ctx, c, e); /* also accepted in option files */
 }
@@ -75,6 +78,10 @@ gboolean wharf_s3_opts_finish(wharf_s3_opts *o, GError **err)
     if (o->part_size < WHARF_S3_MIN_PART_SIZE) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
                     "--s3-part-size must be at least 5M (S3's smallest part), not %s", o->part_size_raw);
+        return FALSE;
+    }
+    if (o->list_page < 0 || o->list_page > 1000) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--s3-list-page must be 1 to 1000, not %d", o->list_page);
         return FALSE;
     }
     if (o->endpoint && !g_str_has_prefix(o->endpoint, "http://") && !g_str_has_prefix(o->endpoint, "https://")) {
@@ -187,6 +194,7 @@ wharf_s3 *wharf_s3_new(const wharf_s3_opts *o, const char *bucket, GError **err)
     wharf_s3 *s = g_new0(wharf_s3, 1);
     const char *region = o->region && *o->region ? o->region : "us-east-1";
     s->bucket = g_strdup(bucket);
+    s->list_page = o->list_page > 0 ? (guint)o->list_page : 1000;
     s->sigv4 = g_strdup_printf("aws:amz:%s:s3", region);
     s->userpwd = g_strdup_printf("%s:%s", id, secret);
     s->token = token ? g_strdup_printf("x-amz-security-token: %s", token) : NULL;
@@ -611,7 +619,7 @@ void wharf_s3_mpu_abort(wharf_s3 *s, const char *key, const char *upload_id)
 
 typedef struct list_parse {
     GString *text;
-    gboolean in_contents;
+    gboolean in_contents, in_common;
     char *key;
     gint64 size;
     char *next;
@@ -625,6 +633,8 @@ static void lp_start(GMarkupParseContext *c, const char *el, const char **an, co
 {
     list_parse *l = d;
     g_string_truncate(l->text, 0);
+    if (strcmp(el, "CommonPrefixes") == 0)
+        l->in_common = TRUE;
     if (strcmp(el, "Contents") == 0) {
         l->in_contents = TRUE;
         g_clear_pointer(&l->key, g_free);
@@ -646,6 +656,13 @@ static void lp_end(GMarkupParseContext *c, const char *el, gpointer d, GError **
             g_ptr_array_add(l->keys, g_steal_pointer(&l->key));
             g_array_append_val(l->sizes, l->size);
         }
+    } else if (!l->in_contents && strcmp(el, "Prefix") == 0 && l->in_common) {
+        /* a "directory" under the prefix: listed as NAME/ (size 0) */
+        gint64 zero = 0;
+        g_ptr_array_add(l->keys, g_strdup(l->text->str));
+        g_array_append_val(l->sizes, zero);
+    } else if (strcmp(el, "CommonPrefixes") == 0) {
+        l->in_common = FALSE;
     } else if (strcmp(el, "NextContinuationToken") == 0) {
         g_free(l->next);
         l->next = g_strdup(l->text->str);
@@ -678,14 +695,13 @@ gboolean wharf_s3_list(wharf_s3 *s, const char *prefix, guint max, GPtrArray *na
             g_free(et);
         }
         g_string_append(q, "delimiter=%2F&list-type=2");
-        if (max)
-            g_string_append_printf(q, "&max-keys=%u", max);
+        g_string_append_printf(q, "&max-keys=%u", max ? MIN(max - got, s->list_page) : s->list_page);
         g_string_append_printf(q, "&prefix=%s", eprefix);
         GByteArray *a = g_byte_array_new();
         ok = request(s, "list objects", "GET", NULL, q->str, NULL, 0, a, NULL, err);
         g_string_free(q, TRUE);
         if (ok) {
-            list_parse l = {g_string_new(NULL), FALSE, NULL, 0, NULL, FALSE,
+            list_parse l = {g_string_new(NULL), FALSE, FALSE, NULL, 0, NULL, FALSE,
                             g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(gint64))};
             GMarkupParseContext *c = g_markup_parse_context_new(&p, 0, &l, NULL);
             GError *e = NULL;

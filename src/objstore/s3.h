@@ -38,6 +38,7 @@ typedef struct wharf_s3_opts {
     char *region;          /* NULL = us-east-1 */
     char *part_size_raw;   /* --s3-part-size as given */
     gboolean virtual_host; /* BUCKET.endpoint instead of endpoint/BUCKET */
+    int list_page;         /* keys per ListObjectsV2 answer (hidden option, for tests; 0 = 1000) */
     gsize part_size;       /* bytes; set by wharf_s3_opts_finish */
 } wharf_s3_opts;
 
@@ -75,7 +76,9 @@ void wharf_s3_mpu_abort(wharf_s3 *s, const char *key, const char *upload_id);
 
 /* ListObjectsV2 of the keys right under prefix ("" or "P/": with delimiter
  * "/", so nothing deeper), every page: names without the prefix (char*,
- * owned by names) and sizes (gint64). max: stop after that many (0 = all). */
+ * owned by names) and sizes (gint64); a deeper prefix is one name "SUB/"
+ * of size 0 (as a directory holds a subdirectory). max: stop after that
+ * many (0 = all). */
 gboolean wharf_s3_list(wharf_s3 *s, const char *prefix, guint max, GPtrArray *names, GArray *sizes,
                        GError **err);
 
