@@ -307,20 +307,21 @@ static void set_http_error(const wharf_s3 *s, const char *key, const char *what,
     parse_error_body(body, &code, &message);
     char *where = key && *key ? g_strdup_printf("s3://%s/%s", s->bucket, key) : g_strdup_printf("s3://%s", s->bucket);
     const char *c = code ? code : "";
+    const char *sp = code ? " " : "", *colon = message ? ": " : "", *msg = message ? message : "";
     if (strcmp(c, "NoSuchBucket") == 0 || (status == 404 && key == NULL))
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND, "s3://%s: no such bucket (%s %s: HTTP %ld%s%s)",
-                    s->bucket, what, where, status, code ? " " : "", c);
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND, "s3://%s: no such bucket (%s%s%s: HTTP %ld%s%s)",
+                    s->bucket, what, key ? " " : "", key ? where : "", status, sp, c);
     else if (status == 404)
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND, "%s: no such object (%s: HTTP 404%s%s)", where, what,
-                    code ? " " : "", c);
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_NOT_FOUND, "%s: no such object (%s: HTTP 404%s%s)", where, what, sp,
+                    c);
     else if (status == 403 || status == 401)
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
                     "%s: access denied (%s: HTTP %ld%s%s%s%s): check the credentials (AWS_ACCESS_KEY_ID,"
                     " AWS_PROFILE) and their rights on bucket %s",
-                    where, what, status, code ? " " : "", c, message ? ": " : "", message ? message : "", s->bucket);
+                    where, what, status, sp, c, colon, msg, s->bucket);
     else
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "%s: %s failed: HTTP %ld%s%s%s%s", where, what, status,
-                    code ? " " : "", c, message ? ": " : "", message ? message : "");
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED, "%s: %s failed: HTTP %ld%s%s%s%s", where, what, status, sp,
+                    c, colon, msg);
     g_free(code);
     g_free(message);
     g_free(where);
