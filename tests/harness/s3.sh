@@ -11,6 +11,8 @@
 #       AWS_SHARED_CREDENTIALS_FILE are pointed away from the user's own.
 #   stop_s3
 #       Stops it now (a test of a server that goes away).
+#   restart_s3
+#       Starts it again on the same port and data directory.
 #   s3_keys BUCKET [PREFIX]
 #       Every object key under PREFIX, one a line, sorted (from the server's
 #       data directory: a key is a file NAME._S3rver_object there).
@@ -33,17 +35,29 @@ _s3rver_js() {
     echo "$js"
 }
 
+_S3_ARGS=()
+
 start_s3() {
-    local js port i args=()
-    js=$(_s3rver_js)
-    for b in "$@"; do args+=(--configure-bucket "$b"); done
+    local port
+    _S3_ARGS=()
+    for b in "$@"; do _S3_ARGS+=(--configure-bucket "$b"); done
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    _cleanup_hooks+=(stop_s3)
+    _run_s3 "$port"
+}
+
+restart_s3() {
+    _run_s3 "$S3_PORT"
+}
+
+_run_s3() {
+    local js port=$1 i
+    js=$(_s3rver_js)
     mkdir -p "$T/s3"
     # its continuation tokens are DES-encrypted: OpenSSL 3 has DES in its
     # legacy provider only
-    node --openssl-legacy-provider "$js" -d "$T/s3" -a 127.0.0.1 -p "$port" "${args[@]}" >"$T/s3rver.log" 2>&1 &
+    node --openssl-legacy-provider "$js" -d "$T/s3" -a 127.0.0.1 -p "$port" "${_S3_ARGS[@]}" >>"$T/s3rver.log" 2>&1 &
     S3_PID=$!
-    _cleanup_hooks+=(stop_s3)
     for ((i = 0; i < 200; i++)); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
         kill -0 "$S3_PID" 2>/dev/null || { cat "$T/s3rver.log" >&2; fail "s3rver exited at start"; }

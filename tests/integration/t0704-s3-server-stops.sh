@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The object store goes away while a dump uploads (--max-rate keeps the dump
+# going for several seconds): requests are retried with backoff; a server
+# back within the retries costs nothing (the dump completes and loads
+# whole); a server that stays away fails the dump loudly, naming the object,
+# with a non-zero exit and no `metadata` object: the bucket never holds a
+# dump that looks complete.
+. "$(dirname "$0")/../harness/lib.sh"
+. "$HARNESS_DIR/s3.sh"
+
+start_server src
+start_server dst
+start_s3 wharf-stop
+
+sql src <<'SQL'
+CREATE DATABASE st;
+CREATE TABLE st.a (id INT PRIMARY KEY, payload VARCHAR(200)) ENGINE=InnoDB;
+INSERT INTO st.a SELECT seq, REPEAT(MD5(seq), 6) FROM st.seq_1_to_40000;
+CREATE TABLE st.b LIKE st.a;
+INSERT INTO st.b SELECT * FROM st.a;
+SQL
+ep=(--s3-endpoint "$S3_ENDPOINT")
+dump_args=(-B st --compress none -r 2000 -t 2 --max-rate 3 -v)
+
+# 1. away for a second: retried, the dump completes
+wharf_on src dump -o s3://wharf-stop/back "${ep[@]}" "${dump_args[@]}" >"$T/back.log" 2>&1 &
+pid=$!
+sleep 2
+stop_s3
+sleep 1
+restart_s3
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 0 ] || fail "dump with the server away for 1 s failed (exit $rc): $(grep -E 'error|warn' "$T/back.log")"
+grep -q "attempt 1 of" "$T/back.log" || fail "no request was retried: the server was not away during the dump"
+s3_keys wharf-stop back | grep -qx "back/metadata" || fail "no metadata after a completed dump"
+out=$(wharf_on dst load -d s3://wharf-stop/back "${ep[@]}" 2>&1) || fail "load: $out"
+compare_full src st dst st
+ok "a server away for 1 s: requests retried, dump complete and whole"
+
+# 2. away for good: the dump fails loudly, no metadata
+wharf_on src dump -o s3://wharf-stop/gone "${ep[@]}" "${dump_args[@]}" >"$T/gone.log" 2>&1 &
+pid=$!
+sleep 2
+stop_s3
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -ne 0 ] || fail "dump succeeded with the object store gone"
+grep -Eq "error: dump failed: .*s3://wharf-stop/gone/st\.[ab]\.[0-9]+\.sql: .* failed after every retry: .*(connect|Connection refused)" \
+    "$T/gone.log" || fail "no clear error naming the object: $(grep -E 'error' "$T/gone.log")"
+grep -q "no metadata object" "$T/gone.log" || fail "the error does not say the dump is incomplete: $(grep error "$T/gone.log")"
+[ -e "$T/s3/wharf-stop/gone/metadata._S3rver_object" ] && fail "a metadata object after a failed dump"
+ok "a server gone for good: $(grep 'error:' "$T/gone.log" | head -1)"
