@@ -13,6 +13,11 @@
 #       Stops it now (a test of a server that goes away).
 #   restart_s3
 #       Starts it again on the same port and data directory.
+#   start_sigv4_proxy
+#       Starts tests/harness/sigv4proxy.py in front of the server: every
+#       request's Signature V4 is recomputed by botocore and a mismatch is
+#       refused with 403 (s3rver checks none); sets S3_PROXY_ENDPOINT and
+#       S3_PROXY_LOG (one line a request: "ok ..." or "MISMATCH ...").
 #   s3_keys BUCKET [PREFIX]
 #       Every object key under PREFIX, one a line, sorted (from the server's
 #       data directory: a key is a file NAME._S3rver_object there).
@@ -69,6 +74,33 @@ _run_s3() {
     export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
     export AWS_SHARED_CREDENTIALS_FILE=$T/no-aws-credentials AWS_PROFILE=default
     unset AWS_SESSION_TOKEN
+}
+
+S3_PROXY_PID=
+
+start_sigv4_proxy() {
+    local port i
+    python3 -c 'import botocore' 2>/dev/null || fail "python3-botocore is needed (scripts/deps.sh installs it)"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    S3_PROXY_LOG=$T/sigv4proxy.log
+    : >"$S3_PROXY_LOG"
+    python3 "$HARNESS_DIR/sigv4proxy.py" "$port" "$S3_PORT" S3RVER:S3RVER "$S3_PROXY_LOG" 2>"$T/sigv4proxy.err" &
+    S3_PROXY_PID=$!
+    _cleanup_hooks+=(_stop_sigv4_proxy)
+    for ((i = 0; i < 200; i++)); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+        kill -0 "$S3_PROXY_PID" 2>/dev/null || { cat "$T/sigv4proxy.err" >&2; fail "sigv4proxy exited at start"; }
+        sleep 0.1
+    done
+    [ "$i" -lt 200 ] || fail "sigv4proxy did not listen on 127.0.0.1:$port"
+    S3_PROXY_ENDPOINT=http://127.0.0.1:$port
+}
+
+_stop_sigv4_proxy() {
+    [ -n "$S3_PROXY_PID" ] || return 0
+    kill "$S3_PROXY_PID" 2>/dev/null || true
+    wait "$S3_PROXY_PID" 2>/dev/null || true
+    S3_PROXY_PID=
 }
 
 stop_s3() {
