@@ -1348,6 +1348,18 @@ static gboolean open_source(dump_ctx *c, wharf_snapshot *snap, wharf_server_info
     return ok;
 }
 
+/* -o s3://: a request's retry waits on the run (an interrupt ends it) and
+ * is counted with the run's retries. */
+static gboolean s3_wait(void *run, gint64 ms)
+{
+    return wharf_run_backoff(run, ms);
+}
+
+static void s3_retried(void *run)
+{
+    wharf_run_count_retry(run);
+}
+
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -1367,8 +1379,11 @@ static int run_dump(dump_opts *o, wharf_console *console)
     /* -o s3://: bucket and credentials proved, the prefix empty, before
      * the source is touched; then every file goes through the hook. */
     if (o->to_s3) {
-        if ((s3 = wharf_s3dir_new(&o->s3, o->outdir, o->out.level, &err)) == NULL ||
-            !wharf_s3dir_check_empty(s3, &err))
+        if ((s3 = wharf_s3dir_new(&o->s3, o->outdir, o->out.level, &err)) == NULL)
+            goto out;
+        wharf_s3_waiter wt = {s3_wait, s3_retried, c.run};
+        wharf_s3dir_set_waiter(s3, &wt);
+        if (!wharf_s3dir_check_empty(s3, &err))
             goto out;
         o->out.open = wharf_s3dir_open_write;
         o->out.open_data = s3;

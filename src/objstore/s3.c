@@ -22,6 +22,7 @@ struct wharf_s3 {
     char *userpwd;
     char *token;  /* session token header, or NULL */
     guint list_page;
+    wharf_s3_waiter waiter; /* wait NULL: sleep */
 };
 
 /* ------------------------------------------------------------------ */
@@ -357,12 +358,29 @@ static gboolean transient_curl(CURLcode rc)
     }
 }
 
-static void backoff(guint attempt)
+void wharf_s3_set_waiter(wharf_s3 *s, const wharf_s3_waiter *w)
+{
+    s->waiter = w ? *w : (wharf_s3_waiter){0};
+}
+
+/* The wait before attempt + 1; FALSE (err set) when the run stops. */
+static gboolean backoff(const wharf_s3 *s, const char *key, const char *what, guint attempt, GError **err)
 {
     gint64 us = BACKOFF_FIRST_US;
     for (guint i = 1; i < attempt && us < BACKOFF_MAX_US; i++)
         us *= 2;
-    g_usleep((gulong)MIN(us, BACKOFF_MAX_US));
+    us = MIN(us, BACKOFF_MAX_US);
+    if (s->waiter.retried)
+        s->waiter.retried(s->waiter.data);
+    if (s->waiter.wait == NULL) {
+        g_usleep((gulong)us);
+        return TRUE;
+    }
+    if (s->waiter.wait(s->waiter.data, us / 1000))
+        return TRUE;
+    g_set_error(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "s3://%s/%s: %s: stopped while waiting to retry", s->bucket,
+                key ? key : "", what);
+    return FALSE;
 }
 
 typedef struct body_buf {
@@ -468,7 +486,8 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
             WLOG_DEBUG("s3://%s/%s: %s: %s, attempt %u of %u", s->bucket, key ? key : "", what,
                        rc != CURLE_OK ? (*errbuf ? errbuf : curl_easy_strerror(rc)) : "server busy", attempt,
                        ATTEMPTS);
-            backoff(attempt);
+            if (!backoff(s, key, what, attempt, err))
+                break;
             continue;
         }
         if (rc != CURLE_OK)
@@ -839,7 +858,8 @@ static gpointer get_thread(gpointer data)
             WLOG_DEBUG("s3://%s/%s: get: %s, attempt %u of %u (from byte %" G_GUINT64_FORMAT ")", s->bucket,
                        g->key, rc != CURLE_OK ? (*errbuf ? errbuf : curl_easy_strerror(rc)) : "server busy", attempt,
                        ATTEMPTS, g->delivered);
-            backoff(attempt);
+            if (!backoff(s, g->key, "get", attempt, &err))
+                break;
             continue;
         }
         if (rc != CURLE_OK)

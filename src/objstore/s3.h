@@ -14,14 +14,15 @@
  *    message.
  *  - Every request is retried (bounded: 6 attempts, backoff 0.25 s doubling
  *    to 4 s) on connection errors, timeouts, 5xx, 429 and SlowDown; any other
- *    answer fails at once. Errors are one line naming s3://BUCKET/KEY, with
+ *    answer fails at once. The backoff waits through the caller's waiter
+ *    (a run's stop ends it) when one is set. Errors are one line naming s3://BUCKET/KEY, with
  *    the server's code; 403 says to check the credentials, 404 says which of
  *    bucket or object is missing (WHARF_ERROR_NOT_FOUND).
  *  - A streamed GET runs on its own thread and writes into a bounded pipe
  *    (core/pipe, 1 MiB); the caller reads it as a wharf_reader. A transfer
  *    cut short is resumed with a Range request from the byte reached, within
  *    the same retry budget; a reader that closes early ends the transfer.
- *  - A wharf_s3 is read-only after wharf_s3_new and may be used from any
+ *  - A wharf_s3 is read-only after wharf_s3_new (and set_waiter) and may be used from any
  *    number of threads at once (each request has its own curl handle).
  */
 #ifndef WHARF_OBJSTORE_S3_H
@@ -62,6 +63,18 @@ typedef struct wharf_s3 wharf_s3;
 
 wharf_s3 *wharf_s3_new(const wharf_s3_opts *o, const char *bucket, GError **err);
 void wharf_s3_free(wharf_s3 *s);
+
+/* How a retry waits, so that a run's stop ends the wait at once (dump:
+ * engine/run's backoff): wait(data, ms) returns FALSE when the run is
+ * stopping (the request then fails, WHARF_ERROR_CANCELLED); retried(data)
+ * counts the retry. Without one (NULL), a retry sleeps. Set before any
+ * request, never after. */
+typedef struct wharf_s3_waiter {
+    gboolean (*wait)(void *data, gint64 ms);
+    void (*retried)(void *data);
+    void *data;
+} wharf_s3_waiter;
+void wharf_s3_set_waiter(wharf_s3 *s, const wharf_s3_waiter *w);
 
 /* One object from memory. */
 gboolean wharf_s3_put(wharf_s3 *s, const char *key, const void *data, gsize len, GError **err);

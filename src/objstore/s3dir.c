@@ -53,6 +53,11 @@ const char *wharf_s3dir_url(const wharf_s3dir *d)
     return d->url;
 }
 
+void wharf_s3dir_set_waiter(wharf_s3dir *d, const wharf_s3_waiter *w)
+{
+    wharf_s3_set_waiter(d->s3, w);
+}
+
 gboolean wharf_s3dir_check_empty(wharf_s3dir *d, GError **err)
 {
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);

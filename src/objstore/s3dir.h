@@ -39,6 +39,8 @@ void wharf_s3dir_free(wharf_s3dir *d);
 /* "s3://BUCKET/PREFIX" without trailing slash. */
 const char *wharf_s3dir_url(const wharf_s3dir *d);
 gboolean wharf_s3dir_check_empty(wharf_s3dir *d, GError **err);
+/* The client's retry waiter (objstore/s3.h), before any use. */
+void wharf_s3dir_set_waiter(wharf_s3dir *d, const wharf_s3_waiter *w);
 /* The wharf_outdir.open hook (data: the s3dir). */
 wharf_writer *wharf_s3dir_open_write(void *data, const char *name, GError **err);
 wharf_dumpdir wharf_s3dir_dumpdir(wharf_s3dir *d);

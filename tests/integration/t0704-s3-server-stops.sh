@@ -51,3 +51,21 @@ grep -Eq "error: dump failed: .*s3://wharf-stop/gone/st\.[ab]\.[0-9]+\.sql: .* f
 grep -q "no metadata object" "$T/gone.log" || fail "the error does not say the dump is incomplete: $(grep error "$T/gone.log")"
 [ -e "$T/s3/wharf-stop/gone/metadata._S3rver_object" ] && fail "a metadata object after a failed dump"
 ok "a server gone for good: $(grep 'error:' "$T/gone.log" | head -1)"
+
+# 3. SIGTERM while a request waits to be retried: the wait ends at once
+# (it is the run's backoff), exit 143, without the ~8 s of retries
+"$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -o s3://wharf-stop/term "${ep[@]}" -B st -v \
+    >"$T/term.log" 2>&1 &
+pid=$!
+for ((i = 0; i < 100; i++)); do grep -q "attempt 1 of" "$T/term.log" && break; sleep 0.05; done
+grep -q "attempt 1 of" "$T/term.log" || fail "no retry to interrupt: $(cat "$T/term.log")"
+kill -TERM "$pid"
+for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    fail "the dump still waited to retry 2 s after SIGTERM"
+fi
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM during a retry wait: exit $rc: $(grep -E 'error' "$T/term.log")"
+ok "SIGTERM during a retry wait ends the dump at once (exit 143)"
