@@ -13,8 +13,9 @@
 #       Stops it now (a test of a server that goes away).
 #   restart_s3
 #       Starts it again on the same port and data directory.
-#   start_sigv4_proxy
-#       Starts tests/harness/sigv4proxy.py in front of the server: every
+#   start_sigv4_proxy [CUT]
+#       Starts tests/harness/sigv4proxy.py in front of the server (CUT: the
+#       first whole GET of a path holding CUT is cut halfway): every
 #       request's Signature V4 is recomputed by botocore and a mismatch is
 #       refused with 403 (s3rver checks none); sets S3_PROXY_ENDPOINT and
 #       S3_PROXY_LOG (one line a request: "ok ..." or "MISMATCH ...").
@@ -84,7 +85,7 @@ start_sigv4_proxy() {
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     S3_PROXY_LOG=$T/sigv4proxy.log
     : >"$S3_PROXY_LOG"
-    python3 "$HARNESS_DIR/sigv4proxy.py" "$port" "$S3_PORT" S3RVER:S3RVER "$S3_PROXY_LOG" 2>"$T/sigv4proxy.err" &
+    python3 "$HARNESS_DIR/sigv4proxy.py" "$port" "$S3_PORT" S3RVER:S3RVER "$S3_PROXY_LOG" "$@" 2>"$T/sigv4proxy.err" &
     S3_PROXY_PID=$!
     _cleanup_hooks+=(_stop_sigv4_proxy)
     for ((i = 0; i < 200; i++)); do

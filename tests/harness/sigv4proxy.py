@@ -5,7 +5,10 @@ with the request's; a request that does not match is answered 403
 SignatureDoesNotMatch (as S3 would) and logged, a matching one is forwarded to
 the S3 server behind (s3rver, which checks no V4 signature itself).
 
-    sigv4proxy.py LISTEN_PORT UPSTREAM_PORT KEY:SECRET LOG
+    sigv4proxy.py LISTEN_PORT UPSTREAM_PORT KEY:SECRET LOG [CUT]
+
+CUT: the first whole GET (no Range) of a path containing CUT is cut after
+half of its body (the connection closed), as a network that drops does.
 
 LOG gets one line per request: "ok METHOD PATH [signed: HEADERS]" or
 "MISMATCH ...".
@@ -22,6 +25,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 listen, upstream, cred, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+cut = {"what": sys.argv[5] if len(sys.argv) > 5 else None, "done": False}
 KEY, SECRET = cred.split(":", 1)
 lock = threading.Lock()
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/s3/aws4_request, ?"
@@ -93,9 +97,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        c.close()
+        with lock:
+            cut_now = (cut["what"] and not cut["done"] and self.command == "GET" and cut["what"] in self.path
+                       and "Range" not in self.headers and r.status == 200 and len(data) > 1)
+            if cut_now:
+                cut["done"] = True
+        if cut_now:
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            log("cut %s after %d of %d bytes" % (self.path, len(data) // 2, len(data)))
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         if self.command != "HEAD":
             self.wfile.write(data)
-        c.close()
 
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
