@@ -144,7 +144,23 @@ static gboolean credentials(char **id, char **secret, char **token, GError **err
         profile = "default";
     GKeyFile *kf = g_key_file_new();
     GError *e = NULL;
-    gboolean ok = g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &e);
+    char *text = NULL;
+    gsize len = 0;
+    gboolean ok = g_file_get_contents(path, &text, &len, &e);
+    if (ok) {
+        /* The AWS tools take ';' comments too, GKeyFile only '#': drop them. */
+        GString *t = g_string_sized_new(len);
+        char **lines = g_strsplit(text, "\n", -1);
+        for (guint i = 0; lines[i]; i++)
+            if (*g_strchug(lines[i]) != ';')
+                g_string_append_printf(t, "%s\n", lines[i]);
+        g_strfreev(lines);
+        memset(text, 0, len);
+        g_free(text);
+        ok = g_key_file_load_from_data(kf, t->str, t->len, G_KEY_FILE_NONE, &e);
+        memset(t->str, 0, t->len);
+        g_string_free(t, TRUE);
+    }
     if (!ok) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
                     "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give them in %s (%s)",
