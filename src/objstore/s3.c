@@ -7,7 +7,10 @@
 #include "core/pipe.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #define ATTEMPTS 6
 #define BACKOFF_FIRST_US (250 * 1000)
@@ -437,6 +440,26 @@ static struct curl_slist *add_payload_hash(struct curl_slist *hdrs, const void *
     return hdrs;
 }
 
+/* One transfer with SIGPIPE blocked on this thread: with CURLOPT_NOSIGNAL
+ * (threads), a peer that closes a TLS connection would otherwise kill the
+ * process (OpenSSL writes with write(2)); a SIGPIPE it raised is taken off
+ * the thread before the mask is restored, so it is EPIPE, not death. */
+static CURLcode perform(CURL *h)
+{
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    CURLcode rc = curl_easy_perform(h);
+    if (!sigismember(&old, SIGPIPE)) {
+        struct timespec zero = {0, 0};
+        while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+            ;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    return rc;
+}
+
 static CURL *easy_new(const wharf_s3 *s, const char *url, struct curl_slist **hdrs)
 {
     CURL *h = curl_easy_init();
@@ -475,8 +498,11 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &bb);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, etag);
-        if (strcmp(method, "GET") == 0) {
+        if (strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0) {
+            /* no body: never a read callback (its default reads stdin) */
             curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+            if (strcmp(method, "DELETE") == 0)
+                curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
         } else {
             /* The body from memory: libcurl hashes it for the signature. */
             curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
@@ -484,11 +510,9 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
             curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
             hdrs = curl_slist_append(hdrs, "Content-Type: application/octet-stream");
         }
-        if (strcmp(method, "DELETE") == 0 || strcmp(method, "HEAD") == 0)
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
         hdrs = add_payload_hash(hdrs, body, blen);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-        CURLcode rc = curl_easy_perform(h);
+        CURLcode rc = perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_cleanup(h);
@@ -856,7 +880,7 @@ static gpointer get_thread(gpointer data)
         curl_easy_setopt(h, CURLOPT_WRITEDATA, g);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, get_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, g);
-        CURLcode rc = curl_easy_perform(h);
+        CURLcode rc = perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_cleanup(h);

@@ -57,7 +57,7 @@ ok "a server gone for good: $(grep 'error:' "$T/gone.log" | head -1)"
 "$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -o s3://wharf-stop/term "${ep[@]}" -B st -v \
     >"$T/term.log" 2>&1 &
 pid=$!
-for ((i = 0; i < 100; i++)); do grep -q "attempt 1 of" "$T/term.log" && break; sleep 0.05; done
+for ((i = 0; i < 100; i++)); do grep -q "attempt 1 of" "$T/term.log" 2>/dev/null && break; sleep 0.05; done
 grep -q "attempt 1 of" "$T/term.log" || fail "no retry to interrupt: $(cat "$T/term.log")"
 kill -TERM "$pid"
 for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done

@@ -2,9 +2,10 @@
 # The requests are signed as AWS checks them: a proxy recomputes every
 # request's Signature V4 with botocore (tests/harness/sigv4proxy.py) and
 # refuses a mismatch, as S3 does. A dump with a multipart upload and a
-# paged listing, its load, and a wrong secret (refused with 403
-# SignatureDoesNotMatch and a clear line) all go through it. A session token
-# is sent as x-amz-security-token and signed.
+# paged listing, its load, the abort of an interrupted multipart upload, and
+# a wrong secret (refused with 403 SignatureDoesNotMatch and a clear line)
+# all go through it. A session token is sent as x-amz-security-token and
+# signed.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$HARNESS_DIR/s3.sh"
 
@@ -49,3 +50,19 @@ grep -q "access denied (list objects: HTTP 403 SignatureDoesNotMatch" <<<"$out" 
 [ "$(grep -c 'error:' <<<"$out")" -eq 1 ] || fail "wrong secret: not one error line: $out"
 grep -q "wrong-secret-42" <<<"$out" && fail "the secret shows in the output: $out"
 ok "a wrong secret: $(grep error: <<<"$out")"
+
+# the abort of a multipart upload (DELETE ?uploadId=) is signed too: a dump
+# interrupted after its first part
+: >"$S3_PROXY_LOG"
+"$WHARF_BIN" dump --no-defaults -u root -S "$T/src/sock" -o s3://wharf-sig/int "${ep[@]}" -T sg.big --compress none \
+    -F 512 --s3-part-size 5M --max-rate 2 -v >"$T/int.log" 2>&1 &
+pid=$!
+for ((i = 0; i < 150; i++)); do grep -q "part 1 uploaded" "$T/int.log" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 143 ] || fail "interrupted dump: exit $rc"
+grep -Eq "^ok DELETE /wharf-sig/int/sg.big.00000.sql\?uploadId=" "$S3_PROXY_LOG" ||
+    fail "no signed abort: $(grep -v '^ok GET' "$S3_PROXY_LOG" | tail -5)"
+grep -q MISMATCH "$S3_PROXY_LOG" && fail "mismatch: $(grep MISMATCH "$S3_PROXY_LOG" | head -3)"
+ok "the abort of a multipart upload is signed as AWS computes it"
