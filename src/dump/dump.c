@@ -1249,10 +1249,12 @@ static int dump_outcome(dump_ctx *c, gboolean dir_exists, GError *err)
     int signo = wharf_run_interrupted(c->run);
     gboolean partial = g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && c->cat;
     if (signo) {
-        WLOG_ERR("dump interrupted (%s): stopped, temp files removed, locks released; no metadata"
-                 " written%s",
+        WLOG_ERR("dump interrupted (%s): stopped, %s, locks released; no metadata written%s",
                  signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal",
-                 partial ? " (the output directory holds an incomplete dump)" : "");
+                 o->to_s3 ? "unfinished uploads aborted" : "temp files removed",
+                 o->to_s3 && c->cat ? " (the objects already uploaded are an incomplete dump)"
+                 : partial          ? " (the output directory holds an incomplete dump)"
+                                    : "");
         g_clear_error(&err);
         return 128 + signo;
     }

@@ -22,6 +22,8 @@
  *    (core/pipe, 1 MiB); the caller reads it as a wharf_reader. A transfer
  *    cut short is resumed with a Range request from the byte reached, within
  *    the same retry budget; a reader that closes early ends the transfer.
+ *  - Transfers run with CURLOPT_NOSIGNAL and SIGPIPE blocked on the calling
+ *    thread: a peer that closes is an error, never a signal.
  *  - A wharf_s3 is read-only after wharf_s3_new (and set_waiter) and may be used from any
  *    number of threads at once (each request has its own curl handle).
  */

@@ -50,6 +50,8 @@ kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" -eq 143 ] || fail "interrupted dump: exit $rc, not 143: $(grep error "$T/int.log")"
+grep -q "error: dump interrupted (SIGTERM): stopped, unfinished uploads aborted, locks released; no metadata written (the objects already uploaded are an incomplete dump)" \
+    "$T/int.log" || fail "the interruption is not reported as such: $(grep error "$T/int.log")"
 keys=$(s3_keys wharf-mp int)
 grep -q "mp.big.00000" <<<"$keys" && fail "the interrupted chunk is an object: $keys"
 grep -q "metadata" <<<"$keys" && fail "a metadata object after an interrupted dump: $keys"
