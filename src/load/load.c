@@ -757,6 +757,16 @@ static void parent_stopped(void *data)
         wharf_run_stop(ctx->run);
 }
 
+static gboolean src_wait(void *run, gint64 ms)
+{
+    return wharf_run_backoff(run, ms);
+}
+
+static void src_retried(void *run)
+{
+    wharf_run_count_retry(run);
+}
+
 static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js, const wharf_dumpdir *src,
                     wharf_run *parent)
 {
@@ -798,6 +808,10 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     wharf_load_ctx ctx = {0};
     ctx.run = wharf_run_new("load", &ctx.conn, (guint)o->common.threads);
     ctx.parent = parent;
+    /* a bucket's retries wait on the run (a stop ends them), counted in it */
+    gboolean waiter = src && src->ops && src->ops->set_waiter;
+    if (waiter)
+        src->ops->set_waiter(src->data, src_wait, src_retried, ctx.run);
     if (o->common.max_rate > 0)
         ctx.rate = wharf_rate_new(o->common.max_rate, ctx.run);
     /* SIGINT/SIGTERM: no job starts any more, the running statements are
@@ -922,6 +936,8 @@ out:
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
     wharf_rate_free(ctx.rate);
+    if (waiter)
+        src->ops->set_waiter(src->data, NULL, NULL, NULL);
     wharf_run_free(ctx.run);
     return rc;
 }

@@ -184,7 +184,14 @@ static wharf_reader *dd_open(void *data, const char *name, GError **err)
     return r;
 }
 
-static const wharf_dumpdir_ops s3dir_ops = {dd_list, dd_open};
+static void dd_set_waiter(void *data, gboolean (*wait)(void *wdata, gint64 ms), void (*retried)(void *wdata),
+                          void *wdata)
+{
+    wharf_s3_waiter w = {wait, retried, wdata};
+    wharf_s3dir_set_waiter(data, wait ? &w : NULL);
+}
+
+static const wharf_dumpdir_ops s3dir_ops = {dd_list, dd_open, dd_set_waiter};
 
 wharf_dumpdir wharf_s3dir_dumpdir(wharf_s3dir *d)
 {

@@ -69,3 +69,25 @@ rc=0
 wait "$pid" || rc=$?
 [ "$rc" -eq 143 ] || fail "SIGTERM during a retry wait: exit $rc: $(grep -E 'error' "$T/term.log")"
 ok "SIGTERM during a retry wait ends the dump at once (exit 143)"
+
+# 4. the store goes away under a load, then SIGTERM: the GETs waiting to be
+# retried end at once (the load's run backoff), exit 143
+restart_s3
+sql dst -e "DROP DATABASE st"
+"$WHARF_BIN" load --no-defaults -u root -S "$T/dst/sock" -d s3://wharf-stop/back "${ep[@]}" -t 2 --max-rate 2 -v \
+    >"$T/load.log" 2>&1 &
+pid=$!
+for ((i = 0; i < 100; i++)); do grep -q "chunk .* done" "$T/load.log" 2>/dev/null && break; sleep 0.05; done
+stop_s3
+for ((i = 0; i < 200; i++)); do grep -q "get: .*attempt 1 of" "$T/load.log" 2>/dev/null && break; sleep 0.05; done
+grep -q "get: .*attempt 1 of" "$T/load.log" || fail "no GET was retried: $(tail -5 "$T/load.log")"
+kill -TERM "$pid"
+for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    fail "the load still ran 2 s after SIGTERM: $(tail -5 "$T/load.log")"
+fi
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM during the load's GET retries: exit $rc: $(grep -E 'error' "$T/load.log")"
+ok "SIGTERM while the load's GETs wait to be retried: exit 143 at once"
