@@ -1362,6 +1362,11 @@ static void s3_retried(void *run)
     wharf_run_count_retry(run);
 }
 
+static gboolean s3_stopping(void *run)
+{
+    return wharf_run_stopping(run);
+}
+
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -1383,7 +1388,7 @@ static int run_dump(dump_opts *o, wharf_console *console)
     if (o->to_s3) {
         if ((s3 = wharf_s3dir_new(&o->s3, o->outdir, o->out.level, &err)) == NULL)
             goto out;
-        wharf_s3_waiter wt = {s3_wait, s3_retried, c.run};
+        wharf_s3_waiter wt = {s3_wait, s3_retried, s3_stopping, c.run};
         wharf_s3dir_set_waiter(s3, &wt);
         if (!wharf_s3dir_check_empty(s3, &err))
             goto out;

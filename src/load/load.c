@@ -767,6 +767,11 @@ static void src_retried(void *run)
     wharf_run_count_retry(run);
 }
 
+static gboolean src_stopping(void *run)
+{
+    return wharf_run_stopping(run);
+}
+
 static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js, const wharf_dumpdir *src,
                     wharf_run *parent)
 {
@@ -811,7 +816,7 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     /* a bucket's retries wait on the run (a stop ends them), counted in it */
     gboolean waiter = src && src->ops && src->ops->set_waiter;
     if (waiter)
-        src->ops->set_waiter(src->data, src_wait, src_retried, ctx.run);
+        src->ops->set_waiter(src->data, src_wait, src_retried, src_stopping, ctx.run);
     if (o->common.max_rate > 0)
         ctx.rate = wharf_rate_new(o->common.max_rate, ctx.run);
     /* SIGINT/SIGTERM: no job starts any more, the running statements are
@@ -937,7 +942,7 @@ out:
     wharf_load_plan_free(plan);
     wharf_rate_free(ctx.rate);
     if (waiter)
-        src->ops->set_waiter(src->data, NULL, NULL, NULL);
+        src->ops->set_waiter(src->data, NULL, NULL, NULL, NULL);
     wharf_run_free(ctx.run);
     return rc;
 }

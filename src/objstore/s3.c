@@ -460,6 +460,23 @@ static CURLcode perform(CURL *h)
     return rc;
 }
 
+/* libcurl calls this about once a second, also while nothing arrives. */
+static int on_progress(void *d, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    const wharf_s3 *s = d;
+    return s->waiter.stopping(s->waiter.data) ? 1 : 0;
+}
+
+/* A run that stops ends the transfer (not for an abort: see s3.h). */
+static void stop_with_run(const wharf_s3 *s, CURL *h)
+{
+    if (s->waiter.stopping == NULL)
+        return;
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)s);
+}
+
 static CURL *easy_new(const wharf_s3 *s, const char *url, struct curl_slist **hdrs)
 {
     CURL *h = curl_easy_init();
@@ -512,6 +529,8 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
         }
         hdrs = add_payload_hash(hdrs, body, blen);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+        if (strcmp(method, "DELETE") != 0)
+            stop_with_run(s, h);
         CURLcode rc = perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -519,6 +538,11 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
         curl_slist_free_all(hdrs);
         if (rc == CURLE_OK && status >= 200 && status < 300) {
             ok = TRUE;
+            break;
+        }
+        if (rc == CURLE_ABORTED_BY_CALLBACK) {
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "s3://%s/%s: %s: stopped", s->bucket,
+                        key ? key : "", what);
             break;
         }
         gboolean again = rc != CURLE_OK ? transient_curl(rc) : transient_status(status, ans);
@@ -880,6 +904,7 @@ static gpointer get_thread(gpointer data)
         curl_easy_setopt(h, CURLOPT_WRITEDATA, g);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, get_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, g);
+        stop_with_run(s, h);
         CURLcode rc = perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -891,6 +916,10 @@ static gpointer get_thread(gpointer data)
         }
         if (g->write_err) { /* the reader left, or the run stops */
             err = g_steal_pointer(&g->write_err);
+            break;
+        }
+        if (rc == CURLE_ABORTED_BY_CALLBACK) {
+            g_set_error(&err, WHARF_ERROR, WHARF_ERROR_CANCELLED, "s3://%s/%s: get: stopped", s->bucket, g->key);
             break;
         }
         gboolean again = rc != CURLE_OK ? transient_curl(rc) : transient_status(status, g->errbody);

@@ -74,6 +74,10 @@ void wharf_s3_free(wharf_s3 *s);
 typedef struct wharf_s3_waiter {
     gboolean (*wait)(void *data, gint64 ms);
     void (*retried)(void *data);
+    /* Optional: TRUE once the run stops; a transfer in progress (even one
+     * that receives nothing) is then ended within a second, except the
+     * abort of a multipart upload, which is what a stop needs. */
+    gboolean (*stopping)(void *data);
     void *data;
 } wharf_s3_waiter;
 void wharf_s3_set_waiter(wharf_s3 *s, const wharf_s3_waiter *w);

@@ -185,9 +185,9 @@ static wharf_reader *dd_open(void *data, const char *name, GError **err)
 }
 
 static void dd_set_waiter(void *data, gboolean (*wait)(void *wdata, gint64 ms), void (*retried)(void *wdata),
-                          void *wdata)
+                          gboolean (*stopping)(void *wdata), void *wdata)
 {
-    wharf_s3_waiter w = {wait, retried, wdata};
+    wharf_s3_waiter w = {wait, retried, stopping, wdata};
     wharf_s3dir_set_waiter(data, wait ? &w : NULL);
 }
 

@@ -13,9 +13,10 @@
 #       Stops it now (a test of a server that goes away).
 #   restart_s3
 #       Starts it again on the same port and data directory.
-#   start_sigv4_proxy [CUT]
+#   start_sigv4_proxy [CUT [STALL]]
 #       Starts tests/harness/sigv4proxy.py in front of the server (CUT: the
-#       first whole GET of a path holding CUT is cut halfway): every
+#       first whole GET of a path holding CUT is cut halfway; STALL: a GET
+#       of a path holding STALL is never answered; "-" for none): every
 #       request's Signature V4 is recomputed by botocore and a mismatch is
 #       refused with 403 (s3rver checks none); sets S3_PROXY_ENDPOINT and
 #       S3_PROXY_LOG (one line a request: "ok ..." or "MISMATCH ...").

@@ -5,10 +5,12 @@ with the request's; a request that does not match is answered 403
 SignatureDoesNotMatch (as S3 would) and logged, a matching one is forwarded to
 the S3 server behind (s3rver, which checks no V4 signature itself).
 
-    sigv4proxy.py LISTEN_PORT UPSTREAM_PORT KEY:SECRET LOG [CUT]
+    sigv4proxy.py LISTEN_PORT UPSTREAM_PORT KEY:SECRET LOG [CUT [STALL]]
 
 CUT: the first whole GET (no Range) of a path containing CUT is cut after
 half of its body (the connection closed), as a network that drops does.
+STALL: a GET of a path containing STALL is never answered (a hung server).
+"-" for none.
 
 LOG gets one line per request: "ok METHOD PATH [signed: HEADERS]" or
 "MISMATCH ...".
@@ -25,7 +27,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 listen, upstream, cred, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-cut = {"what": sys.argv[5] if len(sys.argv) > 5 else None, "done": False}
+cut = {"what": sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] != "-" else None, "done": False}
+stall = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] != "-" else None
 KEY, SECRET = cred.split(":", 1)
 lock = threading.Lock()
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/s3/aws4_request, ?"
@@ -86,6 +89,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         m = AUTH.match(self.headers.get("Authorization", ""))
         log("ok %s %s [signed: %s]" % (self.command, self.path, m.group(4)))
+        if stall and self.command == "GET" and stall in self.path:
+            log("stalled %s" % self.path)
+            while self.connection.recv(1):  # until the client gives up
+                pass
+            self.close_connection = True
+            return
         c = http.client.HTTPConnection("127.0.0.1", upstream, timeout=120)
         fwd = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "expect")}
         c.request(self.command, self.path, body=body if n else None, headers=fwd)
