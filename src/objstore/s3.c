@@ -79,9 +79,10 @@ gboolean wharf_s3_opts_finish(wharf_s3_opts *o, GError **err)
                     o->part_size_raw);
         return FALSE;
     }
-    if (o->part_size < WHARF_S3_MIN_PART_SIZE) {
+    if (o->part_size < WHARF_S3_MIN_PART_SIZE || o->part_size > WHARF_S3_MAX_PART_SIZE) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
-                    "--s3-part-size must be at least 5M (S3's smallest part), not %s", o->part_size_raw);
+                    "--s3-part-size must be at least 5M (S3's smallest part) and at most 1G, not %s",
+                    o->part_size_raw);
         return FALSE;
     }
     if (o->list_page < 0 || o->list_page > 1000) {

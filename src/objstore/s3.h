@@ -47,11 +47,14 @@ typedef struct wharf_s3_opts {
 
 #define WHARF_S3_DEFAULT_PART_SIZE ((gsize)8 << 20)
 #define WHARF_S3_MIN_PART_SIZE ((gsize)5 << 20)
+#define WHARF_S3_MAX_PART_SIZE ((gsize)1 << 30)
+#define WHARF_S3_MAX_PARTS 10000 /* S3's limit per multipart upload */
 
 /* Adds the --s3-* options to ctx (their storage is o; option files accept
  * them too). */
 void wharf_s3_add_options(GOptionContext *ctx, wharf_cli_common *c, wharf_s3_opts *o);
-/* Checks them (part size >= 5 MiB, as S3 asks of every part but the last). */
+/* Checks them (part size 5 MiB, as S3 asks of every part but the last, to
+ * 1 GiB: memory is threads x part size). */
 gboolean wharf_s3_opts_finish(wharf_s3_opts *o, GError **err);
 void wharf_s3_opts_clear(wharf_s3_opts *o);
 

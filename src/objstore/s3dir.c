@@ -96,6 +96,13 @@ static void upload_free(upload *u)
 
 static gboolean send_part(upload *u, GError **err)
 {
+    if (u->etags->len == WHARF_S3_MAX_PARTS) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
+                    "%s/%s: larger than S3's %u parts of %" G_GSIZE_FORMAT " MiB: raise --s3-part-size (or make"
+                    " smaller chunks: -F, -r)",
+                    u->d->url, u->key + strlen(u->d->prefix), WHARF_S3_MAX_PARTS, u->d->part_size >> 20);
+        return FALSE;
+    }
     if (u->upload_id == NULL && (u->upload_id = wharf_s3_mpu_create(u->d->s3, u->key, err)) == NULL)
         return FALSE;
     char *etag = wharf_s3_mpu_part(u->d->s3, u->key, u->upload_id, u->etags->len + 1, u->buf->data, u->buf->len,

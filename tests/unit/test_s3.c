@@ -69,6 +69,10 @@ static void test_opts(void)
     g_assert_false(finish("4M", NULL, 0, &err, &size));
     g_assert_nonnull(strstr(err->message, "--s3-part-size must be at least 5M"));
     g_clear_error(&err);
+    g_assert_true(finish("1G", NULL, 0, &err, &size));
+    g_assert_false(finish("1025M", NULL, 0, &err, &size));
+    g_assert_nonnull(strstr(err->message, "and at most 1G"));
+    g_clear_error(&err);
     g_assert_false(finish("8Q", NULL, 0, &err, &size));
     g_assert_nonnull(strstr(err->message, "is not a size"));
     g_clear_error(&err);
