@@ -26,6 +26,12 @@ struct wharf_s3 {
     char *token;  /* session token header, or NULL */
     guint list_page;
     wharf_s3_waiter waiter; /* wait NULL: sleep */
+    /* Idle curl handles, each with its open connections: a request takes
+     * one (or makes one) and gives it back, so requests reuse connections
+     * (a TLS handshake each time otherwise) and no handle is ever used by
+     * two threads at once. Lock: pool_lock, a leaf. */
+    GMutex pool_lock;
+    GPtrArray *pool; /* CURL* */
 };
 
 /* ------------------------------------------------------------------ */
@@ -214,6 +220,8 @@ wharf_s3 *wharf_s3_new(const wharf_s3_opts *o, const char *bucket, GError **err)
         return NULL;
     wharf_s3 *s = g_new0(wharf_s3, 1);
     const char *region = o->region && *o->region ? o->region : "us-east-1";
+    g_mutex_init(&s->pool_lock);
+    s->pool = g_ptr_array_new_with_free_func((GDestroyNotify)curl_easy_cleanup);
     s->bucket = g_strdup(bucket);
     s->list_page = o->list_page > 0 ? (guint)o->list_page : 1000;
     s->sigv4 = g_strdup_printf("aws:amz:%s:s3", region);
@@ -252,6 +260,8 @@ void wharf_s3_free(wharf_s3 *s)
     if (s->token)
         memset(s->token, 0, strlen(s->token));
     g_free(s->token);
+    g_ptr_array_unref(s->pool); /* every reader is closed: every handle is back */
+    g_mutex_clear(&s->pool_lock);
     g_free(s->bucket);
     g_free(s->base);
     g_free(s->sigv4);
@@ -478,9 +488,31 @@ static void stop_with_run(const wharf_s3 *s, CURL *h)
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)s);
 }
 
+static CURL *handle_take(const wharf_s3 *cs)
+{
+    wharf_s3 *s = (wharf_s3 *)cs; /* the pool is the one mutable part, under its lock */
+    CURL *h = NULL;
+    g_mutex_lock(&s->pool_lock);
+    if (s->pool->len)
+        h = g_ptr_array_steal_index_fast(s->pool, s->pool->len - 1);
+    g_mutex_unlock(&s->pool_lock);
+    if (h == NULL)
+        return curl_easy_init();
+    curl_easy_reset(h); /* options go, connections stay */
+    return h;
+}
+
+static void handle_give(const wharf_s3 *cs, CURL *h)
+{
+    wharf_s3 *s = (wharf_s3 *)cs;
+    g_mutex_lock(&s->pool_lock);
+    g_ptr_array_add(s->pool, h);
+    g_mutex_unlock(&s->pool_lock);
+}
+
 static CURL *easy_new(const wharf_s3 *s, const char *url, struct curl_slist **hdrs)
 {
-    CURL *h = curl_easy_init();
+    CURL *h = handle_take(s);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_AWS_SIGV4, s->sigv4);
     curl_easy_setopt(h, CURLOPT_USERPWD, s->userpwd);
@@ -535,7 +567,7 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
         CURLcode rc = perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_cleanup(h);
+        handle_give(s, h);
         curl_slist_free_all(hdrs);
         if (rc == CURLE_OK && status >= 200 && status < 300) {
             ok = TRUE;
@@ -909,7 +941,7 @@ static gpointer get_thread(gpointer data)
         CURLcode rc = perform(h);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_cleanup(h);
+        handle_give(s, h);
         curl_slist_free_all(hdrs);
         if (rc == CURLE_OK && status >= 200 && status < 300) {
             ok = TRUE;

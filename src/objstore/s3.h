@@ -24,8 +24,12 @@
  *    the same retry budget; a reader that closes early ends the transfer.
  *  - Transfers run with CURLOPT_NOSIGNAL and SIGPIPE blocked on the calling
  *    thread: a peer that closes is an error, never a signal.
- *  - A wharf_s3 is read-only after wharf_s3_new (and set_waiter) and may be used from any
- *    number of threads at once (each request has its own curl handle).
+ *  - Connections are reused: idle curl handles (with their connections) wait
+ *    in a pool; a request takes one, so a handle serves one thread at a
+ *    time. Memory: one handle per request in flight.
+ *  - A wharf_s3 is read-only after wharf_s3_new (and set_waiter), but for
+ *    its pool (under its lock), and may be used from any number of threads
+ *    at once.
  */
 #ifndef WHARF_OBJSTORE_S3_H
 #define WHARF_OBJSTORE_S3_H

@@ -12,8 +12,8 @@ half of its body (the connection closed), as a network that drops does.
 STALL: a GET of a path containing STALL is never answered (a hung server).
 "-" for none.
 
-LOG gets one line per request: "ok METHOD PATH [signed: HEADERS]" or
-"MISMATCH ...".
+LOG gets one line per request: "ok METHOD PATH [signed: HEADERS] [port:
+CLIENT-PORT]" (one port per connection) or "MISMATCH ...".
 """
 import hashlib
 import http.client
@@ -88,7 +88,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(out)
             return
         m = AUTH.match(self.headers.get("Authorization", ""))
-        log("ok %s %s [signed: %s]" % (self.command, self.path, m.group(4)))
+        log("ok %s %s [signed: %s] [port: %d]" % (self.command, self.path, m.group(4), self.client_address[1]))
         if stall and self.command == "GET" and stall in self.path:
             log("stalled %s" % self.path)
             while self.connection.recv(1):  # until the client gives up

@@ -34,7 +34,10 @@ for op in "PUT .*partNumber=" "POST .*uploads" "POST .*uploadId=" "GET .*list-ty
     "GET /wharf-sig/a%20b/dump%2B1/sg.big.00000.sql"; do
     grep -Eq "^ok $op" "$S3_PROXY_LOG" || fail "no signed request like '$op' checked: $(head -20 "$S3_PROXY_LOG")"
 done
-ok "$(grep -c '^ok' "$S3_PROXY_LOG") requests, every signature as AWS computes it"
+n=$(grep -c '^ok' "$S3_PROXY_LOG")
+conns=$(grep -o 'port: [0-9]*' "$S3_PROXY_LOG" | sort -u | wc -l)
+[ "$conns" -lt "$n" ] || fail "no connection was reused: $conns connections for $n requests"
+ok "$n requests on $conns connections, every signature as AWS computes it"
 
 : >"$S3_PROXY_LOG"
 AWS_SESSION_TOKEN=tok-123 wharf_on src load -d "$url" "${ep[@]}" --into sg2 -q || fail "load with a session token"
