@@ -3,13 +3,17 @@
 # Runs apt-get as root, or through sudo when not root.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglib2.0-dev libmariadb-dev libzstd-dev zlib1g-dev
-      libjson-glib-dev libxxhash-dev
+      libjson-glib-dev libxxhash-dev libcurl4-openssl-dev
       mariadb-server mariadb-client python3 zstd gzip mydumper
+      python3-botocore          # tests/harness/sigv4proxy.py: signatures checked as AWS does
       dpkg-dev file man-db groff-base)   # cpack -G DEB (dpkg-shlibdeps, file) and man(1), for t0002
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+# tests/harness/s3.sh runs s3rver (npm) on node; a node that came with its
+# own npm (not Debian's) is kept as it is.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps.sh: installing ${missing[*]}" >&2
 SUDO=""

@@ -38,6 +38,7 @@
 #include "format/layout.h"
 #include "format/checksum.h"
 #include "format/metadata.h"
+#include "objstore/s3dir.h"
 
 #include <errno.h>
 #include <mysqld_error.h>
@@ -81,8 +82,10 @@ struct wharf_dump_opts {
     int chunk_size_mb;
     int snapshot_budget;
     char *spool_dir, *spool_max; /* -o -: where the spool goes, its bound */
+    wharf_s3_opts s3;            /* --s3-*: for -o s3://BUCKET/PREFIX */
     /* derived */
     gboolean stream;      /* -o -: the dump goes to stdout (dump/outstream.h) */
+    gboolean to_s3;       /* -o s3://: every file through the bucket's hook (objstore/s3dir.h) */
     gboolean dump_users;  /* accounts are dumped (--users, or a whole-server dump) */
     guint64 spool_bytes;  /* -o -: files waiting in the spool before writers wait */
     wharf_filter filter;
@@ -682,6 +685,11 @@ static gboolean finish_options(dump_opts *o, GError **err)
     if (o->no_data && o->no_schema)
         return usage_error(err, "--no-data and --no-schema together leave nothing to dump");
     o->stream = strcmp(o->outdir, "-") == 0;
+    o->to_s3 = wharf_s3_is_url(o->outdir);
+    if (!o->to_s3 && (o->s3.endpoint || o->s3.region || o->s3.part_size_raw || o->s3.virtual_host))
+        return usage_error(err, "--s3-* options are for a dump to a bucket (-o s3://BUCKET/PREFIX)");
+    if (o->to_s3 && !wharf_s3_opts_finish(&o->s3, err))
+        return FALSE;
     if (!o->stream && (o->spool_dir || o->spool_max))
         return usage_error(err, "--spool-dir and --spool-max are for a dump to stdout (-o -)");
     if (o->stream && isatty(STDOUT_FILENO))
@@ -762,6 +770,7 @@ static void opts_clear(dump_opts *o)
     g_free(o->outdir);
     g_free(o->spool_dir);
     g_free(o->spool_max);
+    wharf_s3_opts_clear(&o->s3);
     g_free(o->common.summary_json);
     g_strfreev(o->databases_raw);
     g_strfreev(o->tables_raw);
@@ -1241,17 +1250,20 @@ static int dump_outcome(dump_ctx *c, gboolean dir_exists, GError *err)
     int signo = wharf_run_interrupted(c->run);
     gboolean partial = g_file_test(o->outdir, G_FILE_TEST_IS_DIR) && c->cat;
     if (signo) {
-        WLOG_ERR("dump interrupted (%s): stopped, temp files removed, locks released; no metadata"
-                 " written%s",
+        WLOG_ERR("dump interrupted (%s): stopped, %s, locks released; no metadata written%s",
                  signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal",
-                 partial ? " (the output directory holds an incomplete dump)" : "");
+                 o->to_s3 ? "unfinished uploads aborted" : "temp files removed",
+                 o->to_s3 && c->cat ? " (the objects already uploaded are an incomplete dump)"
+                 : partial          ? " (the output directory holds an incomplete dump)"
+                                    : "");
         g_clear_error(&err);
         return 128 + signo;
     }
     if (err) {
         WLOG_ERR("dump failed: %s%s", err->message,
-                 partial && !dir_exists ? " (the output directory holds an incomplete dump: no metadata file)"
-                                        : "");
+                 o->to_s3 && c->cat ? " (what was uploaded is an incomplete dump: no metadata object)"
+                 : partial && !dir_exists ? " (the output directory holds an incomplete dump: no metadata file)"
+                                          : "");
         g_error_free(err);
         return WHARF_EXIT_FAILED;
     }
@@ -1339,6 +1351,23 @@ static gboolean open_source(dump_ctx *c, wharf_snapshot *snap, wharf_server_info
     return ok;
 }
 
+/* -o s3://: a request's retry waits on the run (an interrupt ends it) and
+ * is counted with the run's retries. */
+static gboolean s3_wait(void *run, gint64 ms)
+{
+    return wharf_run_backoff(run, ms);
+}
+
+static void s3_retried(void *run)
+{
+    wharf_run_count_retry(run);
+}
+
+static gboolean s3_stopping(void *run)
+{
+    return wharf_run_stopping(run);
+}
+
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
@@ -1351,9 +1380,22 @@ static int run_dump(dump_opts *o, wharf_console *console)
     JsonBuilder *js = o->common.summary_json ? wharf_summary_begin("dump") : NULL;
     ctx_init(&c, o, "dump");
     wharf_run_on_stop(c.run, cancel_stream, &c);
+    wharf_s3dir *s3 = NULL;
     /* Before any thread starts: SIGINT/SIGTERM then reach only the watcher. */
     if (!wharf_run_watch_signals(c.run, &err) || (o->stream && !stream_begin(&c, o, &err)))
         goto out;
+    /* -o s3://: bucket and credentials proved, the prefix empty, before
+     * the source is touched; then every file goes through the hook. */
+    if (o->to_s3) {
+        if ((s3 = wharf_s3dir_new(&o->s3, o->outdir, o->out.level, &err)) == NULL)
+            goto out;
+        wharf_s3_waiter wt = {s3_wait, s3_retried, s3_stopping, c.run};
+        wharf_s3dir_set_waiter(s3, &wt);
+        if (!wharf_s3dir_check_empty(s3, &err))
+            goto out;
+        o->out.open = wharf_s3dir_open_write;
+        o->out.open_data = s3;
+    }
     dir_exists = o->stream || o->out.open; /* the spool exists and holds metadata.header */
     if ((!dir_exists && !check_outdir(o->outdir, &dir_exists, &err)) ||
         !open_source(&c, &snap, &si, &snap_init, &err))
@@ -1386,6 +1428,11 @@ out:
     ctx_clear(&c);
     wharf_rate_free(o->out.rate);
     o->out.rate = NULL;
+    if (o->to_s3) {
+        o->out.open = NULL;
+        o->out.open_data = NULL;
+    }
+    wharf_s3dir_free(s3);
     g_free(started);
     return rc;
 }
@@ -1500,7 +1547,9 @@ static int parse_opts(int argc, char **argv, dump_opts *po, gboolean copy)
     o.rows = -1;
     GOptionEntry entries[] = {
         {"outputdir", 'o', 0, G_OPTION_ARG_FILENAME, &o.outdir,
-         "Directory to write (must not exist or be empty), or - for one stream on stdout", "DIR"},
+         "Directory to write (must not exist or be empty), - for one stream on stdout, or"
+         " s3://BUCKET/PREFIX (an empty prefix of a bucket)",
+         "DIR"},
         {"spool-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.spool_dir,
          "With -o -: where files wait to be sent (a private directory under DIR; default $TMPDIR)",
          "DIR"},
@@ -1567,6 +1616,8 @@ static int parse_opts(int argc, char **argv, dump_opts *po, gboolean copy)
     wharf_cli_add_common(ctx, &o.common);
     wharf_cli_add_entries(ctx, &o.common, entries);
     wharf_filter_add_skip_options(ctx, &o.common, &o.filter);
+    if (!copy)
+        wharf_s3_add_options(ctx, &o.common, &o.s3);
     g_option_context_set_summary(
         ctx, "Dumps every database except the system schemas (mysql, sys, information_schema,\n"
              "performance_schema) unless told otherwise, from one consistent snapshot.\n"

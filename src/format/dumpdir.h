@@ -24,6 +24,13 @@ typedef struct wharf_dumpdir_ops {
     /* Every file: names (char*, owned by the array) and sizes (gint64). */
     gboolean (*list)(void *data, GPtrArray *names, GArray *sizes, GError **err);
     wharf_reader *(*open)(void *data, const char *name, GError **err);
+    /* Optional (NULL = none): how the source's own retries wait (wait
+     * returns FALSE when the run stops; retried counts one; stopping says
+     * the run stops, to end transfers), so that a load's stop ends them;
+     * wait NULL unsets. Called while no file is open (a bucket:
+     * objstore/s3dir). */
+    void (*set_waiter)(void *data, gboolean (*wait)(void *wdata, gint64 ms), void (*retried)(void *wdata),
+                       gboolean (*stopping)(void *wdata), void *wdata);
 } wharf_dumpdir_ops;
 
 typedef struct wharf_dumpdir {

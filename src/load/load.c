@@ -22,6 +22,7 @@
 #include "load/plan.h"
 #include "load/restore.h"
 #include "engine/sched.h"
+#include "objstore/s3dir.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -61,6 +62,7 @@ void wharf_load_opts_clear(wharf_load_opts *o)
     g_clear_pointer(&o->common.origins, g_hash_table_destroy);
     g_free(o->dir);
     g_free(o->spool_dir);
+    wharf_s3_opts_clear(&o->s3);
     g_free(o->common.summary_json);
     wharf_filter_clear(&o->filter);
     g_free(o->into);
@@ -176,6 +178,17 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
     }
     if (strcmp(o->dir, "-") != 0 && o->spool_dir) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--spool-dir is for a stream on stdin (-d -)");
+        return FALSE;
+    }
+    gboolean s3 = wharf_s3_is_url(o->dir);
+    if (!s3 && (o->s3.endpoint || o->s3.region || o->s3.part_size_raw || o->s3.virtual_host)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--s3-* options are for a dump in a bucket (-d s3://BUCKET/PREFIX)");
+        return FALSE;
+    }
+    if (s3 && !wharf_s3_opts_finish(&o->s3, err))
+        return FALSE;
+    if (s3 && o->resume) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--resume is not available for a dump in a bucket (s3://) yet");
         return FALSE;
     }
     if (strcmp(o->dir, "-") == 0 && o->resume) {
@@ -748,6 +761,21 @@ static void parent_stopped(void *data)
         wharf_run_stop(ctx->run);
 }
 
+static gboolean src_wait(void *run, gint64 ms)
+{
+    return wharf_run_backoff(run, ms);
+}
+
+static void src_retried(void *run)
+{
+    wharf_run_count_retry(run);
+}
+
+static gboolean src_stopping(void *run)
+{
+    return wharf_run_stopping(run);
+}
+
 static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js, const wharf_dumpdir *src,
                     wharf_run *parent)
 {
@@ -789,6 +817,10 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     wharf_load_ctx ctx = {0};
     ctx.run = wharf_run_new("load", &ctx.conn, (guint)o->common.threads);
     ctx.parent = parent;
+    /* a bucket's retries wait on the run (a stop ends them), counted in it */
+    gboolean waiter = src && src->ops && src->ops->set_waiter;
+    if (waiter)
+        src->ops->set_waiter(src->data, src_wait, src_retried, src_stopping, ctx.run);
     if (o->common.max_rate > 0)
         ctx.rate = wharf_rate_new(o->common.max_rate, ctx.run);
     /* SIGINT/SIGTERM: no job starts any more, the running statements are
@@ -913,6 +945,8 @@ out:
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
     wharf_rate_free(ctx.rate);
+    if (waiter)
+        src->ops->set_waiter(src->data, NULL, NULL, NULL, NULL);
     wharf_run_free(ctx.run);
     return rc;
 }
@@ -947,6 +981,27 @@ static int run(wharf_load_opts *o, wharf_console *console)
 int wharf_load_run_source(wharf_load_opts *o, wharf_console *console, const wharf_dumpdir *src, wharf_run *parent)
 {
     return run_on(o, console, src, parent);
+}
+
+/* -d s3://BUCKET/PREFIX: the dump read from the bucket (objstore/s3dir.h):
+ * listed once, each file a streamed GET. */
+static int run_s3(wharf_load_opts *o, wharf_console *console)
+{
+    GError *err = NULL;
+    wharf_s3dir *d = wharf_s3dir_new(&o->s3, o->dir, 0, &err);
+    if (d == NULL) {
+        WLOG_ERR("%s", err->message);
+        int rc = err->code == WHARF_ERROR_USAGE ? WHARF_EXIT_USAGE : WHARF_EXIT_FAILED;
+        g_error_free(err);
+        return rc;
+    }
+    /* The plan names files "DIR/NAME": DIR as the dumpdir spells it. */
+    g_free(o->dir);
+    o->dir = g_strdup(wharf_s3dir_url(d));
+    wharf_dumpdir dd = wharf_s3dir_dumpdir(d);
+    int rc = run_on(o, console, &dd, NULL);
+    wharf_s3dir_free(d);
+    return rc;
 }
 
 static int run_stream(wharf_load_opts *o, wharf_console *console)
@@ -991,7 +1046,9 @@ static GOptionEntry *shared_entries(wharf_load_opts *o, raw_opts *r)
 {
     GOptionEntry e[] = {
         {"directory", 'd', 0, G_OPTION_ARG_FILENAME, &o->dir,
-         "Dump directory, or - for a stream on stdin (wharf dump -o -, mydumper --stream)", "DIR"},
+         "Dump directory, - for a stream on stdin (wharf dump -o -, mydumper --stream), or (load)"
+         " s3://BUCKET/PREFIX",
+         "DIR"},
         {"database", 'B', 0, G_OPTION_ARG_FILENAME_ARRAY, &r->dbs,
          "Only these databases (comma-separated, repeatable)", "DB,..."},
         {"tables-list", 'T', 0, G_OPTION_ARG_FILENAME_ARRAY, &r->tables,
@@ -1078,8 +1135,10 @@ int wharf_load_opts_parse(wharf_load_cmd cmd, int argc, char **argv, wharf_load_
     g_option_context_set_help_enabled(octx, FALSE);
     wharf_cli_add_common(octx, &o->common);
     wharf_cli_add_entries(octx, &o->common, shared);
-    if (own)
+    if (own) {
         wharf_cli_add_entries(octx, &o->common, own);
+        wharf_s3_add_options(octx, &o->common, &o->s3);
+    }
     wharf_filter_add_skip_options(octx, &o->common, &o->filter);
     char **rest = NULL;
     GError *err = NULL;
@@ -1131,7 +1190,9 @@ int wharf_load_main(int argc, char **argv, wharf_load_content_fn content)
         wharf_load_opts_clear(&o);
         return WHARF_EXIT_USAGE;
     }
-    rc = strcmp(o.dir, "-") == 0 ? run_stream(&o, &console) : run(&o, &console);
+    rc = strcmp(o.dir, "-") == 0 ? run_stream(&o, &console)
+         : wharf_s3_is_url(o.dir) ? run_s3(&o, &console)
+                                  : run(&o, &console);
     wharf_console_teardown(&console);
     wharf_load_opts_clear(&o);
     return rc;

@@ -24,6 +24,7 @@
 #include "engine/run.h"
 #include "format/dumpdir.h"
 #include "load/replica.h"
+#include "objstore/s3.h"
 
 #include <glib.h>
 
@@ -72,6 +73,7 @@ typedef struct wharf_load_opts {
     wharf_load_data load_data;
     wharf_verify_mode verify;   /* no_verify == (verify == WHARF_VERIFY_NONE) */
     wharf_load_content_fn content; /* set by the caller of wharf_load_main */
+    wharf_s3_opts s3;   /* --s3-*: for -d s3://BUCKET/PREFIX (objstore/s3dir.h) */
 } wharf_load_opts;
 
 typedef enum { WHARF_LOAD_CMD_LOAD = 0, WHARF_LOAD_CMD_VERIFY } wharf_load_cmd;

@@ -14,9 +14,11 @@ WHARF_SOURCE_DIR=${WHARF_SOURCE_DIR:-$(cd "$HARNESS_DIR/../.." && pwd)}
 WHARF_BIN=${WHARF_BIN:-$WHARF_SOURCE_DIR/build/wharf}
 T=$(mktemp -d "${TMPDIR:-/tmp}/wharf-test.XXXXXX")
 _servers=()
+_cleanup_hooks=() # functions a helper (harness/s3.sh) runs on exit
 
 _cleanup() {
     local rc=$?
+    for h in "${_cleanup_hooks[@]}"; do "$h" >/dev/null 2>&1 || true; done
     for s in "${_servers[@]}"; do "$HARNESS_DIR/server.sh" stop "$s" >/dev/null 2>&1 || true; done
     if [ "$rc" -eq 0 ] && [ -z "${WHARF_KEEP_TMP:-}" ]; then rm -rf "$T"; else echo "test files kept in $T" >&2; fi
     exit "$rc"
