@@ -19,7 +19,7 @@
 #include <json-glib/json-glib.h>
 
 JsonBuilder *wharf_summary_begin(const char *command);
-/* "2026-12-01T17:00:00Z" now. */
+/* "2026-12-01T17:00:00Z" now (the summary's times and metadata's). */
 char *wharf_summary_now(void);
 /* Add "key": int / string / double to the open object. */
 void wharf_summary_int(JsonBuilder *b, const char *key, gint64 v);

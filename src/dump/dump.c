@@ -837,14 +837,6 @@ static gboolean make_outdir(const char *dir, gboolean exists, GError **err)
 /* ------------------------------------------------------------------ */
 /* the run */
 
-static char *now_iso(void)
-{
-    GDateTime *d = g_date_time_new_now_utc();
-    char *s = g_date_time_format(d, "%Y-%m-%dT%H:%M:%SZ");
-    g_date_time_unref(d);
-    return s;
-}
-
 static void warn_server_limits(MYSQL *m, gint64 n_tables, guint *max_conn)
 {
     GError *e = NULL;
@@ -911,7 +903,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     wharf_metadata *m = wharf_metadata_new();
     m->tool = g_strdup("wharf " WHARF_VERSION);
     m->started = g_strdup(started);
-    m->finished = now_iso();
+    m->finished = wharf_summary_now();
     m->server_version = g_strdup(si->version_string);
     m->data_format = g_strdup(o->out.format == WHARF_DATA_TSV ? "tsv" : "sql");
     m->statement_end = g_strdup("line");
@@ -1371,7 +1363,7 @@ static gboolean s3_stopping(void *run)
 static int run_dump(dump_opts *o, wharf_console *console)
 {
     GError *err = NULL;
-    char *started = now_iso();
+    char *started = wharf_summary_now();
     gint64 t_start = g_get_monotonic_time();
     gboolean dir_exists = FALSE, snap_init = FALSE;
     wharf_snapshot snap;
@@ -1478,7 +1470,7 @@ int wharf_dump_run_source(wharf_dump_opts *o, wharf_console *console, const whar
 {
     (void)console;
     GError *err = NULL;
-    char *started = now_iso();
+    char *started = wharf_summary_now();
     gboolean snap_init = FALSE;
     wharf_snapshot snap;
     wharf_server_info si;
