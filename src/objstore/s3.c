@@ -45,7 +45,7 @@ void wharf_s3_add_options(GOptionContext *ctx, wharf_cli_common *c, wharf_s3_opt
         {"s3-region", 0, 0, G_OPTION_ARG_STRING, &o->region, "For s3://: the region that signs requests"
          " (default us-east-1)", "REGION"},
         {"s3-part-size", 0, 0, G_OPTION_ARG_STRING, &o->part_size_raw,
-         "For s3://: size of each uploaded part (default 8M, at least 5M; memory: threads x part size)",
+         "For s3://: size of each uploaded part (default 8M, 5M to 1G; memory: threads x part size)",
          "SIZE"},
         {"s3-virtual-host", 0, 0, G_OPTION_ARG_NONE, &o->virtual_host,
          "For s3:// with --s3-endpoint: address the bucket as BUCKET.host, not host/BUCKET", NULL},

@@ -63,7 +63,10 @@ _run_s3() {
     mkdir -p "$T/s3"
     # its continuation tokens are DES-encrypted: OpenSSL 3 has DES in its
     # legacy provider only
-    node --openssl-legacy-provider "$js" -d "$T/s3" -a 127.0.0.1 -p "$port" "${_S3_ARGS[@]}" >>"$T/s3rver.log" 2>&1 &
+    # --service-endpoint localhost: BUCKET.s3.localhost is virtual-host
+    # addressing (libcurl resolves *.localhost to the loopback itself)
+    node --openssl-legacy-provider "$js" -d "$T/s3" -a 127.0.0.1 -p "$port" --service-endpoint localhost \
+        "${_S3_ARGS[@]}" >>"$T/s3rver.log" 2>&1 &
     S3_PID=$!
     for ((i = 0; i < 200; i++)); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
