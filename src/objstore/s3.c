@@ -25,6 +25,7 @@ struct wharf_s3 {
     char *userpwd;
     char *token;  /* session token header, or NULL */
     guint list_page;
+    char *ca_bundle; /* AWS_CA_BUNDLE: the CAs to trust instead of the system's, or NULL */
     wharf_s3_waiter waiter; /* wait NULL: sleep */
     /* Idle curl handles, each with its open connections: a request takes
      * one (or makes one) and gives it back, so requests reuse connections
@@ -45,7 +46,7 @@ void wharf_s3_add_options(GOptionContext *ctx, wharf_cli_common *c, wharf_s3_opt
         {"s3-region", 0, 0, G_OPTION_ARG_STRING, &o->region, "For s3://: the region that signs requests"
          " (default us-east-1)", "REGION"},
         {"s3-part-size", 0, 0, G_OPTION_ARG_STRING, &o->part_size_raw,
-         "For s3://: size of each uploaded part (default 8M, at least 5M; memory: threads x part size)",
+         "For s3://: size of each uploaded part (default 8M, 5M to 1G; memory: threads x part size)",
          "SIZE"},
         {"s3-virtual-host", 0, 0, G_OPTION_ARG_NONE, &o->virtual_host,
          "For s3:// with --s3-endpoint: address the bucket as BUCKET.host, not host/BUCKET", NULL},
@@ -224,6 +225,8 @@ wharf_s3 *wharf_s3_new(const wharf_s3_opts *o, const char *bucket, GError **err)
     s->pool = g_ptr_array_new_with_free_func((GDestroyNotify)curl_easy_cleanup);
     s->bucket = g_strdup(bucket);
     s->list_page = o->list_page > 0 ? (guint)o->list_page : 1000;
+    const char *ca = g_getenv("AWS_CA_BUNDLE");
+    s->ca_bundle = ca && *ca ? g_strdup(ca) : NULL;
     s->sigv4 = g_strdup_printf("aws:amz:%s:s3", region);
     s->userpwd = g_strdup_printf("%s:%s", id, secret);
     s->token = token ? g_strdup_printf("x-amz-security-token: %s", token) : NULL;
@@ -262,6 +265,7 @@ void wharf_s3_free(wharf_s3 *s)
     g_free(s->token);
     g_ptr_array_unref(s->pool); /* every reader is closed: every handle is back */
     g_mutex_clear(&s->pool_lock);
+    g_free(s->ca_bundle);
     g_free(s->bucket);
     g_free(s->base);
     g_free(s->sigv4);
@@ -517,6 +521,8 @@ static CURL *easy_new(const wharf_s3 *s, const char *url, struct curl_slist **hd
     curl_easy_setopt(h, CURLOPT_AWS_SIGV4, s->sigv4);
     curl_easy_setopt(h, CURLOPT_USERPWD, s->userpwd);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    if (s->ca_bundle)
+        curl_easy_setopt(h, CURLOPT_CAINFO, s->ca_bundle);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
     /* A transfer with no byte for 2 minutes is dead (a reader that stops
      * reading blocks the GET's writes: it gets this long). */
@@ -588,8 +594,8 @@ static gboolean request(const wharf_s3 *s, const char *what, const char *method,
             continue;
         }
         if (rc != CURLE_OK)
-            g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "s3://%s/%s: %s failed%s: %s", s->bucket, key ? key : "",
-                        what, again ? " after every retry" : "",
+            g_set_error(err, WHARF_ERROR, WHARF_ERROR_IO, "s3://%s%s%s: %s failed%s: %s", s->bucket, key ? "/" : "",
+                        key ? key : "", what, again ? " after every retry" : "",
                         *errbuf ? errbuf : curl_easy_strerror(rc));
         else
             set_http_error(s, key, what, status, ans, err);

@@ -11,7 +11,8 @@
  *    (+ AWS_SESSION_TOKEN), else from the shared credentials file
  *    (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials, section AWS_PROFILE
  *    or "default"). Never from the command line; never logged, never in a
- *    message.
+ *    message. AWS_CA_BUNDLE names the CAs to trust for https instead of the
+ *    system's (as the AWS tools read it); certificates are always verified.
  *  - Every request is retried (bounded: 6 attempts, backoff 0.25 s doubling
  *    to 4 s) on connection errors, timeouts, 5xx, 429 and SlowDown; any other
  *    answer fails at once. The backoff waits through the caller's waiter

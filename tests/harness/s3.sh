@@ -9,6 +9,8 @@
 #       (http://127.0.0.1:PORT) and exports the server's credentials
 #       (AWS_ACCESS_KEY_ID=AWS_SECRET_ACCESS_KEY=S3RVER); AWS_PROFILE and
 #       AWS_SHARED_CREDENTIALS_FILE are pointed away from the user's own.
+#       With S3_TLS=1: https, a fresh self-signed certificate for 127.0.0.1
+#       (S3_CA: the file, to give as AWS_CA_BUNDLE); S3_ENDPOINT is https://.
 #   stop_s3
 #       Stops it now (a test of a server that goes away).
 #   restart_s3
@@ -58,12 +60,22 @@ restart_s3() {
 }
 
 _run_s3() {
-    local js port=$1 i
+    local js port=$1 i tls=()
     js=$(_s3rver_js)
     mkdir -p "$T/s3"
+    if [ -n "${S3_TLS:-}" ]; then
+        S3_CA=$T/s3-cert.pem
+        [ -f "$S3_CA" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$T/s3-key.pem" -out "$S3_CA" >/dev/null 2>&1 ||
+            fail "openssl could not make a test certificate"
+        tls=(--key "$T/s3-key.pem" --cert "$S3_CA")
+    fi
     # its continuation tokens are DES-encrypted: OpenSSL 3 has DES in its
     # legacy provider only
-    node --openssl-legacy-provider "$js" -d "$T/s3" -a 127.0.0.1 -p "$port" "${_S3_ARGS[@]}" >>"$T/s3rver.log" 2>&1 &
+    # --service-endpoint localhost: BUCKET.s3.localhost is virtual-host
+    # addressing (libcurl resolves *.localhost to the loopback itself)
+    node --openssl-legacy-provider "$js" -d "$T/s3" -a 127.0.0.1 -p "$port" --service-endpoint localhost \
+        "${tls[@]}" "${_S3_ARGS[@]}" >>"$T/s3rver.log" 2>&1 &
     S3_PID=$!
     for ((i = 0; i < 200; i++)); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
@@ -72,7 +84,7 @@ _run_s3() {
     done
     [ "$i" -lt 200 ] || fail "s3rver did not listen on 127.0.0.1:$port within 20 s"
     S3_PORT=$port
-    S3_ENDPOINT=http://127.0.0.1:$port
+    S3_ENDPOINT=http${S3_TLS:+s}://127.0.0.1:$port
     export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
     export AWS_SHARED_CREDENTIALS_FILE=$T/no-aws-credentials AWS_PROFILE=default
     unset AWS_SESSION_TOKEN
