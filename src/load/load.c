@@ -187,10 +187,6 @@ static gboolean finish_opts(wharf_load_opts *o, raw_opts *r, char **rest, GError
     }
     if (s3 && !wharf_s3_opts_finish(&o->s3, err))
         return FALSE;
-    if (s3 && o->resume) {
-        g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE, "--resume is not available for a dump in a bucket (s3://) yet");
-        return FALSE;
-    }
     if (strcmp(o->dir, "-") == 0 && o->resume) {
         g_set_error(err, WHARF_ERROR, WHARF_ERROR_USAGE,
                     "--resume needs a dump directory: a stream (-d -) cannot be resumed");
@@ -1135,10 +1131,9 @@ int wharf_load_opts_parse(wharf_load_cmd cmd, int argc, char **argv, wharf_load_
     g_option_context_set_help_enabled(octx, FALSE);
     wharf_cli_add_common(octx, &o->common);
     wharf_cli_add_entries(octx, &o->common, shared);
-    if (own) {
+    if (own)
         wharf_cli_add_entries(octx, &o->common, own);
-        wharf_s3_add_options(octx, &o->common, &o->s3);
-    }
+    wharf_s3_add_options(octx, &o->common, &o->s3);
     wharf_filter_add_skip_options(octx, &o->common, &o->filter);
     char **rest = NULL;
     GError *err = NULL;

@@ -11,6 +11,8 @@
 #include "format/layout.h"
 #include "format/splitter.h"
 #include "load/ddl.h"
+#include "engine/run.h"
+#include "engine/sched.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -777,27 +779,74 @@ static void finish_objects(wharf_load_plan *p, const wharf_load_opts *o)
     }
 }
 
-/* Phase 8: dependencies read from the files (after every object is known). */
+/* A table's or view's dependencies read from its file (it changes only
+ * that object; the plan's maps are only read). */
+static void scan_one(wharf_load_plan *p, wharf_load_table *t)
+{
+    if (t->view_path) {
+        t->views_after_tables = TRUE;
+        scan_view(p, t);
+    } else {
+        scan_table_schema(p, t);
+    }
+}
+
+static void *scan_worker_new(void *ctx, int index)
+{
+    (void)index;
+    return ctx;
+}
+
+static gboolean scan_job(void *worker, wharf_job *job, GError **err)
+{
+    (void)err;
+    scan_one(worker, wharf_job_payload(job));
+    return TRUE;
+}
+
+/* The files scanned on the engine's workers: from a source other than the
+ * local disk (a bucket) each is a request, bound by its latency, not one
+ * after another. A file that cannot be read is left to its TABLE job. */
+static void scan_parallel(wharf_load_plan *p, GPtrArray *todo, int threads)
+{
+    wharf_run *run = wharf_run_new("reading schema files", NULL, (guint)threads);
+    wharf_sched *s = wharf_sched_new(FALSE, run);
+    for (guint i = 0; i < todo->len; i++) {
+        wharf_load_table *t = todo->pdata[i];
+        wharf_sched_add(s, 0, t, t->name, FALSE);
+    }
+    wharf_sched_callbacks cb = {.ctx = p, .worker_new = scan_worker_new, .run = scan_job};
+    wharf_sched_run(s, threads, &cb);
+    wharf_sched_free(s);
+    wharf_run_free(run);
+}
+
+/* Phase 8: dependencies read from the files (after every object is known):
+ * a wharf dump's views from its metadata, every other object's from its
+ * file. */
 static void read_dependencies(wharf_load_plan *p, const wharf_load_opts *o)
 {
+    GPtrArray *todo = g_ptr_array_new();
     for (guint i = 0; i < p->dbs->len; i++) {
         wharf_load_db *d = p->dbs->pdata[i];
         for (guint j = 0; j < d->tables->len; j++) {
             wharf_load_table *t = d->tables->pdata[j];
-            gboolean meta_deps = p->wharf_dump && t->meta != NULL;
-            if (t->view_path) {
-                if (meta_deps) {
-                    for (guint k = 0; t->meta->depends && k < t->meta->depends->len; k++)
-                        add_parent(t, resolve_dotted(p, t->meta->depends->pdata[k]));
-                } else {
-                    t->views_after_tables = TRUE;
-                    scan_view(p, t);
-                }
-            } else if (t->schema_path && !o->no_schema) {
-                scan_table_schema(p, t);
+            if (t->view_path && p->wharf_dump && t->meta != NULL) {
+                for (guint k = 0; t->meta->depends && k < t->meta->depends->len; k++)
+                    add_parent(t, resolve_dotted(p, t->meta->depends->pdata[k]));
+            } else if (t->view_path || (t->schema_path && !o->no_schema)) {
+                g_ptr_array_add(todo, t);
             }
         }
     }
+    int threads = MIN(MAX(o->common.threads, 4), 32);
+    if (p->src.ops != NULL && todo->len > 1) {
+        scan_parallel(p, todo, threads);
+    } else {
+        for (guint i = 0; i < todo->len; i++)
+            scan_one(p, todo->pdata[i]);
+    }
+    g_ptr_array_free(todo, TRUE);
 }
 
 /* Phase 9 (--users): the accounts file, every statement checked before

@@ -23,6 +23,7 @@
 #include "engine/run.h"
 #include "engine/sched.h"
 #include "copy/memdir.h"
+#include "objstore/s3dir.h"
 #include "core/cli.h"
 #include "dump/dump.h"
 #include "verify/objects.h"
@@ -640,6 +641,19 @@ static wharf_load_plan *plan_from_source(wharf_dump_opts *so, const wharf_load_o
     return wharf_load_plan_read(o, &dd, err);
 }
 
+/* -d s3://BUCKET/PREFIX: the plan read from the bucket; the files are
+ * named by the bucket's URL, as the load names them. */
+static wharf_load_plan *plan_from_bucket(wharf_load_opts *o, wharf_s3dir **d, GError **err)
+{
+    *d = wharf_s3dir_new(&o->s3, o->dir, 0, err);
+    if (*d == NULL)
+        return NULL;
+    g_free(o->dir);
+    o->dir = g_strdup(wharf_s3dir_url(*d));
+    wharf_dumpdir dd = wharf_s3dir_dumpdir(*d);
+    return wharf_load_plan_read(o, &dd, err);
+}
+
 int wharf_verify_main(int argc, char **argv)
 {
     gboolean from = has_from(argc, argv);
@@ -678,11 +692,14 @@ int wharf_verify_main(int argc, char **argv)
     }
     rc = WHARF_EXIT_FAILED;
     wharf_memdir *md = NULL;
+    wharf_s3dir *bucket = NULL; /* outlives the plan, which reads through it */
     wharf_load_plan *plan;
     if (from) {
         md = wharf_memdir_new("source", 0, NULL, NULL);
         wharf_memdir_drop_data(md);
         plan = plan_from_source(so, &o, &console, md, &rc, &err);
+    } else if (wharf_s3_is_url(o.dir)) {
+        plan = plan_from_bucket(&o, &bucket, &err);
     } else {
         plan = wharf_load_plan_read(&o, NULL, &err);
     }
@@ -699,6 +716,7 @@ int wharf_verify_main(int argc, char **argv)
         g_error_free(err);
     }
     wharf_load_plan_free(plan);
+    wharf_s3dir_free(bucket);
     wharf_memdir_free(md);
     wharf_console_teardown(&console);
     wharf_dump_opts_free(so);
