@@ -25,6 +25,9 @@ gboolean wharf_error_is_transient(const GError *err)
     switch (err->code) {
     case 1205: case 1213: case 1317:
         return TRUE;
+    case 1047: /* a Galera node not ready (not synced, not primary): it comes back, or the
+                * next attempt fails over to another node */
+        return TRUE;
     default:
         return wharf_error_is_connection_lost(err);
     }

@@ -39,7 +39,8 @@ GQuark wharf_error_quark(void);
 GQuark wharf_sql_error_quark(void);
 
 /* TRUE when the error is worth retrying on a fresh connection:
- * 1205 lock wait timeout, 1213 deadlock, 2006/2013/2055 lost connection,
+ * 1205 lock wait timeout, 1213 deadlock (also a Galera certification
+ * conflict), 1047 a Galera node not ready, 2006/2013/2055 lost connection,
  * 1927 connection killed, 1317 query interrupted, 1053 server shutdown,
  * 2002/2003 cannot connect (server restarting), 4031 idle disconnect.
  * 1146 (no such table) is transient only when the caller says so

@@ -101,8 +101,14 @@ typedef struct bulk_run {
     size_t first_len;
     char *stash;          /* the statement that ended the stream, to run next */
     size_t stash_len;
-    gint64 rows;          /* tuples sent */
+    gint64 rows;          /* tuples converted */
     GError *err;          /* why the stream ended early */
+    /* A split chunk (chunk.h): each LOAD DATA sends at most room rows. */
+    gboolean split;
+    gint64 skip;          /* rows earlier parts committed: not sent */
+    gint64 room;          /* rows this LOAD DATA may still send */
+    gint64 served;        /* rows this LOAD DATA sent */
+    gboolean full;        /* it ended at room with rows left: a part */
 } bulk_run;
 
 /* Convert one statement's tuples into br->buf (br->err on failure). */
@@ -156,17 +162,63 @@ static int bulk_init(void **ptr, const char *filename, void *userdata)
     return 0;
 }
 
+/* Drop converted rows that earlier parts committed. A TSV line ends at
+ * its only unescaped newline: a newline in a value is written \n. */
+static void skip_rows(bulk_run *br)
+{
+    gint64 dropped = 0;
+    while (br->skip > 0 && br->pos < br->buf->len) {
+        const char *nl = memchr(br->buf->str + br->pos, '\n', br->buf->len - br->pos);
+        if (nl == NULL) { /* a converted statement ends with a whole line */
+            br->pos = br->buf->len;
+            break;
+        }
+        br->pos = (size_t)(nl - br->buf->str) + 1;
+        br->skip--;
+        dropped++;
+    }
+    wharf_counter_add(&br->cr->w->ctx->progress.rows_done, -dropped);
+}
+
+/* Of the next n bytes, those up to the end of the room-th row. */
+static size_t rows_fit(bulk_run *br, size_t n)
+{
+    const char *p = br->buf->str + br->pos, *end = p + n;
+    while (br->room > 0 && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            break;
+        p = nl + 1;
+        br->room--;
+        br->served++;
+    }
+    return br->room == 0 ? (size_t)(p - (br->buf->str + br->pos)) : n;
+}
+
 static int bulk_read(void *ptr, char *buf, unsigned int len)
 {
     bulk_run *br = ptr;
-    while (br->pos == br->buf->len) {
-        if (br->stash || br->err)
-            return br->err ? -1 : 0;
-        int rc = bulk_refill(br);
-        if (rc <= 0)
-            return rc;
+    for (;;) {
+        while (br->pos == br->buf->len) {
+            if (br->stash || br->err)
+                return br->err ? -1 : 0;
+            int rc = bulk_refill(br);
+            if (rc <= 0)
+                return rc;
+        }
+        if (br->split && br->skip > 0) {
+            skip_rows(br);
+            continue;
+        }
+        if (br->split && br->room == 0) {
+            br->full = TRUE; /* rows are left: the next part sends them */
+            return 0;
+        }
+        break;
     }
     size_t n = MIN((size_t)len, br->buf->len - br->pos);
+    if (br->split)
+        n = rows_fit(br, n);
     memcpy(buf, br->buf->str + br->pos, n);
     br->pos += n;
     return (int)n;
@@ -233,11 +285,16 @@ static gboolean bulk_load(bulk_run *br, const wharf_bulk_table *bt, const wharf_
 {
     wharf_chunk_run *cr = br->cr;
     worker *w = cr->w;
-    br->cols = bulk_columns(bt, h);
+    if (br->cols == NULL)
+        br->cols = bulk_columns(bt, h);
     if (br->cols == NULL) {
         cr->redo_as_inserts = g_strdup("a column the INSERT names is not in the table, or generated");
         return FALSE;
     }
+    br->served = 0;
+    br->full = FALSE;
+    br->room = br->split ? w->ctx->part_rows : -1;
+    gint64 rows_before = br->rows;
     char *q = bulk_statement(cr->c->table, h);
     mysql_set_local_infile_handler(w->conn, bulk_init, bulk_read, bulk_end, bulk_error, br);
     gint64 n = 0;
@@ -269,12 +326,13 @@ static gboolean bulk_load(bulk_run *br, const wharf_bulk_table *bt, const wharf_
         return FALSE;
     }
     guint64 warnings = info_count(info, "Warnings: ");
-    if (n != br->rows || !exact || warnings != 0) {
+    gint64 sent = br->split ? br->served : br->rows - rows_before;
+    if (n != sent || !exact || warnings != 0) {
         cr->redo_as_inserts = g_strdup_printf("LOAD DATA took %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                                              " rows with %" G_GUINT64_FORMAT " warnings", n, br->rows, warnings);
+                                              " rows with %" G_GUINT64_FORMAT " warnings", n, sent, warnings);
         return FALSE;
     }
-    cr->rows += br->rows;
+    cr->rows += sent;
     return TRUE;
 }
 
@@ -285,8 +343,12 @@ gboolean wharf_bulk_stream(wharf_chunk_run *cr, const wharf_bulk_table *bt, whar
     char *head = g_strndup(stmt, h->head_len); /* compared after the splitter moved on */
     bulk_run br = {.cr = cr, .sp = sp, .r = r, .sc = sc, .head = head, .head_len = h->head_len,
                    .first = stmt, .first_len = len, .first_at = h->values_at,
-                   .buf = g_string_sized_new(1 << 20)};
+                   .buf = g_string_sized_new(1 << 20), .split = cr->pkey != NULL, .skip = cr->skip};
     gboolean ok = bulk_load(&br, bt, h, err);
+    /* a split chunk: the part is committed, the stream goes on in the next */
+    while (ok && br.full)
+        ok = wharf_chunk_part_commit(cr, err) && bulk_load(&br, bt, h, err);
+    cr->skip = br.skip; /* rows still to skip: of the next stream */
     if (!ok)
         wharf_counter_add(&cr->w->ctx->progress.rows_done, -br.rows);
     *stash = br.stash;

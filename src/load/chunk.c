@@ -51,6 +51,15 @@ gboolean wharf_chunk_check_crc(wharf_chunk_run *cr, const char *path, GError **e
 gboolean wharf_chunk_stmt(wharf_chunk_run *cr, const char *stmt, size_t len, GError **err)
 {
     worker *w = cr->w;
+    if (cr->pkey && cr->skip > 0 &&
+        (wharf_ddl_starts_with(stmt, len, "INSERT") || wharf_ddl_starts_with(stmt, len, "REPLACE"))) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_UNSUPPORTED,
+                    "%s: a statement that cannot be sent as LOAD DATA where %" G_GINT64_FORMAT
+                    " rows committed in parts (the cluster's wsrep_max_ws_rows) are to be skipped: its rows"
+                    " cannot be skipped exactly, so the chunk is not replayed",
+                    wharf_session_base(cr->c->sql_path), cr->base);
+        return FALSE;
+    }
     gint64 n = 0;
     gboolean exact;
     if (!wharf_session_exec_rows(w, stmt, len, &n, &exact, err))
@@ -73,6 +82,8 @@ static gboolean use_bulk(const wharf_chunk_run *cr)
     const wharf_load_ctx *ctx = cr->w->ctx;
     if (ctx->o->load_data == WHARF_LOAD_DATA_OFF || g_atomic_int_get(&ctx->infile_refused))
         return FALSE;
+    if (cr->pkey) /* only LOAD DATA streams can be cut between any two rows */
+        return TRUE;
     return ctx->o->load_data == WHARF_LOAD_DATA_ON || cr->c->disk_bytes >= BULK_MIN_DISK_BYTES;
 }
 
@@ -151,6 +162,14 @@ static gboolean feed_sql(wharf_chunk_run *cr, GError **err)
     gboolean ok = chunk_sql(cr, use_bulk(cr), err);
     if (ok || cr->redo_as_inserts == NULL)
         return ok;
+    if (cr->pkey && (cr->base > 0 || cr->committed > 0)) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_UNSUPPORTED,
+                    "%s: not sent as LOAD DATA (%s) after %" G_GINT64_FORMAT " rows were committed in parts (the"
+                    " cluster's wsrep_max_ws_rows): its INSERT statements cannot resume exactly there",
+                    wharf_session_base(cr->c->sql_path), cr->redo_as_inserts, cr->base + cr->committed);
+        g_clear_pointer(&cr->redo_as_inserts, g_free);
+        return FALSE;
+    }
     WLOG_INFO("%s: not sent as LOAD DATA (%s): running its INSERT statements",
               wharf_session_base(cr->c->sql_path), cr->redo_as_inserts);
     g_clear_pointer(&cr->redo_as_inserts, g_free);
@@ -188,9 +207,52 @@ static gboolean chunk_open(worker *w, wharf_load_chunk *c, const char *jkey, gbo
     return wharf_session_execs(w, "START TRANSACTION", err);
 }
 
+/* A split chunk: the rows earlier attempts, or the run resumed, committed. */
+static gboolean parts_base(wharf_chunk_run *cr, gboolean *done, GError **err)
+{
+    worker *w = cr->w;
+    if (w->attempt == 0 && !wharf_journal_resumed(w->ctx->journal))
+        return TRUE;
+    if (!wharf_parts_rows(w->ctx->parts, w->conn, cr->pkey, &cr->base, done, err))
+        return FALSE;
+    if (*done) {
+        WLOG_DEBUG("chunk %s: committed by the previous attempt (its last part)", cr->c->name);
+        return wharf_session_execs(w, "ROLLBACK", err);
+    }
+    cr->skip = cr->base;
+    if (cr->base > 0) {
+        g_atomic_int_set(&cr->c->table->rows_inexact, 1);
+        WLOG_DEBUG("chunk %s: %" G_GINT64_FORMAT " rows committed in parts before: skipped", cr->c->name, cr->base);
+    }
+    return TRUE;
+}
+
+static gboolean mark_part(wharf_chunk_run *cr, gboolean last, GError **err)
+{
+    char *mark = wharf_parts_mark_sql(cr->w->ctx->parts, cr->pkey, cr->base + cr->committed + cr->rows, last);
+    gboolean ok = wharf_session_execs(cr->w, mark, err);
+    g_free(mark);
+    return ok;
+}
+
+gboolean wharf_chunk_part_commit(wharf_chunk_run *cr, GError **err)
+{
+    worker *w = cr->w;
+    if (!mark_part(cr, FALSE, err) || !wharf_session_execs(w, "COMMIT", err))
+        return FALSE;
+    wharf_fault_point("load-part-after-commit");
+    wharf_counter_add(&cr->c->table->rows_loaded, cr->rows);
+    wharf_counter_add(&w->ctx->rows_loaded, cr->rows);
+    cr->committed += cr->rows;
+    cr->rows = 0;
+    return wharf_session_execs(w, "START TRANSACTION", err);
+}
+
 /* Finish: the chunk's "done" in its own transaction, COMMIT. */
 static gboolean chunk_finish(wharf_chunk_run *cr, const char *jkey, GError **err)
 {
+    if (cr->pkey && !mark_part(cr, TRUE, err))
+        return FALSE;
     if (jkey) {
         char *mark = wharf_journal_mark_sql(cr->w->ctx->journal, jkey);
         gboolean ok = wharf_session_execs(cr->w, mark, err);
@@ -221,15 +283,23 @@ static void chunk_abort(wharf_chunk_run *cr, GError **err)
     const char *file = cr->c->dat_path ? cr->c->dat_path : cr->c->sql_path;
     if (file && strstr((*err)->message, wharf_session_base(file)) == NULL)
         wharf_error_prefix(err, "%s", wharf_session_base(file));
+    if ((*err)->domain == WHARF_SQL_ERROR && (*err)->code == 1180 && ctx->galera.on) {
+        char *m = g_strdup_printf("%s (the cluster's wsrep_max_ws_rows is %" G_GINT64_FORMAT
+                                  "; a chunk is split only when its rows go as LOAD DATA)",
+                                  (*err)->message, ctx->galera.max_ws_rows);
+        g_free((*err)->message);
+        (*err)->message = m;
+    }
 }
 
 gboolean wharf_chunk_load(worker *w, wharf_load_chunk *c, GError **err)
 {
     wharf_load_ctx *ctx = w->ctx;
     char *jkey = ctx->journal ? wharf_load_job_key(WHARF_LJ_CHUNK, c) : NULL;
-    wharf_chunk_run cr = {.w = w, .c = c};
+    char *pkey = ctx->part_rows <= 0 ? NULL : jkey ? g_strdup(jkey) : wharf_load_job_key(WHARF_LJ_CHUNK, c);
+    wharf_chunk_run cr = {.w = w, .c = c, .pkey = pkey};
     gboolean done = FALSE;
-    gboolean ok = chunk_open(w, c, jkey, &done, err);
+    gboolean ok = chunk_open(w, c, jkey, &done, err) && (done || pkey == NULL || parts_base(&cr, &done, err));
     if (ok && !done) {
         wharf_chunk_feed_fn feed = c->dat_path ? wharf_dat_feed : feed_sql;
         ok = feed(&cr, err) && chunk_finish(&cr, jkey, err);
@@ -237,6 +307,7 @@ gboolean wharf_chunk_load(worker *w, wharf_load_chunk *c, GError **err)
             chunk_abort(&cr, err);
     }
     g_free(jkey);
+    g_free(pkey);
     if (!ok || done)
         return ok;
     wharf_counter_add(&c->table->rows_loaded, cr.rows);

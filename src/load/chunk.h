@@ -18,6 +18,14 @@
  *    COMMIT, then the counters. Any failure rolls back and takes the
  *    attempt's rows and bytes back from the progress, so the engine's
  *    retry replays exactly the work that did not commit.
+ *  - Split chunks (a Galera target's wsrep_max_ws_rows, load/cluster.h):
+ *    the rows go as LOAD DATA streams (bulk.h) of at most ctx->part_rows
+ *    rows, each part committed with the chunk's rows so far (parts.h);
+ *    an attempt first skips the rows earlier attempts or runs committed.
+ *    What cannot be so split (statements that are not plain INSERTs, a
+ *    .dat chunk) runs as one transaction; after a part has committed, a
+ *    chunk that can no longer be sent as LOAD DATA fails, named, rather
+ *    than replay rows.
  *  - Errors name the chunk's file.
  */
 #ifndef WHARF_LOAD_CHUNK_H
@@ -41,6 +49,12 @@ typedef struct wharf_chunk_run {
     /* INSERTs sent as LOAD DATA could not be (a value, a warning): the
      * attempt is rolled back and the chunk runs as its INSERT statements. */
     char *redo_as_inserts;
+    /* A split chunk (ctx->part_rows > 0, load/parts.h): rows counts the
+     * open part only. */
+    const char *pkey;   /* its key in the parts table, NULL: not split */
+    gint64 base;        /* rows of the file committed before this attempt: skipped */
+    gint64 committed;   /* rows this attempt committed in parts */
+    gint64 skip;        /* of base, rows not yet skipped */
 } wharf_chunk_run;
 
 /* A feed path: sends the chunk's rows inside its open transaction. */
@@ -52,6 +66,9 @@ gboolean wharf_chunk_load(wharf_load_worker *w, wharf_load_chunk *c, GError **er
 void wharf_chunk_progress_bytes(wharf_chunk_run *cr, wharf_reader *r);
 gboolean wharf_chunk_check_crc(wharf_chunk_run *cr, const char *path, GError **err);
 gboolean wharf_chunk_infile_refused(const GError *e);
+/* A split chunk: commit the open part with its row (parts.h) and open
+ * the next transaction. */
+gboolean wharf_chunk_part_commit(wharf_chunk_run *cr, GError **err);
 /* One data statement of a chunk, run as it is, its rows counted. */
 gboolean wharf_chunk_stmt(wharf_chunk_run *cr, const char *stmt, size_t len, GError **err);
 

@@ -147,6 +147,11 @@ gboolean wharf_journal_done(const wharf_journal *j, const char *job)
     return r;
 }
 
+const char *wharf_journal_id(const wharf_journal *j)
+{
+    return j->id;
+}
+
 guint wharf_journal_marks(const wharf_journal *j)
 {
     return j ? g_hash_table_size(j->marks) : 0;
@@ -207,8 +212,11 @@ gboolean wharf_journal_finish(const wharf_journal *j, MYSQL *m, GError **err)
 {
     if (!wharf_conn_execf(m, err, "DELETE FROM " MARKS " WHERE journal = X'%s'", j->id))
         return FALSE;
-    /* no other load's markers left: the bookkeeping database goes too */
-    char *left = wharf_conn_query_value(m, "SELECT COUNT(*) FROM " MARKS, err);
+    /* no other load's markers left, nor another table (parts.h): the
+     * bookkeeping database goes too */
+    char *left = wharf_conn_query_value(m, "SELECT (SELECT COUNT(*) FROM " MARKS ") + (SELECT COUNT(*) FROM"
+                                           " information_schema.TABLES WHERE TABLE_SCHEMA = 'wharf_resume'"
+                                           " AND TABLE_NAME <> 'done')", err);
     gboolean ok = left != NULL;
     if (ok && strcmp(left, "0") == 0)
         ok = wharf_conn_exec(m, "DROP DATABASE IF EXISTS `wharf_resume`", err);

@@ -37,6 +37,9 @@ void wharf_journal_close(wharf_journal *j);
 gboolean wharf_journal_done(const wharf_journal *j, const char *job);
 /* TRUE if the journal file existed before this run (a resumed load). */
 gboolean wharf_journal_resumed(const wharf_journal *j);
+/* The journal's id (hex SHA-256 of its path and dump directory): its
+ * markers' and its split chunks' rows (parts.h) on the target. */
+const char *wharf_journal_id(const wharf_journal *j);
 /* Number of markers read by attach(). */
 guint wharf_journal_marks(const wharf_journal *j);
 /* Create the marker table if needed and read this journal's markers. */

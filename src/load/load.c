@@ -18,6 +18,7 @@
 #include "format/splitter.h"
 #include "load/ddl.h"
 #include "load/journal.h"
+#include "load/cluster.h"
 #include "load/instream.h"
 #include "load/plan.h"
 #include "load/restore.h"
@@ -772,6 +773,23 @@ static gboolean src_stopping(void *run)
     return wharf_run_stopping(run);
 }
 
+/* A complete load: its rows in `wharf_resume` (markers, split chunks) go. */
+static int finish_bookkeeping(wharf_load_ctx *ctx, GError **err)
+{
+    MYSQL *fm = wharf_conn_open(&ctx->conn, err);
+    gboolean ok = fm != NULL;
+    if (ok && ctx->parts && !wharf_parts_finish(ctx->parts, fm, err)) {
+        wharf_error_prefix(err, "removing this load's rows from `wharf_resume`.`parts`");
+        ok = FALSE;
+    }
+    if (ok && ctx->journal && !wharf_journal_finish(ctx->journal, fm, err)) {
+        wharf_error_prefix(err, "--resume: removing this load's markers from `wharf_resume`.`done`");
+        ok = FALSE;
+    }
+    wharf_conn_close(fm);
+    return ok ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
+}
+
 static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js, const wharf_dumpdir *src,
                     wharf_run *parent)
 {
@@ -836,6 +854,7 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     }
     ctx.o = o;
     ctx.plan = plan;
+    g_mutex_init(&ctx.toi_lock);
     ctx.conn = o->common.conn;
     ctx.conn.local_infile = TRUE;
     int rc = WHARF_EXIT_FAILED;
@@ -879,6 +898,13 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     }
     if (ctx.journal && !wharf_journal_attach(ctx.journal, m, &err))
         goto out;
+    if (!wharf_cluster_setup(&ctx, m, &err))
+        goto out;
+    if (ctx.part_rows > 0 && !o->dry_run) {
+        ctx.parts = wharf_parts_new(ctx.journal);
+        if (!wharf_parts_attach(ctx.parts, m, &err))
+            goto out;
+    }
     if (ctx.journal && wharf_journal_marks(ctx.journal) > 0)
         WLOG_INFO("%s: %u chunk(s) committed by a previous run (markers in `wharf_resume`.`done`) are skipped",
                   o->resume, wharf_journal_marks(ctx.journal));
@@ -903,14 +929,8 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     wharf_sched_run(ctx.sched, o->common.threads, &cb);
     wharf_reporter_stop(rep);
     rc = summary(&ctx, (double)(g_get_monotonic_time() - t0) / 1e6) ? WHARF_EXIT_OK : WHARF_EXIT_FAILED;
-    if (rc == WHARF_EXIT_OK && ctx.journal && !wharf_run_interrupted(ctx.run)) {
-        MYSQL *fm = wharf_conn_open(&ctx.conn, &err);
-        if (fm == NULL || !wharf_journal_finish(ctx.journal, fm, &err)) {
-            wharf_error_prefix(&err, "--resume: removing this load's markers from `wharf_resume`.`done`");
-            rc = WHARF_EXIT_FAILED;
-        }
-        wharf_conn_close(fm);
-    }
+    if (rc == WHARF_EXIT_OK && (ctx.journal || ctx.parts) && !wharf_run_interrupted(ctx.run))
+        rc = finish_bookkeeping(&ctx, &err);
     if (rc == WHARF_EXIT_OK && o->replica.mode != WHARF_REPLICA_NONE && !wharf_run_interrupted(ctx.run))
         rc = replica_setup(&ctx, &err);
     if (rc == WHARF_EXIT_OK && o->verify == WHARF_VERIFY_CONTENT && !wharf_run_interrupted(ctx.run)) {
@@ -938,6 +958,9 @@ out:
     wharf_conn_close(m);
     wharf_sched_free(ctx.sched);
     g_free(ctx.session_sql);
+    wharf_parts_free(ctx.parts);
+    wharf_galera_clear(&ctx.galera);
+    g_mutex_clear(&ctx.toi_lock);
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
     wharf_rate_free(ctx.rate);

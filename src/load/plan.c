@@ -50,6 +50,7 @@ static void table_free(gpointer p)
     wharf_load_table *t = p;
     g_free(t->name);
     g_free(t->schema_path);
+    g_free(t->engine);
     g_free(t->view_path);
     g_free(t->triggers_path);
     g_ptr_array_free(t->chunks, TRUE);
@@ -177,7 +178,21 @@ static void add_parent(wharf_load_table *t, wharf_load_table *parent)
     g_ptr_array_add(t->parents, parent);
 }
 
-/* Foreign key parents of a table, from its schema file. */
+/* The ENGINE= of SHOW CREATE TABLE's text (after the last column's line:
+ * ") ENGINE=name"), or NULL. */
+static char *table_engine(const char *text, size_t len)
+{
+    const char *e = g_strrstr_len(text, (gssize)len, ") ENGINE=");
+    if (e == NULL)
+        return NULL;
+    e += 9;
+    size_t n = 0;
+    while (e + n < text + len && (g_ascii_isalnum(e[n]) || e[n] == '_'))
+        n++;
+    return n ? g_strndup(e, n) : NULL;
+}
+
+/* Foreign key parents, sequences and engine of a table, from its schema file. */
 static void scan_table_schema(wharf_load_plan *p, wharf_load_table *t)
 {
     char *text = NULL;
@@ -207,6 +222,7 @@ static void scan_table_schema(wharf_load_plan *p, wharf_load_table *t)
         }
         g_ptr_array_free(ids, TRUE);
     }
+    t->engine = table_engine(text, len);
     if (g_strstr_len(text, (gssize)len, "FOREIGN KEY") != NULL) {
         const char *c = g_strstr_len(text, (gssize)len, "CREATE TABLE");
         if (c) {

@@ -91,6 +91,7 @@ typedef struct wharf_load_table {
     GPtrArray *parents;  /* of wharf_load_table*: FK parents / objects a view reads (in the plan); NULL when none */
     wharf_existing existing; /* in the target before the run (set by the --if-exists check) */
     gboolean has_fks;    /* its CREATE TABLE has foreign keys */
+    char *engine;        /* its CREATE TABLE's ENGINE= (NULL: none said, or not read) */
     GPtrArray *sequences; /* of wharf_load_table*: sequences its DEFAULT nextval() reads (created first); NULL when none */
     /* Written by its TABLE job, read by its TABLE_DONE and FKS jobs. */
     GPtrArray *deferred_indexes; /* char* ALTER clauses (NULL if none) */

@@ -7,6 +7,8 @@
  */
 #include "load/restore.h"
 
+#include "load/cluster.h"
+
 #include "core/error.h"
 #include "load/accounts.h"
 #include "load/chunk.h"
@@ -180,7 +182,9 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
         gint64 t0 = g_get_monotonic_time();
         if (ok && needs_conn(kind)) {
             if ((ok = wharf_run_busy_begin(ctx->run, (guint)w->index, w->conn, &e))) {
+                wharf_cluster_ddl_begin(ctx, kind);
                 ok = run_once(w, job, &e);
+                wharf_cluster_ddl_end(ctx, kind);
                 wharf_run_busy_end(ctx->run, (guint)w->index);
             }
         } else if (ok) {

@@ -36,6 +36,8 @@
 #define WHARF_LOAD_RESTORE_H
 
 #include "core/conn.h"
+#include "core/galera.h"
+#include "load/parts.h"
 #include "core/console.h"
 #include "load/journal.h"
 #include "load/load.h"
@@ -63,6 +65,11 @@ typedef struct wharf_load_ctx {
     wharf_run *run;
     wharf_run *parent;        /* a copy's source run, whose stop is ours, or NULL */
     wharf_rate *rate;         /* --max-rate, or NULL */
+    /* A Galera target (load/cluster.h), set before the run, then read only. */
+    wharf_galera galera;      /* on = FALSE: not Galera */
+    gint64 part_rows;         /* > 0: chunks commit every part_rows rows */
+    wharf_parts *parts;       /* their committed rows, when part_rows > 0 */
+    GMutex toi_lock;          /* held by the one schema job running on a cluster */
 } wharf_load_ctx;
 
 

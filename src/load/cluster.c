@@ -1,0 +1,106 @@
+/* cluster: a load into a Galera node (contract in cluster.h). */
+#include "load/cluster.h"
+
+#include "core/console.h"
+#include "core/error.h"
+
+#include <string.h>
+
+/* Rows of a chunk's transaction that are wharf's own: the --resume marker
+ * and the part row. */
+#define OWN_ROWS 2
+
+/* Every table whose engine the cluster would not replicate, named. */
+static gboolean check_engines(const wharf_load_ctx *ctx, GError **err)
+{
+    GString *bad = g_string_new(NULL);
+    guint n = 0;
+    const wharf_load_plan *p = ctx->plan;
+    for (guint i = 0; i < p->dbs->len; i++) {
+        const wharf_load_db *d = p->dbs->pdata[i];
+        for (guint j = 0; j < d->tables->len; j++) {
+            const wharf_load_table *t = d->tables->pdata[j];
+            const char *engine = t->engine ? t->engine : t->meta ? t->meta->engine : NULL;
+            if (t->view_path || engine == NULL || g_ascii_strcasecmp(engine, "SEQUENCE") == 0 ||
+                wharf_galera_replicates(&ctx->galera, engine))
+                continue;
+            if (n++ < 20)
+                g_string_append_printf(bad, "%s%s (%s)", bad->len ? ", " : "", t->display, engine);
+        }
+    }
+    if (n > 20)
+        g_string_append_printf(bad, " and %u more", n - 20);
+    gboolean ok = n == 0;
+    if (!ok)
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_UNSUPPORTED,
+                    "the target is a Galera node, which replicates InnoDB tables only (MyISAM and Aria with"
+                    " wsrep_mode REPLICATE_MYISAM / REPLICATE_ARIA, now '%s'): the rows of %u table(s) would"
+                    " reach this node only: %s; convert them to InnoDB on the source, or load them elsewhere"
+                    " (-x / --exclude)",
+                    ctx->galera.mode, n, bad->str);
+    g_string_free(bad, TRUE);
+    return ok;
+}
+
+static void add_session_settings(wharf_load_ctx *ctx)
+{
+    GString *s = g_string_new(ctx->session_sql);
+    gint64 frag = ctx->galera.max_ws_size / 2;
+    if (frag >= 1024)
+        g_string_append_printf(s, ", wsrep_trx_fragment_unit='bytes', wsrep_trx_fragment_size=%" G_GINT64_FORMAT, frag);
+    g_string_append(s, ", wsrep_sync_wait=1");
+    g_free(ctx->session_sql);
+    ctx->session_sql = g_string_free(s, FALSE);
+}
+
+gboolean wharf_cluster_setup(wharf_load_ctx *ctx, MYSQL *m, GError **err)
+{
+    if (!wharf_galera_probe(m, &ctx->galera, err)) {
+        wharf_error_prefix(err, "reading the target's wsrep state");
+        return FALSE;
+    }
+    const wharf_galera *g = &ctx->galera;
+    if (!g->on)
+        return TRUE;
+    if (!g->ready) {
+        g_set_error(err, WHARF_ERROR, WHARF_ERROR_FAILED,
+                    "the target is a Galera node that is not ready (wsrep_ready OFF, state %s): load into a synced node",
+                    g->state);
+        return FALSE;
+    }
+    WLOG_INFO("the target is a node of a Galera cluster of %" G_GINT64_FORMAT " (state %s, wsrep_max_ws_rows %"
+              G_GINT64_FORMAT ", wsrep_max_ws_size %" G_GINT64_FORMAT "): schema changes one at a time%s",
+              g->cluster_size, g->state, g->max_ws_rows, g->max_ws_size,
+              g->max_ws_rows > 0 ? ", chunks committed in parts under the row limit" : "");
+    if (strcmp(g->state, "Synced") != 0)
+        WLOG_WARN("the target Galera node is %s, not Synced: it may refuse queries (ERROR 1047, retried) or lag",
+                  g->state);
+    if (!ctx->o->no_schema && !check_engines(ctx, err))
+        return FALSE;
+    if (g->max_ws_rows > 0)
+        ctx->part_rows = MAX(g->max_ws_rows - OWN_ROWS, 1);
+    add_session_settings(ctx);
+    return TRUE;
+}
+
+static gboolean is_ddl(int kind)
+{
+    switch ((wharf_load_job_kind)kind) {
+    case WHARF_LJ_CHUNK: case WHARF_LJ_VERIFY: case WHARF_LJ_PROBLEM: case WHARF_LJ_BARRIER:
+        return FALSE;
+    default:
+        return TRUE;
+    }
+}
+
+void wharf_cluster_ddl_begin(wharf_load_ctx *ctx, int kind)
+{
+    if (ctx->galera.on && is_ddl(kind))
+        g_mutex_lock(&ctx->toi_lock);
+}
+
+void wharf_cluster_ddl_end(wharf_load_ctx *ctx, int kind)
+{
+    if (ctx->galera.on && is_ddl(kind))
+        g_mutex_unlock(&ctx->toi_lock);
+}
