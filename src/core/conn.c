@@ -68,8 +68,44 @@ gboolean wharf_conn_opts_merge_defaults(wharf_conn_opts *o, GError **err)
     return TRUE;
 }
 
+/* -h NODE,NODE,...: each NODE is HOST, HOST:PORT or [IPV6]:PORT. */
+guint wharf_conn_nodes(const wharf_conn_opts *o)
+{
+    guint n = 1;
+    for (const char *p = o->host; p && *p; p++)
+        n += *p == ',';
+    return n;
+}
+
+/* Node k of the list: its host (owned) and port. */
+static char *node_at(const wharf_conn_opts *o, guint k, unsigned *port)
+{
+    *port = o->port;
+    if (o->host == NULL)
+        return NULL;
+    char **v = g_strsplit(o->host, ",", -1);
+    guint n = g_strv_length(v);
+    char *h = g_strstrip(g_strdup(v[k % MAX(n, 1)] ? v[k % MAX(n, 1)] : ""));
+    g_strfreev(v);
+    if (n <= 1)
+        return h;
+    char *colon = strrchr(h, ':');
+    gboolean v6 = h[0] == '[';
+    if (colon && (v6 ? colon > strchr(h, ']') : strchr(h, ':') == colon) && colon[1]) {
+        *port = (unsigned)g_ascii_strtoull(colon + 1, NULL, 10);
+        *colon = '\0';
+    }
+    if (v6 && h[strlen(h) - 1] == ']') {
+        h[strlen(h) - 1] = '\0';
+        memmove(h, h + 1, strlen(h));
+    }
+    return h;
+}
+
 char *wharf_conn_opts_describe(const wharf_conn_opts *o)
 {
+    if (wharf_conn_nodes(o) > 1)
+        return g_strdup_printf("nodes %s", o->host);
     if (o->socket && (!o->host || strcmp(o->host, "localhost") == 0))
         return g_strdup_printf("socket %s", o->socket);
     return g_strdup_printf("%s:%u", o->host ? o->host : "localhost", o->port ? o->port : 3306);
@@ -120,22 +156,45 @@ void wharf_conn_set_error(MYSQL *m, const char *what, GError **err)
     g_free(who);
 }
 
-gboolean wharf_conn_kill_queries(const wharf_conn_opts *o, MYSQL **side, const GArray *ids)
+gboolean wharf_conn_kill_queries(const wharf_conn_opts *o, MYSQL **sides, const GArray *threads)
 {
-    if (ids->len == 0)
-        return TRUE;
-    if (*side == NULL) {
-        GError *e = NULL;
-        *side = wharf_conn_open(o, &e);
+    gboolean ok = TRUE;
+    for (guint i = 0; i < threads->len; i++) {
+        const wharf_conn_thread *t = &g_array_index(threads, wharf_conn_thread, i);
+        MYSQL **side = &sides[t->node % wharf_conn_nodes(o)];
         if (*side == NULL) {
-            WLOG_WARN("interrupt: cannot connect to stop the running statements: %s", e->message);
-            g_error_free(e);
-            return FALSE;
+            GError *e = NULL;
+            *side = wharf_conn_open_node(o, t->node, &e);
+            if (*side == NULL) { /* a node gone: its statements went with it */
+                WLOG_WARN("interrupt: cannot connect to stop the running statements: %s", e->message);
+                g_error_free(e);
+                ok = FALSE;
+                continue;
+            }
         }
+        wharf_conn_execf(*side, NULL, "KILL QUERY %lu", t->id); /* 1094: it ended meanwhile */
     }
-    for (guint i = 0; i < ids->len; i++) /* 1094: it ended meanwhile */
-        wharf_conn_execf(*side, NULL, "KILL QUERY %lu", g_array_index(ids, gulong, i));
-    return TRUE;
+    return ok;
+}
+
+guint wharf_conn_node_of(const wharf_conn_opts *o, MYSQL *m)
+{
+    guint n = wharf_conn_nodes(o);
+    if (n == 1 || m == NULL)
+        return 0;
+    const char *host = NULL;
+    unsigned port = 0;
+    mariadb_get_infov(m, MARIADB_CONNECTION_HOST, &host);
+    mariadb_get_infov(m, MARIADB_CONNECTION_PORT, &port);
+    for (guint k = 0; k < n; k++) {
+        unsigned p;
+        char *h = node_at(o, k, &p);
+        gboolean same = host && h && strcmp(h, host) == 0 && (p ? p : 3306) == port;
+        g_free(h);
+        if (same)
+            return k;
+    }
+    return 0;
 }
 
 /* LOCAL INFILE requests nobody asked for: the server may name any file in
@@ -167,7 +226,7 @@ void wharf_conn_refuse_local_infile(MYSQL *m)
     mysql_set_local_infile_handler(m, refuse_init, refuse_read, refuse_end, refuse_error, NULL);
 }
 
-MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
+MYSQL *wharf_conn_open_node(const wharf_conn_opts *o, guint node, GError **err)
 {
     MYSQL *m = mysql_init(NULL);
     if (m == NULL) {
@@ -205,19 +264,24 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
         mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
     }
 
-    const char *host = o->host;
+    unsigned port;
+    char *host = node_at(o, node, &port);
     const char *sock = o->socket;
-    if (!mysql_real_connect(m, host, o->user, o->password, NULL, o->port, sock,
-                            CLIENT_MULTI_RESULTS | (o->local_infile ? CLIENT_LOCAL_FILES : 0))) {
-        char *where = wharf_conn_opts_describe(o);
+    gboolean connected = mysql_real_connect(m, host, o->user, o->password, NULL, port, sock,
+                                            CLIENT_MULTI_RESULTS | (o->local_infile ? CLIENT_LOCAL_FILES : 0)) != NULL;
+    if (!connected) {
+        char *where = wharf_conn_nodes(o) > 1 ? g_strdup_printf("%s:%u", host, port ? port : 3306)
+                                              : wharf_conn_opts_describe(o);
         char *what = g_strdup_printf("cannot connect to %s as %s", where,
                                      o->user ? o->user : "(default user)");
         wharf_conn_set_error(m, what, err);
         g_free(what);
         g_free(where);
+        g_free(host);
         mysql_close(m);
         return NULL;
     }
+    g_free(host);
     if (o->local_infile)
         wharf_conn_refuse_local_infile(m);
     /* Exact bytes both ways; UTC so TIMESTAMP values are stable; no sql_mode
@@ -235,6 +299,34 @@ MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
         return NULL;
     }
     return m;
+}
+
+MYSQL *wharf_conn_open_from(const wharf_conn_opts *o, guint first, guint *node, GError **err)
+{
+    guint n = wharf_conn_nodes(o);
+    GError *last = NULL;
+    for (guint i = 0; i < n; i++) {
+        g_clear_error(&last);
+        MYSQL *m = wharf_conn_open_node(o, first + i, &last);
+        if (m) {
+            if (i > 0)
+                WLOG_DEBUG("node %u of %s did not answer: connected to node %u", first % n + 1, o->host,
+                           (first + i) % n + 1);
+            if (node)
+                *node = (first + i) % n;
+            return m;
+        }
+        /* only a node that cannot be reached is passed over */
+        if (n == 1 || !wharf_error_is_connection_lost(last))
+            break;
+    }
+    g_propagate_error(err, last);
+    return NULL;
+}
+
+MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err)
+{
+    return wharf_conn_open_from(o, 0, NULL, err);
 }
 
 void wharf_conn_close(MYSQL *m)

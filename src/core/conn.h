@@ -57,15 +57,31 @@ gboolean wharf_conn_opts_merge_defaults(wharf_conn_opts *o, GError **err);
 
 char *wharf_conn_opts_describe(const wharf_conn_opts *o);
 
+/* host may list the nodes of a cluster: "HOST[:PORT],HOST[:PORT],..."
+ * (-h node1,node2:3307,[::1]:3308; a node without a port has -P's).
+ * wharf_conn_open_from tries node first, then the next ones in turn while
+ * a node cannot be reached (failover), and says which answered;
+ * wharf_conn_open is wharf_conn_open_from node 0; wharf_conn_open_node
+ * tries that node only. One host: node 0, always. */
 MYSQL *wharf_conn_open(const wharf_conn_opts *o, GError **err);
+MYSQL *wharf_conn_open_from(const wharf_conn_opts *o, guint first, guint *node, GError **err);
+MYSQL *wharf_conn_open_node(const wharf_conn_opts *o, guint node, GError **err);
+guint wharf_conn_nodes(const wharf_conn_opts *o);
+/* The node of the list m is connected to (0 when unknown). */
+guint wharf_conn_node_of(const wharf_conn_opts *o, MYSQL *m);
 void wharf_conn_close(MYSQL *m);
 void wharf_conn_server_info(MYSQL *m, wharf_server_info *out);
 
 /* Run a statement that returns no rows (or whose rows are discarded). */
-/* Interrupts: KILL QUERY each server thread id in ids, on *side (opened
- * from o on first use, kept for the next round; the caller closes it).
- * FALSE (warning logged) if no side connection could be opened. */
-gboolean wharf_conn_kill_queries(const wharf_conn_opts *o, MYSQL **side, const GArray *ids);
+/* Interrupts: KILL QUERY each thread, on its node's side connection
+ * sides[node] (an array of wharf_conn_nodes(o); opened from o on first
+ * use, kept for the next round; the caller closes them). FALSE (warning
+ * logged) if a side connection could not be opened. */
+typedef struct wharf_conn_thread {
+    gulong id;  /* server thread id */
+    guint node; /* of the node list (wharf_conn_node_of) */
+} wharf_conn_thread;
+gboolean wharf_conn_kill_queries(const wharf_conn_opts *o, MYSQL **sides, const GArray *threads);
 
 /* Install the handler that refuses every LOAD DATA LOCAL request (the
  * default of every connection opened with local_infile); a loader installs

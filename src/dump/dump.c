@@ -684,6 +684,10 @@ static gboolean finish_options(dump_opts *o, GError **err)
         return usage_error(err, "--outputdir is required");
     if (o->no_data && o->no_schema)
         return usage_error(err, "--no-data and --no-schema together leave nothing to dump");
+    if (wharf_conn_nodes(&o->common.conn) > 1)
+        return usage_error(err, "-h lists %u nodes: a dump reads one server at one snapshot (name one node of a"
+                                " cluster; several are for a load's or a copy's target)",
+                           wharf_conn_nodes(&o->common.conn));
     o->stream = strcmp(o->outdir, "-") == 0;
     o->to_s3 = wharf_s3_is_url(o->outdir);
     if (!o->to_s3 && (o->s3.endpoint || o->s3.region || o->s3.part_size_raw || o->s3.virtual_host))
@@ -916,6 +920,7 @@ static gboolean write_metadata(dump_ctx *c, const char *started, const wharf_ser
     m->binlog_position = snap->binlog_position;
     m->gtid = g_strdup(snap->gtid);
     m->gtid_current = g_strdup(snap->gtid_current);
+    m->galera_position = g_strdup(snap->galera_position);
     m->upstream_host = g_strdup(snap->upstream_host);
     m->upstream_port = snap->upstream_port;
     m->upstream_file = g_strdup(snap->upstream_file);

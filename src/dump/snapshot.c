@@ -5,6 +5,7 @@
 
 #include "core/console.h"
 #include "core/error.h"
+#include "core/galera.h"
 
 #include <string.h>
 
@@ -199,6 +200,26 @@ static void read_upstream(wharf_snapshot *s, MYSQL *m)
                   s->upstream_position, s->upstream_gtid ? ", GTID " : "", s->upstream_gtid ? s->upstream_gtid : "");
 }
 
+/* A Galera node: the cluster's position at the snapshot (what
+ * mariabackup's --galera-info records); its binary log and GTIDs are the
+ * node's, the same on every node with wsrep_gtid_mode. */
+static void read_galera(wharf_snapshot *s, MYSQL *m)
+{
+    wharf_galera g;
+    GError *e = NULL;
+    if (!wharf_galera_probe(m, &g, &e)) {
+        WLOG_WARN("cannot read the wsrep state: %s", e->message);
+        g_error_free(e);
+        return;
+    }
+    if (g.on) {
+        s->galera_position = g_strdup_printf("%s:%" G_GINT64_FORMAT, g.cluster_uuid, g.last_committed);
+        WLOG_INFO("the dumped server is a node of a Galera cluster of %" G_GINT64_FORMAT " (%s): cluster position %s",
+                  g.cluster_size, g.state, s->galera_position);
+    }
+    wharf_galera_clear(&g);
+}
+
 static void read_position(wharf_snapshot *s, MYSQL *m)
 {
     GError *e = NULL;
@@ -239,6 +260,7 @@ static void read_position(wharf_snapshot *s, MYSQL *m)
             g_free(g);
     }
     read_upstream(s, m);
+    read_galera(s, m);
 }
 
 gboolean wharf_snapshot_open(wharf_snapshot *s, guint n_sessions, GError **err)
@@ -396,6 +418,7 @@ void wharf_snapshot_finish(wharf_snapshot *s)
     g_free(s->gtid);
     s->binlog_file = s->gtid = NULL;
     g_clear_pointer(&s->gtid_current, g_free);
+    g_clear_pointer(&s->galera_position, g_free);
     g_clear_pointer(&s->upstream_host, g_free);
     g_clear_pointer(&s->upstream_file, g_free);
     g_clear_pointer(&s->upstream_gtid, g_free);

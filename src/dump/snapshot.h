@@ -84,6 +84,8 @@ typedef struct wharf_snapshot {
     char *gtid;
     char *gtid_current;           /* MariaDB @@gtid_current_pos: where a replica of this server, or of
                                      its own source, starts (GTIDs are kept along a chain) */
+    char *galera_position;        /* a Galera node: the cluster's state UUID:seqno
+                                     (wsrep_cluster_state_uuid:wsrep_last_committed), else NULL */
     /* When the dumped server is itself a replica (SHOW SLAVE STATUS): its
      * source and the position in the source's binary log it had applied. */
     char *upstream_host;

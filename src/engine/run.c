@@ -14,6 +14,7 @@
 
 typedef struct slot {
     gulong id;           /* thread id of the running statement, 0 = none */
+    guint node;          /* of the connection options' nodes */
     wharf_run_id_fn get; /* or: read at each kill round */
     void *get_data;
 } slot;
@@ -131,10 +132,13 @@ void wharf_set_cancelled(GError **err, const char *what)
 gboolean wharf_run_busy_begin(wharf_run *r, guint slot_i, MYSQL *m, GError **err)
 {
     g_assert(slot_i < r->n_slots);
+    guint node = r->conn ? wharf_conn_node_of(r->conn, m) : 0;
     g_mutex_lock(&r->lock);
     gboolean go = !r->stopping;
-    if (go)
+    if (go) {
         r->slots[slot_i].id = mysql_thread_id(m);
+        r->slots[slot_i].node = node;
+    }
     g_mutex_unlock(&r->lock);
     if (!go)
         wharf_set_cancelled(err, r->what);
@@ -186,23 +190,25 @@ static void busy_ids(wharf_run *r, GArray *ids)
     g_array_set_size(ids, 0);
     g_mutex_lock(&r->lock);
     for (guint i = 0; i < r->n_slots; i++) {
-        gulong id = r->slots[i].get ? r->slots[i].get(r->slots[i].get_data) : r->slots[i].id;
-        if (id)
-            g_array_append_val(ids, id);
+        wharf_conn_thread t = {r->slots[i].get ? r->slots[i].get(r->slots[i].get_data) : r->slots[i].id,
+                               r->slots[i].node};
+        if (t.id)
+            g_array_append_val(ids, t);
     }
     g_mutex_unlock(&r->lock);
 }
 
 static void kill_busy(wharf_run *r)
 {
-    MYSQL *side = NULL;
+    guint n_sides = r->conn ? wharf_conn_nodes(r->conn) : 1;
+    MYSQL **sides = g_new0(MYSQL *, n_sides);
     gint64 give_up = g_get_monotonic_time() + KILL_GIVE_UP_MS * G_TIME_SPAN_MILLISECOND;
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gulong));
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(wharf_conn_thread));
     for (;;) {
         busy_ids(r, ids);
         if (ids->len == 0 || g_get_monotonic_time() > give_up)
             break;
-        if (!wharf_conn_kill_queries(r->conn, &side, ids))
+        if (!wharf_conn_kill_queries(r->conn, sides, ids) && n_sides == 1)
             break;
         gint64 next = g_get_monotonic_time() + KILL_ROUND_MS * G_TIME_SPAN_MILLISECOND;
         g_mutex_lock(&r->lock);
@@ -211,7 +217,9 @@ static void kill_busy(wharf_run *r)
         g_mutex_unlock(&r->lock);
     }
     g_array_free(ids, TRUE);
-    wharf_conn_close(side);
+    for (guint i = 0; i < n_sides; i++)
+        wharf_conn_close(sides[i]);
+    g_free(sides);
 }
 
 void wharf_run_interrupt(wharf_run *r, int signo)

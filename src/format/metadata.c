@@ -64,6 +64,7 @@ void wharf_metadata_free(wharf_metadata *m)
     g_free(m->binlog_file);
     g_free(m->gtid);
     g_free(m->gtid_current);
+    g_free(m->galera_position);
     g_free(m->upstream_host);
     g_free(m->upstream_file);
     g_free(m->upstream_gtid);
@@ -317,6 +318,7 @@ static GKeyFile *build_header(const wharf_metadata *m)
         g_key_file_set_int64(kf, G_WHARF, "commit-block-ms", m->commit_block_ms);
     set_str(kf, G_WHARF, "content-checksum", m->content_checksum);
     set_str(kf, G_WHARF, "gtid-current-pos", m->gtid_current);
+    set_str(kf, G_WHARF, "galera-position", m->galera_position);
     set_str(kf, G_WHARF, "replica-of-host", m->upstream_host);
     if (m->upstream_host) {
         g_key_file_set_uint64(kf, G_WHARF, "replica-of-port", m->upstream_port);
@@ -964,6 +966,7 @@ static gboolean read_header(const reader_ctx *c, wharf_metadata *m, GError **err
             !get_str(c, G_WHARF, "lock", &m->lock_method, err) ||
             !get_str(c, G_WHARF, "content-checksum", &m->content_checksum, err) ||
             !get_str(c, G_WHARF, "gtid-current-pos", &m->gtid_current, err) ||
+            !get_str(c, G_WHARF, "galera-position", &m->galera_position, err) ||
             !get_str(c, G_WHARF, "replica-of-host", &m->upstream_host, err) ||
             !get_str(c, G_WHARF, "replica-of-file", &m->upstream_file, err) ||
             !get_str(c, G_WHARF, "replica-of-gtid", &m->upstream_gtid, err) ||

@@ -105,6 +105,9 @@ typedef struct wharf_metadata {
      * and replica-of-* (the dumped server's own source, when it is a
      * replica): where a new replica starts. NULL / 0 = not recorded. */
     char *gtid_current;
+    /* [wharf] galera-position: a Galera node's cluster state UUID:seqno at
+     * the snapshot (NULL: not a cluster) */
+    char *galera_position;
     char *upstream_host;
     guint64 upstream_port;
     char *upstream_file;

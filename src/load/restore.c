@@ -24,6 +24,7 @@ void *wharf_restore_worker_new(void *ctx, int index)
     worker *w = g_new0(worker, 1);
     w->ctx = ctx;
     w->index = index;
+    w->node = (guint)index % wharf_conn_nodes(&w->ctx->conn);
     return w;
 }
 
@@ -176,7 +177,7 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
         GError *e = NULL;
         gboolean ok = TRUE;
         if (needs_conn(kind) && w->conn == NULL) {
-            w->conn = wharf_session_connect(ctx, &e);
+            w->conn = wharf_session_connect(w, &e);
             ok = w->conn != NULL;
         }
         gint64 t0 = g_get_monotonic_time();
@@ -200,6 +201,9 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
          * character set, time zone): the retry, or the next job, gets a
          * fresh connection. */
         wharf_session_drop(w);
+        /* a node lost or not ready: the next attempt starts on the next node */
+        if (wharf_error_is_connection_lost(e) || (e && e->domain == WHARF_SQL_ERROR && e->code == 1047))
+            w->node++;
         gboolean transient = after_ddl ? wharf_error_is_transient_after_ddl(e) : wharf_error_is_transient(e);
         if (!wharf_retry_again(&rt, ctx->run, wharf_job_name(job), "on a new connection", transient, e, err))
             return FALSE;

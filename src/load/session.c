@@ -12,9 +12,10 @@
 
 typedef wharf_load_worker worker;
 
-MYSQL *wharf_session_connect(wharf_load_ctx *ctx, GError **err)
+MYSQL *wharf_session_connect(worker *w, GError **err)
 {
-    MYSQL *m = wharf_conn_open(&ctx->conn, err);
+    wharf_load_ctx *ctx = w->ctx;
+    MYSQL *m = wharf_conn_open_from(&ctx->conn, w->node, &w->node, err);
     if (m == NULL)
         return NULL;
     if (!wharf_conn_exec(m, ctx->session_sql, err) ||

@@ -31,12 +31,15 @@ typedef struct wharf_load_worker {
     MYSQL *conn;
     char *cur_db;     /* database selected on conn */
     int attempt;      /* of the current job, 0-based */
+    guint node;       /* of the target's nodes (-h a,b,c), the one it prefers */
 } wharf_load_worker;
 
 typedef gboolean (*wharf_session_stmt_fn)(wharf_load_worker *w, const char *stmt, size_t len, void *data,
                                           GError **err);
 
-MYSQL *wharf_session_connect(wharf_load_ctx *ctx, GError **err);
+/* The worker's connection: to its node of a list (-h a,b,c: worker i
+ * starts on node i), or the next one that answers. */
+MYSQL *wharf_session_connect(wharf_load_worker *w, GError **err);
 void wharf_session_drop(wharf_load_worker *w);
 gboolean wharf_session_use_db(wharf_load_worker *w, const char *db, GError **err);
 gboolean wharf_session_exec(wharf_load_worker *w, const char *sql, size_t len, GError **err);
