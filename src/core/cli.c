@@ -39,7 +39,7 @@ static gboolean on_port(const gchar *name, const gchar *value, gpointer data, GE
 GOptionGroup *wharf_cli_conn_group(wharf_cli_common *c)
 {
     GOptionEntry entries[] = {
-        {"host", 'h', 0, G_OPTION_ARG_FILENAME, &c->conn.host, "Server host", "HOST"},
+        {"host", 'h', 0, G_OPTION_ARG_FILENAME, &c->conn.host, "Server host (a load's or copy's target: also the nodes of a cluster, HOST[:PORT],HOST[:PORT],...)", "HOST"},
         {"port", 'P', G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (gpointer)on_port, "TCP port", "PORT"},
         {"user", 'u', 0, G_OPTION_ARG_FILENAME, &c->conn.user, "User name", "USER"},
         {"password", 'p', G_OPTION_FLAG_OPTIONAL_ARG | G_OPTION_FLAG_FILENAME, G_OPTION_ARG_CALLBACK, (gpointer)on_password,
