@@ -10,8 +10,8 @@
 
 static void test_transient_classification(void)
 {
-    static const int transient[] = {1205, 1213, 2006, 2013, 1927, 2002};
-    static const int permanent[] = {1064, 1062, 1045, 1146, 1142};
+    static const int transient[] = {1205, 1213, 2006, 2013, 1927, 2002, 1047};
+    static const int permanent[] = {1064, 1062, 1045, 1146, 1142, 1180};
     for (size_t i = 0; i < G_N_ELEMENTS(transient); i++) {
         GError *e = g_error_new(WHARF_SQL_ERROR, transient[i], "x");
         g_assert_true(wharf_error_is_transient(e));
@@ -32,6 +32,35 @@ static void test_transient_classification(void)
     wharf_error_prefix(&e, "file %s", "a.sql");
     g_assert_cmpstr(e->message, ==, "file a.sql: corrupt");
     g_error_free(e);
+}
+
+/* -h NODE,NODE: the list, each node's own port, failover over nodes that
+ * cannot be reached (nothing listens on ports 1 and 2 of the loopback). */
+static void test_node_list(void)
+{
+    wharf_conn_opts o = {0};
+    g_assert_cmpuint(wharf_conn_nodes(&o), ==, 1);
+    o.host = "db1";
+    g_assert_cmpuint(wharf_conn_nodes(&o), ==, 1);
+    o.host = "127.0.0.1:1, 127.0.0.1:2,[::1]:3";
+    o.no_defaults = TRUE;
+    o.connect_timeout = 2;
+    g_assert_cmpuint(wharf_conn_nodes(&o), ==, 3);
+    char *d = wharf_conn_opts_describe(&o);
+    g_assert_cmpstr(d, ==, "nodes 127.0.0.1:1, 127.0.0.1:2,[::1]:3");
+    g_free(d);
+    GError *e = NULL;
+    g_assert_null(wharf_conn_open_node(&o, 1, &e));
+    g_assert_nonnull(strstr(e->message, "cannot connect to 127.0.0.1:2 as"));
+    g_clear_error(&e);
+    g_assert_null(wharf_conn_open_node(&o, 5, &e)); /* 5 mod 3: the IPv6 node, brackets off */
+    g_assert_nonnull(strstr(e->message, "cannot connect to ::1:3 as"));
+    g_clear_error(&e);
+    guint node = 99;
+    g_assert_null(wharf_conn_open_from(&o, 1, &node, &e)); /* 2, then 3, then 1: the last one's error */
+    g_assert_nonnull(strstr(e->message, "127.0.0.1:1 as"));
+    g_assert_cmpuint(node, ==, 99);
+    g_clear_error(&e);
 }
 
 static void test_quoting(void)
@@ -216,6 +245,7 @@ int main(int argc, char **argv)
     g_test_add_func("/core/console/progress-eta", test_progress_eta);
     g_test_add_func("/core/error/transient", test_transient_classification);
     g_test_add_func("/core/conn/quoting", test_quoting);
+    g_test_add_func("/core/conn/node-list", test_node_list);
     g_test_add_func("/core/filter/split", test_split_list);
     g_test_add_func("/core/filter/select", test_filter);
     g_test_add_func("/core/cli/scrub-argv", test_scrub_argv);
