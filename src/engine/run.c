@@ -34,6 +34,7 @@ struct wharf_run {
     GMutex lock;
     listener listeners[MAX_LISTENERS];
     guint n_listeners;
+    guint calling;       /* stops calling listeners now (off_stop waits for 0) */
     GCond cond;          /* the run stops; kill rounds and backoffs wait on it */
     gboolean stopping;
     int interrupted;
@@ -72,6 +73,9 @@ void wharf_run_on_stop(wharf_run *r, wharf_run_stop_fn fn, void *data)
     g_mutex_unlock(&r->lock);
 }
 
+/* After it returns, fn is not running and will not be called: a stop
+ * that copied the listeners before the removal is waited for (its data
+ * may be about to go). Never called from a listener of the same run. */
 void wharf_run_off_stop(wharf_run *r, wharf_run_stop_fn fn, void *data)
 {
     g_mutex_lock(&r->lock);
@@ -80,6 +84,8 @@ void wharf_run_off_stop(wharf_run *r, wharf_run_stop_fn fn, void *data)
             r->listeners[i] = r->listeners[--r->n_listeners];
             break;
         }
+    while (r->calling > 0)
+        g_cond_wait(&r->cond, &r->lock);
     g_mutex_unlock(&r->lock);
 }
 
@@ -95,11 +101,16 @@ static gboolean stop_once(wharf_run *r, int signo)
     listener ls[MAX_LISTENERS];
     guint n = first ? r->n_listeners : 0;
     memcpy(ls, r->listeners, n * sizeof *ls);
+    r->calling += n > 0;
     g_mutex_unlock(&r->lock);
-    /* A listener is removed (off_stop) only after the run it listens to
-     * can no longer stop it, or under the owner's own ordering. */
     for (guint i = 0; i < n; i++)
         ls[i].fn(ls[i].data);
+    if (n > 0) {
+        g_mutex_lock(&r->lock);
+        r->calling--;
+        g_cond_broadcast(&r->cond);
+        g_mutex_unlock(&r->lock);
+    }
     return first;
 }
 

@@ -52,6 +52,7 @@ void wharf_run_unwatch_signals(wharf_run *r);
 
 /* Listeners (any thread; a stop calls those registered at that moment). */
 void wharf_run_on_stop(wharf_run *r, wharf_run_stop_fn fn, void *data);
+/* off_stop returns once fn runs no more: a stop calling it is waited for. */
 void wharf_run_off_stop(wharf_run *r, wharf_run_stop_fn fn, void *data);
 /* What a signal does (stop, log, KILL QUERY the busy slots), for a run that
  * another run's signal watcher drives (a copy's load). Runs the kills on
