@@ -3,6 +3,7 @@
 #include "load/session.h"
 
 #include "core/conn.h"
+#include "core/console.h"
 #include "core/error.h"
 #include "core/stream.h"
 #include "load/plan.h"
@@ -18,6 +19,8 @@ MYSQL *wharf_session_connect(worker *w, GError **err)
     MYSQL *m = wharf_conn_open_from(&ctx->conn, w->node, &w->node, err);
     if (m == NULL)
         return NULL;
+    if (wharf_conn_nodes(&ctx->conn) > 1)
+        WLOG_DEBUG("worker %d: connected to node %u of %s", w->index, w->node + 1, ctx->conn.host);
     if (!wharf_conn_exec(m, ctx->session_sql, err) ||
         !wharf_conn_exec(m, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", err) ||
         (ctx->o->skip_binlog && !wharf_conn_exec(m, "SET SESSION SQL_LOG_BIN=0", err))) {
