@@ -6,6 +6,7 @@ pkgs=(build-essential cmake pkg-config libglib2.0-dev libmariadb-dev libzstd-dev
       libjson-glib-dev libxxhash-dev libcurl4-openssl-dev
       mariadb-server mariadb-client python3 zstd gzip mydumper
       python3-botocore          # tests/harness/sigv4proxy.py: signatures checked as AWS does
+      galera-4 mariadb-backup socat iproute2   # tests/harness/galera.sh: the provider, SST by mariabackup over socat (ss)
       dpkg-dev file man-db groff-base)   # cpack -G DEB (dpkg-shlibdeps, file) and man(1), for t0002
 missing=()
 for p in "${pkgs[@]}"; do
