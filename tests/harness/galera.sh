@@ -47,6 +47,10 @@
 #   galera_sql K [ARGS]              the mariadb client on node K (batch, no
 #                                    column names, like lib.sh's sql)
 #   galera_wait_synced [N]
+#   galera_processlist K             node K's sessions (for a failure message)
+#   galera_wharf_load K SECONDS LOG [ARGS]   wharf load into node K, bounded
+#                                    in time (124 and node K's sessions
+#                                    printed when it does not end)
 #
 # Configuration: each node reads only its own DIR/galeraK/my.cnf
 # (--defaults-file, never /etc/mysql: the SST scripts read the server's
@@ -86,6 +90,30 @@ galera_wait_synced() { bash "$_GALERA_SELF" wait "$T" "$@" || fail "the Galera c
 galera_sql() {
     local k=$1; shift
     mariadb --no-defaults -uroot -S "$T/galera$k/sock" --batch --skip-column-names "$@"
+}
+# galera_wharf_load K SECONDS LOG [wharf load args]: wharf load into node K,
+# its output in LOG, bounded: after SECONDS it gets SIGINT, 30 s later
+# SIGKILL. Returns wharf's exit status, or 124 when it had to be stopped
+# (then node K's sessions are printed on stderr: what the load hung on).
+galera_wharf_load() {
+    local k=$1 secs=$2 log=$3 rc=0
+    shift 3
+    timeout -s INT -k 30 "$secs" "$WHARF_BIN" load --no-defaults -u root -S "$T/galera$k/sock" "$@" >"$log" 2>&1 || rc=$?
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        echo "wharf load into node $k did not end within $secs s ($([ "$rc" = 137 ] && echo "nor 30 s after SIGINT: killed" || echo "stopped by SIGINT")); its last lines:" >&2
+        grep -v 'progress:' "$log" | tail -3 >&2
+        echo "sessions of node $k:" >&2
+        galera_processlist "$k" >&2
+        return 124
+    fi
+    return "$rc"
+}
+
+# galera_processlist K: node K's client sessions but this one (id, command,
+# seconds, state, the statement's start), for a failure message
+galera_processlist() {
+    galera_sql "$1" --connect-timeout=5 -e "SELECT ID, COMMAND, TIME, STATE, LEFT(REPLACE(INFO, '\n', ' '), 120)
+        FROM information_schema.PROCESSLIST WHERE USER <> 'system user' AND ID <> CONNECTION_ID() ORDER BY ID" 2>&1
 }
 
 # ---------------------------------------------------------------------------
