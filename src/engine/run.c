@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define KILL_ROUND_MS 200
 #define KILL_GIVE_UP_MS 10000
@@ -15,6 +16,7 @@
 typedef struct slot {
     gulong id;           /* thread id of the running statement, 0 = none */
     guint node;          /* of the connection options' nodes */
+    int fd;              /* its socket, -1 = unknown */
     wharf_run_id_fn get; /* or: read at each kill round */
     void *get_data;
 } slot;
@@ -49,6 +51,8 @@ wharf_run *wharf_run_new(const char *what, const wharf_conn_opts *conn, guint n_
     r->conn = conn;
     r->n_slots = n_slots;
     r->slots = g_new0(slot, MAX(n_slots, 1));
+    for (guint i = 0; i < MAX(n_slots, 1); i++)
+        r->slots[i].fd = -1;
     g_mutex_init(&r->lock);
     g_cond_init(&r->cond);
     return r;
@@ -144,11 +148,13 @@ gboolean wharf_run_busy_begin(wharf_run *r, guint slot_i, MYSQL *m, GError **err
 {
     g_assert(slot_i < r->n_slots);
     guint node = r->conn ? wharf_conn_node_of(r->conn, m) : 0;
+    int fd = (int)mysql_get_socket(m);
     g_mutex_lock(&r->lock);
     gboolean go = !r->stopping;
     if (go) {
         r->slots[slot_i].id = mysql_thread_id(m);
         r->slots[slot_i].node = node;
+        r->slots[slot_i].fd = fd;
     }
     g_mutex_unlock(&r->lock);
     if (!go)
@@ -161,6 +167,7 @@ void wharf_run_busy_end(wharf_run *r, guint slot_i)
     g_assert(slot_i < r->n_slots);
     g_mutex_lock(&r->lock);
     r->slots[slot_i].id = 0;
+    r->slots[slot_i].fd = -1;
     g_mutex_unlock(&r->lock);
 }
 
@@ -209,6 +216,21 @@ static void busy_ids(wharf_run *r, GArray *ids)
     g_mutex_unlock(&r->lock);
 }
 
+/* Statements a KILL did not end (a Galera node can leave one waiting in
+ * isolation, killed, for ever): their connections are cut, so that their
+ * workers see a lost connection and the stop completes. */
+static void cut_busy(wharf_run *r)
+{
+    g_mutex_lock(&r->lock);
+    for (guint i = 0; i < r->n_slots; i++)
+        if (r->slots[i].id && r->slots[i].fd >= 0) {
+            WLOG_WARN("%s: statement of server thread %lu still running %d s after its KILL QUERY: its connection is"
+                      " cut", r->what, r->slots[i].id, KILL_GIVE_UP_MS / 1000);
+            shutdown(r->slots[i].fd, SHUT_RDWR);
+        }
+    g_mutex_unlock(&r->lock);
+}
+
 static void kill_busy(wharf_run *r)
 {
     guint n_sides = r->conn ? wharf_conn_nodes(r->conn) : 1;
@@ -227,6 +249,8 @@ static void kill_busy(wharf_run *r)
             ; /* woken by another stop broadcast: still wait the round out */
         g_mutex_unlock(&r->lock);
     }
+    if (ids->len > 0)
+        cut_busy(r);
     g_array_free(ids, TRUE);
     for (guint i = 0; i < n_sides; i++)
         wharf_conn_close(sides[i]);

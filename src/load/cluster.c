@@ -3,6 +3,7 @@
 
 #include "core/console.h"
 #include "core/error.h"
+#include "load/ddl.h"
 
 #include <string.h>
 
@@ -83,24 +84,102 @@ gboolean wharf_cluster_setup(wharf_load_ctx *ctx, MYSQL *m, GError **err)
     return TRUE;
 }
 
-static gboolean is_ddl(int kind)
+/* The number after a word (" cache 1000"), at its start in text. */
+static const char *find_word(const char *text, size_t len, const char *word)
 {
+    size_t n = strlen(word);
+    for (size_t i = 0; i + n <= len; i++)
+        if ((i == 0 || text[i - 1] == ' ') && g_ascii_strncasecmp(text + i, word, n) == 0 &&
+            (i + n == len || text[i + n] == ' '))
+            return text + i;
+    return NULL;
+}
+
+char *wharf_cluster_sequence_ddl(const wharf_load_ctx *ctx, const wharf_load_table *t, const char *stmt, size_t len)
+{
+    if (!ctx->galera.on || !wharf_ddl_starts_with(stmt, len, "CREATE") ||
+        find_word(stmt, MIN(len, 64), "SEQUENCE") == NULL)
+        return NULL;
+    const char *inc = find_word(stmt, len, "increment by");
+    if (inc && strtoll(inc + 13, NULL, 10) == 0)
+        return NULL; /* INCREMENT BY 0 may cache */
+    const char *c = find_word(stmt, len, "cache");
+    if (c == NULL)
+        return NULL;
+    const char *num = c + 6, *end = num;
+    while (end < stmt + len && g_ascii_isdigit(*end))
+        end++;
+    if (end == num || strtoll(num, NULL, 10) == 0)
+        return NULL;
+    WLOG_WARN("%s: created NOCACHE instead of CACHE %.*s (a Galera cluster refuses a cached sequence unless"
+              " INCREMENT BY 0, ERROR 1235); its values are the same, only handed out one at a time",
+              t->display, (int)(end - num), num);
+    return g_strdup_printf("%.*snocache%.*s", (int)(c - stmt), stmt, (int)(stmt + len - end), end);
+}
+
+/* 1: a data job (rows in an open transaction), 2: a schema job, 0: neither. */
+static int gate_side(const wharf_load_ctx *ctx, int kind)
+{
+    if (!ctx->galera.on)
+        return 0;
     switch ((wharf_load_job_kind)kind) {
-    case WHARF_LJ_CHUNK: case WHARF_LJ_VERIFY: case WHARF_LJ_PROBLEM: case WHARF_LJ_BARRIER:
-        return FALSE;
+    case WHARF_LJ_CHUNK: case WHARF_LJ_VERIFY:
+        return 1;
+    case WHARF_LJ_PROBLEM: case WHARF_LJ_BARRIER:
+        return 0;
     default:
-        return TRUE;
+        return 2;
     }
 }
 
-void wharf_cluster_ddl_begin(wharf_load_ctx *ctx, int kind)
+/* Gate state machine, under gate_lock:
+ *   data enters while no schema job is inside or waiting (gate_data++);
+ *   a schema job enters when none is inside (gate_ddl_waiting++), then
+ *   waits for gate_data == 0 (new data waits behind it), then is inside
+ *   alone (gate_ddl). Each wait ends when what it waits for leaves: every
+ *   holder runs one statement or one chunk, each bounded, and killed
+ *   when the run stops. */
+gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, GError **err)
 {
-    if (ctx->galera.on && is_ddl(kind))
-        g_mutex_lock(&ctx->toi_lock);
+    int side = gate_side(ctx, kind);
+    if (side == 0)
+        return TRUE;
+    g_mutex_lock(&ctx->gate_lock);
+    if (side == 1) {
+        while (ctx->gate_ddl || ctx->gate_ddl_waiting > 0)
+            g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
+        ctx->gate_data++;
+    } else {
+        while (ctx->gate_ddl)
+            g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
+        ctx->gate_ddl = TRUE;
+        ctx->gate_ddl_waiting++;
+        while (ctx->gate_data > 0)
+            g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
+        ctx->gate_ddl_waiting--;
+    }
+    g_mutex_unlock(&ctx->gate_lock);
+    if (wharf_run_stopping(ctx->run)) { /* it stopped while this job waited */
+        wharf_cluster_leave(ctx, kind);
+        wharf_set_cancelled(err, "load");
+        return FALSE;
+    }
+    return TRUE;
 }
 
-void wharf_cluster_ddl_end(wharf_load_ctx *ctx, int kind)
+void wharf_cluster_leave(wharf_load_ctx *ctx, int kind)
 {
-    if (ctx->galera.on && is_ddl(kind))
-        g_mutex_unlock(&ctx->toi_lock);
+    int side = gate_side(ctx, kind);
+    if (side == 0)
+        return;
+    g_mutex_lock(&ctx->gate_lock);
+    if (side == 1) {
+        g_assert(ctx->gate_data > 0);
+        ctx->gate_data--;
+    } else {
+        g_assert(ctx->gate_ddl);
+        ctx->gate_ddl = FALSE;
+    }
+    g_cond_broadcast(&ctx->gate_cond);
+    g_mutex_unlock(&ctx->gate_lock);
 }

@@ -854,7 +854,8 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
     }
     ctx.o = o;
     ctx.plan = plan;
-    g_mutex_init(&ctx.toi_lock);
+    g_mutex_init(&ctx.gate_lock);
+    g_cond_init(&ctx.gate_cond);
     ctx.conn = o->common.conn;
     ctx.conn.local_infile = TRUE;
     int rc = WHARF_EXIT_FAILED;
@@ -960,7 +961,8 @@ out:
     g_free(ctx.session_sql);
     wharf_parts_free(ctx.parts);
     wharf_galera_clear(&ctx.galera);
-    g_mutex_clear(&ctx.toi_lock);
+    g_mutex_clear(&ctx.gate_lock);
+    g_cond_clear(&ctx.gate_cond);
     wharf_journal_close(ctx.journal);
     wharf_load_plan_free(plan);
     wharf_rate_free(ctx.rate);

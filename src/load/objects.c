@@ -1,6 +1,8 @@
 /* objects: schema jobs of a load (contract in objects.h). */
 #include "load/objects.h"
 
+#include "load/cluster.h"
+
 #include "core/conn.h"
 #include "core/error.h"
 #include "core/fault.h"
@@ -68,6 +70,12 @@ static gboolean table_stmt(worker *w, const char *stmt, size_t len, void *data, 
     wharf_load_table *t = tr->t;
     if (!wharf_ddl_starts_with(stmt, len, "CREATE"))
         return tr->dry || wharf_session_exec(w, stmt, len, err);
+    char *seq = wharf_cluster_sequence_ddl(w->ctx, t, stmt, len);
+    if (seq) {
+        gboolean ok = tr->dry || wharf_session_execs(w, seq, err);
+        g_free(seq);
+        return ok;
+    }
     wharf_ddl_table dt;
     wharf_ddl_table_init(&dt);
     gboolean is_table = wharf_ddl_split_table(stmt, len, FALSE, FALSE, &dt);

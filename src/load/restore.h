@@ -69,7 +69,14 @@ typedef struct wharf_load_ctx {
     wharf_galera galera;      /* on = FALSE: not Galera */
     gint64 part_rows;         /* > 0: chunks commit every part_rows rows */
     wharf_parts *parts;       /* their committed rows, when part_rows > 0 */
-    GMutex toi_lock;          /* held by the one schema job running on a cluster */
+    /* The cluster's gate (load/cluster.h): schema jobs one at a time and
+     * never beside a data job. gate_lock guards the three counters below;
+     * waits are on gate_cond. */
+    GMutex gate_lock;
+    GCond gate_cond;
+    guint gate_data;          /* data jobs inside */
+    guint gate_ddl_waiting;   /* schema jobs waiting for them to leave */
+    gboolean gate_ddl;        /* a schema job is inside */
 } wharf_load_ctx;
 
 

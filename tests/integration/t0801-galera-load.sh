@@ -5,30 +5,25 @@
 # table) is loaded into node 1, and every node is compared with the source
 # by compare_full once the cluster has applied every write set.
 #
-# What is compared, as a DBA expects of Galera:
-#   - node 1, where wharf loads: everything, every row;
-#   - nodes 2 and 3: everything, but for two things of Galera itself:
-#       * the rows of the MyISAM table rt.myi: Galera replicates InnoDB
-#         rows only (wsrep_mode without REPLICATE_MYISAM), so the table is
-#         created on every node (DDL is replicated) and its rows stay on
-#         node 1: checked explicitly (2 rows on node 1, 0 elsewhere); a
-#         restore should say so (a warning naming the table; not asserted:
-#         wharf gives none yet, the test prints a note when the load warns
-#         of nothing);
-#       * the event's status: a node applying a replicated CREATE EVENT
-#         marks it SLAVESIDE_DISABLED (an event runs on the node it was
-#         created on), as a replica does;
+# First, with the cluster's default wsrep_mode (MyISAM rows not
+# replicated): the load is refused before anything is loaded, naming the
+# MyISAM table rt.myi (its rows would reach node 1 only), and no node has
+# the database.
+# Then with wsrep_mode=REPLICATE_MYISAM,REPLICATE_ARIA on the cluster (how
+# a DBA keeps MyISAM tables on Galera) the load runs, with 4 threads (DDL
+# and rows at once), and every node is compared in full with the source,
+# but for two things of Galera itself:
+#   - the event's status on nodes 2 and 3: a node applying a replicated
+#     CREATE EVENT marks it SLAVESIDE_DISABLED (an event runs on the node it
+#     was created on), as a replica does;
 #   - the sequence rt.seq1 (CACHE 1000, INCREMENT BY 5) on every node:
 #     Galera refuses a CACHE with an INCREMENT BY other than 0 (ERROR 1235),
-#     so a restore must create it NOCACHE: its CACHE clause and cache_size
-#     are not compared; every other column of its state is (the next value
-#     included).
-# Then a second round, with wsrep_mode=REPLICATE_MYISAM,REPLICATE_ARIA set
-# on the cluster (how a DBA keeps MyISAM tables on Galera): the database is
-# dropped and loaded again, and now rt.myi has its rows on every node too.
-# Every check runs; the test fails at the end if any did. A load that hangs
-# (DDL runs in total order isolation on Galera, and concurrent DDL with rows
-# can wedge it) fails after 2 minutes, printing node 1's sessions.
+#     so the load creates it NOCACHE, with a warning naming it: its CACHE
+#     clause and cache_size are not compared; every other column of its
+#     state is (the next value included).
+# A load that hangs (DDL runs in total order isolation on Galera, and DDL
+# beside open transactions can wedge it) fails after 2 minutes, printing
+# node 1's sessions.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$HARNESS_DIR/fixtures.sh"
 . "$HARNESS_DIR/galera.sh"
@@ -65,7 +60,8 @@ load() {
         failed "$round: wharf load into node 1: exit $rc: $(grep -Eo 'load incomplete: .*' "$log" || tail -1 "$log")"
         grep -E '^wharf\[.*\] error: FAILED' "$log" | cut -c1-400 >&2 || true
     fi
-    grep -E 'warning:' "$log" >&2 || echo "note: $round: wharf load gave no warning" >&2
+    grep -q "rt.seq1: created NOCACHE instead of CACHE 1000" "$log" || failed "$round: no warning naming the sequence made NOCACHE"
+    ! grep -q "error" "$log" || failed "$round: errors: $(grep error "$log" | head -3)"
     galera_wait_synced 3
 }
 
@@ -97,11 +93,18 @@ compare_nodes() {
     [ ${#failures[@]} -gt "$before" ] || ok "$round: every node compared, as expected"
 }
 
-load default
-compare_nodes default no
+# default wsrep_mode: refused, nothing loaded
+rc=0
+wharf_on galera1 load -d "$T/d" -t 4 >"$T/load-default.log" 2>&1 || rc=$?
+[ "$rc" = 1 ] || failed "default wsrep_mode: the load was not refused (exit $rc)"
+grep -q "replicates InnoDB tables only.*rt.myi (MyISAM)" "$T/load-default.log" ||
+    failed "default wsrep_mode: no refusal naming rt.myi: $(grep error "$T/load-default.log" | head -2)"
+for ((k = 1; k <= GALERA_N; k++)); do
+    [ -z "$(galera_sql "$k" -e "SHOW DATABASES LIKE 'rt'")" ] || failed "default wsrep_mode: node $k has database rt"
+done
+ok "default wsrep_mode: refused before anything was loaded, naming rt.myi"
 
 for ((k = 1; k <= GALERA_N; k++)); do galera_sql "$k" -e "SET GLOBAL wsrep_mode = 'REPLICATE_MYISAM,REPLICATE_ARIA'"; done
-galera_sql 1 -e "DROP DATABASE rt"
 galera_wait_synced 3
 load replicate-myisam
 compare_nodes replicate-myisam yes
