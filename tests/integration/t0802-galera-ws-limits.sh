@@ -5,7 +5,8 @@
 # as LOAD DATA streams (--load-data on), and be the same on all three nodes
 # (compare_full of the database on every node). The load has to keep each
 # transaction under the cluster's limit: a chunk of the dump is split into
-# several transactions when needed.
+# several transactions when needed. Then wharf copy, into nodes 1 and 2
+# given together (--to-host a,b), the same way.
 . "$(dirname "$0")/../harness/lib.sh"
 . "$HARNESS_DIR/galera.sh"
 
@@ -50,6 +51,22 @@ for round in "sql" "load-data --load-data on"; do
     for ((k = 1; k <= GALERA_N; k++)); do
         ( compare_full src ws "galera$k" ws ) || failed "$name: node $k differs from the source"
     done
+done
+
+# wharf copy into two nodes at once: the same limits, the same split
+galera_sql 1 -e "DROP DATABASE IF EXISTS ws"
+galera_wait_synced 3
+nodes="127.0.0.1:$galera1_PORT,127.0.0.1:$galera2_PORT"
+if "$WHARF_BIN" copy --no-defaults -u root -S "$src_SOCK" --to-host "$nodes" --to-user root -B ws -t 2 \
+    >"$T/copy.log" 2>&1; then
+    grep -q "Galera cluster of 3" "$T/copy.log" || failed "copy: the target was not seen as a Galera node"
+    ok "copy into nodes 1 and 2 under wsrep_max_ws_rows=1000"
+else
+    failed "copy into $nodes: $(grep error "$T/copy.log" | head -3)"
+fi
+galera_wait_synced 3
+for ((k = 1; k <= GALERA_N; k++)); do
+    ( compare_full src ws "galera$k" ws ) || failed "copy: node $k differs from the source"
 done
 
 if [ ${#failures[@]} -gt 0 ]; then
