@@ -117,68 +117,81 @@ char *wharf_cluster_sequence_ddl(const wharf_load_ctx *ctx, const wharf_load_tab
     return g_strdup_printf("%.*snocache%.*s", (int)(c - stmt), stmt, (int)(stmt + len - end), end);
 }
 
-/* 1: a data job (rows in an open transaction), 2: a schema job, 0: neither. */
-static int gate_side(const wharf_load_ctx *ctx, int kind)
+enum { GATE_NONE, GATE_DATA, GATE_DDL, GATE_DDL_ALONE };
+
+/* A data job (rows in an open transaction); a schema job that locks only
+ * its own new object (CREATE DATABASE, CREATE TABLE of a table without
+ * foreign keys, not replacing an existing one, whose chunks have not
+ * started: no chunk can hold a lock it needs); or any other schema job,
+ * which must run alone. */
+static int gate_side(const wharf_load_ctx *ctx, int kind, const void *payload)
 {
     if (!ctx->galera.on)
-        return 0;
+        return GATE_NONE;
     switch ((wharf_load_job_kind)kind) {
     case WHARF_LJ_CHUNK: case WHARF_LJ_VERIFY:
-        return 1;
+        return GATE_DATA;
     case WHARF_LJ_PROBLEM: case WHARF_LJ_BARRIER:
-        return 0;
+        return GATE_NONE;
+    case WHARF_LJ_DATABASE:
+        return GATE_DDL;
+    case WHARF_LJ_TABLE: {
+        const wharf_load_table *t = payload; /* an existing one is dropped: a child's chunk may lock it */
+        return t->has_fks || t->existing != WHARF_EXISTING_NONE ? GATE_DDL_ALONE : GATE_DDL;
+    }
     default:
-        return 2;
+        return GATE_DDL_ALONE;
     }
 }
 
-/* Gate state machine, under gate_lock:
- *   data enters while no schema job is inside or waiting (gate_data++);
- *   a schema job enters when none is inside (gate_ddl_waiting++), then
- *   waits for gate_data == 0 (new data waits behind it), then is inside
- *   alone (gate_ddl). Each wait ends when what it waits for leaves: every
- *   holder runs one statement or one chunk, each bounded, and killed
- *   when the run stops. */
-gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, GError **err)
+/* Gate state machine, under gate_lock (gate_ddl: the one schema job
+ * inside; gate_alone: it runs alone):
+ *   data enters while no schema job runs alone or waits to (gate_data++);
+ *   a schema job enters when no other is inside (gate_ddl); one that must
+ *   run alone then also waits for gate_data == 0, new data waiting behind
+ *   it (gate_alone). Each wait ends when what it waits for leaves: every
+ *   holder runs one statement or one chunk, each bounded, and killed when
+ *   the run stops. */
+gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, const void *payload, GError **err)
 {
-    int side = gate_side(ctx, kind);
-    if (side == 0)
+    int side = gate_side(ctx, kind, payload);
+    if (side == GATE_NONE)
         return TRUE;
     g_mutex_lock(&ctx->gate_lock);
-    if (side == 1) {
-        while (ctx->gate_ddl || ctx->gate_ddl_waiting > 0)
+    if (side == GATE_DATA) {
+        while (ctx->gate_alone)
             g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
         ctx->gate_data++;
     } else {
         while (ctx->gate_ddl)
             g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
         ctx->gate_ddl = TRUE;
-        ctx->gate_ddl_waiting++;
-        while (ctx->gate_data > 0)
+        ctx->gate_alone = side == GATE_DDL_ALONE;
+        while (ctx->gate_alone && ctx->gate_data > 0)
             g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
-        ctx->gate_ddl_waiting--;
     }
     g_mutex_unlock(&ctx->gate_lock);
     if (wharf_run_stopping(ctx->run)) { /* it stopped while this job waited */
-        wharf_cluster_leave(ctx, kind);
+        wharf_cluster_leave(ctx, kind, payload);
         wharf_set_cancelled(err, "load");
         return FALSE;
     }
     return TRUE;
 }
 
-void wharf_cluster_leave(wharf_load_ctx *ctx, int kind)
+void wharf_cluster_leave(wharf_load_ctx *ctx, int kind, const void *payload)
 {
-    int side = gate_side(ctx, kind);
-    if (side == 0)
+    int side = gate_side(ctx, kind, payload);
+    if (side == GATE_NONE)
         return;
     g_mutex_lock(&ctx->gate_lock);
-    if (side == 1) {
-        g_assert(ctx->gate_data > 0);
+    if (side == GATE_DATA) {
+        g_assert(ctx->gate_data > 0); /* gate_alone may be set: its DDL waits for this one */
         ctx->gate_data--;
     } else {
-        g_assert(ctx->gate_ddl);
+        g_assert(ctx->gate_ddl && ctx->gate_alone == (side == GATE_DDL_ALONE));
         ctx->gate_ddl = FALSE;
+        ctx->gate_alone = FALSE;
     }
     g_cond_broadcast(&ctx->gate_cond);
     g_mutex_unlock(&ctx->gate_lock);

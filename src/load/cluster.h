@@ -20,8 +20,10 @@
  *  - A sequence is created NOCACHE where Galera refuses its CACHE
  *    (wharf_cluster_sequence_ddl), named in a warning.
  *  - The gate (wharf_cluster_enter / _leave around every job on a
- *    cluster): schema jobs run one at a time, and never beside a data job;
- *    data jobs run in parallel between them. DDL runs in total order (TOI)
+ *    cluster): schema jobs run one at a time; those that may need a lock
+ *    a chunk holds (all but CREATE DATABASE and CREATE TABLE of a table
+ *    without foreign keys) never beside a data job; data jobs run in
+ *    parallel between them. DDL runs in total order (TOI)
  *    and stalls every node while it runs; run beside open transactions it
  *    deadlocks (measured with -t 4 in about half the loads of t0801: an
  *    ALTER ... ADD CONSTRAINT waiting for a metadata lock held by a chunk
@@ -40,7 +42,7 @@ gboolean wharf_cluster_setup(wharf_load_ctx *ctx, MYSQL *m, GError **err);
 char *wharf_cluster_sequence_ddl(const wharf_load_ctx *ctx, const wharf_load_table *t, const char *stmt, size_t len);
 /* Around a job's work on its connection: FALSE (cancelled) when the run
  * stopped while the job waited at the gate. */
-gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, GError **err);
-void wharf_cluster_leave(wharf_load_ctx *ctx, int kind);
+gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, const void *payload, GError **err);
+void wharf_cluster_leave(wharf_load_ctx *ctx, int kind, const void *payload);
 
 #endif

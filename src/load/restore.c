@@ -183,9 +183,10 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
         gint64 t0 = g_get_monotonic_time();
         if (ok && needs_conn(kind)) {
             if ((ok = wharf_run_busy_begin(ctx->run, (guint)w->index, w->conn, &e))) {
-                if ((ok = wharf_cluster_enter(ctx, kind, &e))) {
+                void *payload = wharf_job_payload(job);
+                if ((ok = wharf_cluster_enter(ctx, kind, payload, &e))) {
                     ok = run_once(w, job, &e);
-                    wharf_cluster_leave(ctx, kind);
+                    wharf_cluster_leave(ctx, kind, payload);
                 }
                 wharf_run_busy_end(ctx->run, (guint)w->index);
             }

@@ -75,8 +75,8 @@ typedef struct wharf_load_ctx {
     GMutex gate_lock;
     GCond gate_cond;
     guint gate_data;          /* data jobs inside */
-    guint gate_ddl_waiting;   /* schema jobs waiting for them to leave */
     gboolean gate_ddl;        /* a schema job is inside */
+    gboolean gate_alone;      /* it runs alone (or waits for the data jobs to leave) */
 } wharf_load_ctx;
 
 
