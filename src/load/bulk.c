@@ -293,7 +293,8 @@ static gboolean bulk_load(bulk_run *br, const wharf_bulk_table *bt, const wharf_
     }
     br->served = 0;
     br->full = FALSE;
-    br->room = br->split ? w->ctx->part_rows : -1;
+    /* the part is the transaction: rows an earlier stream of it sent count */
+    br->room = br->split ? MAX(w->ctx->part_rows - cr->rows, 0) : -1;
     gint64 rows_before = br->rows;
     char *q = bulk_statement(cr->c->table, h);
     mysql_set_local_infile_handler(w->conn, bulk_init, bulk_read, bulk_end, bulk_error, br);
