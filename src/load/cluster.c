@@ -152,23 +152,39 @@ static int gate_side(const wharf_load_ctx *ctx, int kind, const void *payload)
  *   it (gate_alone). Each wait ends when what it waits for leaves: every
  *   holder runs one statement or one chunk, each bounded, and killed when
  *   the run stops. */
-gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, const void *payload, GError **err)
+#define GATE_SAY_MS 10000 /* a wait longer than this says what it waits for, and again each time */
+
+/* One wait on the gate's condition (gate_lock held); every GATE_SAY_MS it
+ * names the job and what it waits for. */
+static void gate_wait(wharf_load_ctx *ctx, const char *name, const char *what, gint64 *since)
+{
+    gint64 now = g_get_monotonic_time();
+    if (*since == 0)
+        *since = now;
+    gint64 say = *since + ((now - *since) / (GATE_SAY_MS * 1000) + 1) * GATE_SAY_MS * 1000;
+    if (!g_cond_wait_until(&ctx->gate_cond, &ctx->gate_lock, say))
+        WLOG_INFO("%s: waiting %" G_GINT64_FORMAT " s for %s (a Galera cluster: schema changes run apart from"
+                  " open chunks)", name, (g_get_monotonic_time() - *since) / G_USEC_PER_SEC, what);
+}
+
+gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, const void *payload, const char *name, GError **err)
 {
     int side = gate_side(ctx, kind, payload);
     if (side == GATE_NONE)
         return TRUE;
+    gint64 since = 0;
     g_mutex_lock(&ctx->gate_lock);
     if (side == GATE_DATA) {
         while (ctx->gate_alone)
-            g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
+            gate_wait(ctx, name, "a schema change to end", &since);
         ctx->gate_data++;
     } else {
         while (ctx->gate_ddl)
-            g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
+            gate_wait(ctx, name, "another schema change to end", &since);
         ctx->gate_ddl = TRUE;
         ctx->gate_alone = side == GATE_DDL_ALONE;
         while (ctx->gate_alone && ctx->gate_data > 0)
-            g_cond_wait(&ctx->gate_cond, &ctx->gate_lock);
+            gate_wait(ctx, name, "the running chunks to end", &since);
     }
     g_mutex_unlock(&ctx->gate_lock);
     if (wharf_run_stopping(ctx->run)) { /* it stopped while this job waited */

@@ -42,7 +42,8 @@ gboolean wharf_cluster_setup(wharf_load_ctx *ctx, MYSQL *m, GError **err);
 char *wharf_cluster_sequence_ddl(const wharf_load_ctx *ctx, const wharf_load_table *t, const char *stmt, size_t len);
 /* Around a job's work on its connection: FALSE (cancelled) when the run
  * stopped while the job waited at the gate. */
-gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, const void *payload, GError **err);
+/* name: the job's, for the message a long wait logs every 10 s. */
+gboolean wharf_cluster_enter(wharf_load_ctx *ctx, int kind, const void *payload, const char *name, GError **err);
 void wharf_cluster_leave(wharf_load_ctx *ctx, int kind, const void *payload);
 
 #endif

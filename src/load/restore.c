@@ -184,7 +184,7 @@ static gboolean run_attempts(worker *w, wharf_job *job, const char *jkey, GError
         if (ok && needs_conn(kind)) {
             if ((ok = wharf_run_busy_begin(ctx->run, (guint)w->index, w->conn, &e))) {
                 void *payload = wharf_job_payload(job);
-                if ((ok = wharf_cluster_enter(ctx, kind, payload, &e))) {
+                if ((ok = wharf_cluster_enter(ctx, kind, payload, wharf_job_name(job), &e))) {
                     ok = run_once(w, job, &e);
                     wharf_cluster_leave(ctx, kind, payload);
                 }
