@@ -121,16 +121,7 @@ galera_processlist() {
 # ---------------------------------------------------------------------------
 _gal_die() { echo "galera.sh: $*" >&2; exit 1; }
 
-_gal_find_bin() {
-    local b p
-    for b in "$@"; do
-        if command -v "$b" >/dev/null 2>&1; then command -v "$b"; return 0; fi
-        for p in /usr/sbin /usr/libexec /usr/local/sbin; do
-            [ -x "$p/$b" ] && { echo "$p/$b"; return 0; }
-        done
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/findbin.sh"
 
 _gal_find_provider() {
     local f
@@ -363,7 +354,7 @@ _gal_main() {
     dir=${2:?usage: galera.sh start DIR N [opts] | stop DIR | stop-node DIR K [clean|kill] | start-node DIR K | wait DIR [N] | status DIR | client DIR K [args]}
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    GALERA_MARIADBD=$(_gal_find_bin mariadbd mysqld) || _gal_die "mariadbd not found (apt-get install mariadb-server)"
+    GALERA_MARIADBD=$(harness_find_bin mariadbd mysqld) || _gal_die "mariadbd not found (apt-get install mariadb-server)"
     GALERA_SST_METHOD=${GALERA_SST_METHOD:-mariabackup}
     GALERA_SEED=${GALERA_SEED:-copy}
     case "$GALERA_SEED" in copy | sst) ;; *) _gal_die "GALERA_SEED: copy or sst, not '$GALERA_SEED'" ;; esac
@@ -384,7 +375,7 @@ _gal_main() {
         *) _gal_die "GALERA_SST_METHOD: mariabackup or rsync, not '$GALERA_SST_METHOD'" ;;
         esac
         local installdb
-        installdb=$(_gal_find_bin mariadb-install-db mysql_install_db) || _gal_die "mariadb-install-db not found"
+        installdb=$(harness_find_bin mariadb-install-db mysql_install_db) || _gal_die "mariadb-install-db not found"
         GALERA_N=$n
         GALERA_CLUSTER_NAME="wharf-test-$$-$RANDOM"
         local ports addr=() hosts=()

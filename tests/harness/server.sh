@@ -17,15 +17,7 @@ dir=${2:?usage: server.sh start|stop|client DIR [PORT]}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-find_bin() {
-    for b in "$@"; do
-        if command -v "$b" >/dev/null 2>&1; then command -v "$b"; return 0; fi
-        for p in /usr/sbin /usr/libexec /usr/local/sbin; do
-            [ -x "$p/$b" ] && { echo "$p/$b"; return 0; }
-        done
-    done
-    return 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/findbin.sh"
 
 free_port() {
     python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
@@ -37,8 +29,8 @@ PY
 case "$cmd" in
 start)
     port=${3:-$(free_port)}
-    mariadbd=$(find_bin mariadbd mysqld) || { echo "server.sh: mariadbd not found (apt-get install mariadb-server)" >&2; exit 1; }
-    installdb=$(find_bin mariadb-install-db mysql_install_db) || { echo "server.sh: mariadb-install-db not found" >&2; exit 1; }
+    mariadbd=$(harness_find_bin mariadbd mysqld) || { echo "server.sh: mariadbd not found (apt-get install mariadb-server)" >&2; exit 1; }
+    installdb=$(harness_find_bin mariadb-install-db mysql_install_db) || { echo "server.sh: mariadb-install-db not found" >&2; exit 1; }
     userarg=()
     [ "$(id -u)" = 0 ] && userarg=(--user=root)
     if [ ! -d "$dir/data/mysql" ]; then
