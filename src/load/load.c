@@ -889,6 +889,9 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
             goto out;
         }
     }
+    /* a cluster's refusals come before anything (wharf_resume) is created */
+    if (!wharf_cluster_setup(&ctx, m, &err))
+        goto out;
     if (o->resume) {
         ctx.journal = wharf_journal_open(o->resume, o->dir, &err);
         if (ctx.journal == NULL)
@@ -898,8 +901,6 @@ static int run_load(wharf_load_opts *o, wharf_console *console, JsonBuilder *js,
                       wharf_journal_count(ctx.journal));
     }
     if (ctx.journal && !wharf_journal_attach(ctx.journal, m, &err))
-        goto out;
-    if (!wharf_cluster_setup(&ctx, m, &err))
         goto out;
     if (ctx.part_rows > 0 && !o->dry_run) {
         ctx.parts = wharf_parts_new(ctx.journal);
