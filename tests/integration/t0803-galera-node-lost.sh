@@ -61,7 +61,9 @@ rc=0
 WHARF_FAULT=load-part-after-commit "$WHARF_BIN" load --no-defaults -u root -h "$nodes2" -d "$T/d" -t 2 \
     --resume "$T/journal" >"$T/load2.log" 2>&1 || rc=$?
 [ "$rc" = 137 ] || fail "the armed load was not killed (exit $rc): $(tail -3 "$T/load2.log")"
-[ -n "$(galera_sql 3 -e "SELECT 1 FROM wharf_resume.parts LIMIT 1")" ] || fail "no part recorded before the kill"
+# read with wsrep_sync_wait: node 3 may not have applied the last part yet
+[ -n "$(galera_sql 3 -e "SET SESSION wsrep_sync_wait=1; SELECT 1 FROM wharf_resume.parts LIMIT 1")" ] ||
+    fail "no part recorded before the kill"
 out=$("$WHARF_BIN" load --no-defaults -u root -h "$nodes2" -d "$T/d" -t 2 --resume "$T/journal" 2>&1) ||
     fail "resumed load: $out"
 galera_wait_synced 2
